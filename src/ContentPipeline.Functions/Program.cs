@@ -1,0 +1,8 @@
+using ContentPipeline.Hosting;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.Services.AddContentPipeline(builder.Configuration);
+builder.Build().Run();

@@ -1,0 +1,47 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using ContentPipeline.Ingest;
+using ContentPipeline.Parsing;
+using ContentPipeline.Storage;
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ContentPipeline.Hosting;
+
+/// <summary>The one registration of the pipeline, shared by the Functions app, the local host and the tests.</summary>
+public static class ServiceCollectionExtensions
+{
+    /// <summary>The configuration section of <see cref="FrontMatterLimits"/>.</summary>
+    public const string IngestSection = "Ingest";
+
+    /// <summary>Registers the pipeline's options (validated at start), Azure clients (singletons) and services.</summary>
+    public static IServiceCollection AddContentPipeline(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var connection = configuration.GetSection(StorageConnection.Name);
+        if (!StorageConnection.IsConfigured(connection))
+        {
+            throw new InvalidOperationException(
+                $"The storage connection '{StorageConnection.Name}' is not configured: set it to a connection string (UseDevelopmentStorage=true for Azurite) or to an identity-based connection ({StorageConnection.Name}__blobServiceUri, __queueServiceUri, __tableServiceUri).");
+        }
+
+        services.AddOptions<FrontMatterLimits>().BindConfiguration(IngestSection).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddAzureClients(clients =>
+        {
+            clients.AddClient<BlobServiceClient, BlobClientOptions>((options, credential) => StorageConnection.CreateBlobServiceClient(connection, credential, options));
+            clients.AddClient<TableServiceClient, TableClientOptions>((options, credential) => StorageConnection.CreateTableServiceClient(connection, credential, options));
+            clients.UseCredential(_ => StorageConnection.CreateCredential(connection));
+        });
+        services.AddSingleton(sp => new FrontMatterParser(sp.GetRequiredService<IOptions<FrontMatterLimits>>().Value));
+        services.AddSingleton<ArticleStore>();
+        services.AddSingleton<RejectedFileStore>();
+        services.AddSingleton<IngestService>();
+        services.AddSingleton<StorageProvisioner>();
+        services.AddHostedService(sp => sp.GetRequiredService<StorageProvisioner>());
+        return services;
+    }
+}

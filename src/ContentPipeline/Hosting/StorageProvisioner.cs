@@ -1,0 +1,53 @@
+using System.Net;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using ContentPipeline.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ContentPipeline.Hosting;
+
+/// <summary>
+/// Creates the pipeline's tables and containers at start-up when they are missing (Azurite starts empty). In Azure the
+/// Bicep templates create them, and an identity without the right to create is told so in a log line, not a crash.
+/// </summary>
+public sealed partial class StorageProvisioner : IHostedService
+{
+    private readonly BlobServiceClient _blobs;
+    private readonly TableServiceClient _tables;
+    private readonly ILogger<StorageProvisioner> _logger;
+
+    /// <summary>Creates the provisioner.</summary>
+    public StorageProvisioner(BlobServiceClient blobs, TableServiceClient tables, ILogger<StorageProvisioner> logger)
+    {
+        _blobs = blobs;
+        _tables = tables;
+        _logger = logger;
+    }
+
+    /// <summary>Creates every table and container in <see cref="StorageNames"/> that does not exist yet.</summary>
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.WhenAll(
+                StorageNames.Tables.Select(t => _tables.CreateTableIfNotExistsAsync(t, cancellationToken))
+                    .Cast<Task>()
+                    .Concat(StorageNames.Containers.Select(c => _blobs.GetBlobContainerClient(c).CreateIfNotExistsAsync(cancellationToken: cancellationToken)))).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.Forbidden)
+        {
+            LogNotAllowed(ex.ErrorCode);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken) => EnsureCreatedAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Not allowed to create the pipeline's tables and containers ({ErrorCode}); they must exist already (infra/ creates them)")]
+    private partial void LogNotAllowed(string? errorCode);
+}

@@ -1,0 +1,94 @@
+using System.Net;
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using ContentPipeline.Articles;
+using ContentPipeline.Parsing;
+using ContentPipeline.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace ContentPipeline.Ingest;
+
+/// <summary>The machine-readable record kept next to a rejected file.</summary>
+/// <param name="BlobName">The file's name in the incoming container.</param>
+/// <param name="ETag">The ETag of the version that was rejected.</param>
+/// <param name="Size">Its size in bytes.</param>
+/// <param name="RejectedAt">When it was rejected.</param>
+/// <param name="Problems">Why: file, line, column, code and message of each problem.</param>
+public sealed record Rejection(string BlobName, string ETag, long Size, DateTimeOffset RejectedAt, IReadOnlyList<ParseProblem> Problems);
+
+/// <summary>
+/// Moves files that cannot be ingested out of the incoming container into <c>rejected/files/{name}</c>, with the
+/// reason in <c>rejected/reasons/{name}.json</c>. Every step is idempotent, so a retried delivery repeats it safely.
+/// The incoming blob is deleted only if it is still the version that was rejected (ETag condition): a corrected
+/// file uploaded meanwhile stays, and its own event ingests it.
+/// </summary>
+public sealed partial class RejectedFileStore
+{
+    private readonly BlobContainerClient _rejected;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RejectedFileStore> _logger;
+
+    /// <summary>Creates the store.</summary>
+    public RejectedFileStore(BlobServiceClient blobs, TimeProvider time, ILogger<RejectedFileStore> logger)
+    {
+        ArgumentNullException.ThrowIfNull(blobs);
+        _rejected = blobs.GetBlobContainerClient(StorageNames.RejectedContainer);
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>The blob holding the rejected file called <paramref name="blobName"/>.</summary>
+    public BlobClient FileBlob(string blobName) => _rejected.GetBlobClient(StorageNames.RejectedFilesPrefix + blobName);
+
+    /// <summary>The blob holding the reason for the rejected file called <paramref name="blobName"/>.</summary>
+    public BlobClient ReasonBlob(string blobName) => _rejected.GetBlobClient($"{StorageNames.RejectedReasonsPrefix}{blobName}.json");
+
+    /// <summary>
+    /// Rejects the incoming <paramref name="source"/>: copies <paramref name="content"/> (the bytes already read, or the
+    /// still unread download stream of an oversized file), writes the reason, then deletes the incoming blob.
+    /// </summary>
+    public async Task<Rejection> RejectAsync(BlobClient source, ArticleSource version, long size, Stream content, IReadOnlyList<ParseProblem> problems, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(version);
+        var rejection = new Rejection(version.BlobName, version.ETag, size, _time.GetUtcNow(), problems);
+        await FileBlob(version.BlobName).UploadAsync(content, overwrite: true, cancellationToken).ConfigureAwait(false);
+        await ReasonBlob(version.BlobName).UploadAsync(
+            BinaryData.FromObjectAsJson(rejection, ArticleJson.Options),
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } },
+            cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await source.DeleteIfExistsAsync(conditions: new BlobRequestConditions { IfMatch = new ETag(version.ETag) }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.PreconditionFailed)
+        {
+            LogReplacedMeanwhile(version.BlobName);
+        }
+
+        LogRejected(version.BlobName, problems.Count, problems.Count == 0 ? string.Empty : problems[0].ToString(), FileBlob(version.BlobName).Name);
+        return rejection;
+    }
+
+    /// <summary>Reads the reason recorded for a rejected file, or null if there is none.</summary>
+    public async Task<Rejection?> GetAsync(string blobName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await ReasonBlob(blobName).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            return content.Value.Content.ToObjectFromJson<Rejection>(ArticleJson.Options);
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected {BlobName}: {ProblemCount} problem(s), first {FirstProblem}; moved to rejected/{RejectedBlob}")]
+    private partial void LogRejected(string blobName, int problemCount, string firstProblem, string rejectedBlob);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kept incoming {BlobName}: it was replaced after the rejected version was read")]
+    private partial void LogReplacedMeanwhile(string blobName);
+}

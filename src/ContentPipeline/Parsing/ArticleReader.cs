@@ -1,0 +1,433 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using ContentPipeline.Articles;
+
+namespace ContentPipeline.Parsing;
+
+/// <summary>
+/// Maps the YAML tree of a front matter onto <see cref="Article"/>: types every known field, keeps unknown fields
+/// as JSON, and reports every problem it finds (not only the first) with the position of the offending node.
+/// </summary>
+internal sealed class ArticleReader
+{
+    private static readonly string[] DateFormats =
+    [
+        "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK",
+        "yyyy-MM-dd HH:mm:ssK", "yyyy-MM-dd HH:mm:ss.FFFFFFFK", "yyyy-MM-dd HH:mm:ss K", "yyyy-MM-dd HH:mm:ss.FFFFFFF K",
+        "yyyy-MM-dd",
+    ];
+
+    private static readonly HashSet<string> ArticleFields = new(StringComparer.Ordinal)
+    {
+        "category", "title", "excerpt", "publishedDateTime", "originalUrl", "webUrl", "type", "quality", "heat",
+        "published", "provider", "topics", "images", "related", "secured",
+    };
+
+    private static readonly HashSet<string> ProviderFields = new(StringComparer.Ordinal) { "name", "domain" };
+
+    private static readonly HashSet<string> ImageFields = new(StringComparer.Ordinal) { "url", "width", "height", "isCached" };
+
+    private static readonly HashSet<string> RelatedFields = new(StringComparer.Ordinal)
+    {
+        "title", "excerpt", "publishedDateTime", "webUrl", "type", "provider", "quality", "images",
+    };
+
+    private readonly string _file;
+    private readonly List<ParseProblem> _problems;
+
+    public ArticleReader(string file, List<ParseProblem> problems)
+    {
+        _file = file;
+        _problems = problems;
+    }
+
+    /// <summary>Required fields of an article; every other field is optional.</summary>
+    public static IReadOnlyList<string> RequiredFields { get; } = ["title", "category", "publishedDateTime", "webUrl"];
+
+    public Article? Read(YamlMappingValue root, string? body)
+    {
+        var before = _problems.Count;
+        var title = RequiredText(root, "title", string.Empty);
+        var category = RequiredText(root, "category", string.Empty);
+        if (category is not null && Slug.From(category).Length == 0)
+        {
+            AddProblem(root["category"]!.Start, ProblemCodes.WrongType, $"'category' must contain a letter or digit, got '{category}'");
+        }
+
+        var published = RequiredDate(root, "publishedDateTime", string.Empty);
+        var webUrl = Url(root, "webUrl", string.Empty, required: true);
+        var originalUrl = Url(root, "originalUrl", string.Empty, required: false);
+        var article = new
+        {
+            Excerpt = Text(root, "excerpt", string.Empty),
+            Type = Text(root, "type", string.Empty),
+            Quality = Integer(root, "quality", string.Empty),
+            Heat = Integer(root, "heat", string.Empty),
+            Published = Boolean(root, "published", string.Empty) ?? false,
+            Provider = Provider(root["provider"], "provider"),
+            Topics = List(root, "topics", string.Empty, TopicItem),
+            Images = List(root, "images", string.Empty, ImageItem),
+            Related = List(root, "related", string.Empty, RelatedItem),
+            Secured = Text(root, "secured", string.Empty),
+            Extensions = Unknown(root, ArticleFields),
+        };
+
+        if (_problems.Count > before || title is null || category is null || published is null || webUrl is null)
+        {
+            return null;
+        }
+
+        return new Article
+        {
+            Id = ArticleId.FromUrl(originalUrl ?? webUrl),
+            Category = category,
+            Title = title,
+            Excerpt = article.Excerpt,
+            PublishedDateTime = published.Value,
+            OriginalUrl = originalUrl?.OriginalString,
+            WebUrl = webUrl.OriginalString,
+            Type = article.Type,
+            Quality = article.Quality,
+            Heat = article.Heat,
+            Published = article.Published,
+            Provider = article.Provider,
+            Topics = article.Topics,
+            Images = article.Images,
+            Related = article.Related,
+            Secured = article.Secured,
+            Body = body,
+            Extensions = article.Extensions,
+        };
+    }
+
+    private string? TopicItem(YamlValue node, string path)
+    {
+        var topic = ScalarText(node, path);
+        if (topic is not null && Slug.From(topic).Length == 0)
+        {
+            AddProblem(node.Start, ProblemCodes.WrongType, $"'{path}' must contain a letter or digit, got '{topic}'");
+            return null;
+        }
+
+        return topic;
+    }
+
+    private ArticleProvider? Provider(YamlValue? node, string path)
+    {
+        if (node is null || node is YamlScalarValue { IsNull: true })
+        {
+            return null;
+        }
+
+        if (node is not YamlMappingValue map)
+        {
+            AddProblem(node.Start, ProblemCodes.WrongType, $"'{path}' must be a mapping with name and domain, but it is {node.KindName}");
+            return null;
+        }
+
+        return new ArticleProvider
+        {
+            Name = Text(map, "name", path),
+            Domain = Text(map, "domain", path),
+            Extensions = Unknown(map, ProviderFields),
+        };
+    }
+
+    private ArticleImage? ImageItem(YamlValue node, string path)
+    {
+        if (node is not YamlMappingValue map)
+        {
+            AddProblem(node.Start, ProblemCodes.WrongType, $"'{path}' must be a mapping with url, width and height, but it is {node.KindName}");
+            return null;
+        }
+
+        var url = Url(map, "url", path, required: true);
+        var width = Integer(map, "width", path, minimum: 0);
+        var height = Integer(map, "height", path, minimum: 0);
+        var cached = Boolean(map, "isCached", path);
+        return url is null ? null : new ArticleImage
+        {
+            Url = url.OriginalString,
+            Width = width,
+            Height = height,
+            IsCached = cached,
+            Extensions = Unknown(map, ImageFields),
+        };
+    }
+
+    private RelatedArticle? RelatedItem(YamlValue node, string path)
+    {
+        if (node is not YamlMappingValue map)
+        {
+            AddProblem(node.Start, ProblemCodes.WrongType, $"'{path}' must be a mapping with title and webUrl, but it is {node.KindName}");
+            return null;
+        }
+
+        var title = RequiredText(map, "title", path);
+        var webUrl = Url(map, "webUrl", path, required: true);
+        var related = new RelatedArticle
+        {
+            Title = title ?? string.Empty,
+            Excerpt = Text(map, "excerpt", path),
+            PublishedDateTime = Date(map, "publishedDateTime", path),
+            WebUrl = webUrl?.OriginalString ?? string.Empty,
+            Type = Text(map, "type", path),
+            Provider = Provider(map["provider"], Join(path, "provider")),
+            Quality = Integer(map, "quality", path),
+            Images = List(map, "images", path, ImageItem),
+            Extensions = Unknown(map, RelatedFields),
+        };
+        return title is null || webUrl is null ? null : related;
+    }
+
+    private List<T> List<T>(YamlMappingValue map, string key, string parent, Func<YamlValue, string, T?> item)
+        where T : class
+    {
+        var node = map[key];
+        var path = Join(parent, key);
+        if (node is null || node is YamlScalarValue { IsNull: true })
+        {
+            return [];
+        }
+
+        if (node is not YamlSequenceValue sequence)
+        {
+            AddProblem(node.Start, ProblemCodes.WrongType, $"'{path}' must be a list, but it is {node.KindName}");
+            return [];
+        }
+
+        var items = new List<T>(sequence.Items.Count);
+        for (var i = 0; i < sequence.Items.Count; i++)
+        {
+            if (item(sequence.Items[i], $"{path}[{i}]") is { } value)
+            {
+                items.Add(value);
+            }
+        }
+
+        return items;
+    }
+
+    private string? RequiredText(YamlMappingValue map, string key, string parent)
+    {
+        var value = Text(map, key, parent);
+        if (value is null && map[key] is null or YamlScalarValue { IsNull: true })
+        {
+            Missing(map, key, parent);
+        }
+        else if (value is not null && string.IsNullOrWhiteSpace(value))
+        {
+            AddProblem(map[key]!.Start, ProblemCodes.MissingField, $"'{Join(parent, key)}' is required and must not be blank");
+            return null;
+        }
+
+        return value;
+    }
+
+    private string? Text(YamlMappingValue map, string key, string parent)
+    {
+        var node = map[key];
+        return node is null ? null : ScalarText(node, Join(parent, key));
+    }
+
+    private string? ScalarText(YamlValue node, string path)
+    {
+        if (node is YamlScalarValue scalar)
+        {
+            return scalar.IsNull ? null : scalar.Value;
+        }
+
+        AddProblem(node.Start, ProblemCodes.WrongType, $"'{path}' must be text, but it is {node.KindName}");
+        return null;
+    }
+
+    private int? Integer(YamlMappingValue map, string key, string parent, int minimum = int.MinValue)
+    {
+        if (Scalar(map, key, parent, "a whole number") is not { } scalar)
+        {
+            return null;
+        }
+
+        var path = Join(parent, key);
+        if (!long.TryParse(scalar.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+        {
+            AddProblem(scalar.Start, ProblemCodes.WrongType, $"'{path}' must be a whole number, got '{scalar.Value}'");
+            return null;
+        }
+
+        if (number < minimum || number > int.MaxValue)
+        {
+            AddProblem(scalar.Start, ProblemCodes.WrongType, $"'{path}' must be a whole number from {minimum} to {int.MaxValue}, got {number}");
+            return null;
+        }
+
+        return (int)number;
+    }
+
+    private bool? Boolean(YamlMappingValue map, string key, string parent)
+    {
+        if (Scalar(map, key, parent, "true or false") is not { } scalar)
+        {
+            return null;
+        }
+
+        if (bool.TryParse(scalar.Value, out var value))
+        {
+            return value;
+        }
+
+        AddProblem(scalar.Start, ProblemCodes.WrongType, $"'{Join(parent, key)}' must be true or false, got '{scalar.Value}'");
+        return null;
+    }
+
+    private DateTimeOffset? RequiredDate(YamlMappingValue map, string key, string parent)
+    {
+        if (map[key] is null or YamlScalarValue { IsNull: true })
+        {
+            Missing(map, key, parent);
+            return null;
+        }
+
+        return Date(map, key, parent);
+    }
+
+    private DateTimeOffset? Date(YamlMappingValue map, string key, string parent)
+    {
+        var node = map[key];
+        if (node is null)
+        {
+            return null;
+        }
+
+        var path = Join(parent, key);
+        var text = ScalarText(node, path);
+        if (text is null)
+        {
+            return null;
+        }
+
+        // Parsed here, never by YamlDotNet: its DateTime conversion depends on the machine's time zone.
+        // A timestamp without an offset is taken as UTC.
+        if (DateTimeOffset.TryParseExact(text.Trim(), DateFormats, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+        {
+            return value.ToUniversalTime();
+        }
+
+        AddProblem(node.Start, ProblemCodes.InvalidDate, $"'{path}' must be an ISO 8601 date and time such as 2022-11-15T17:36:00Z, got '{text}'");
+        return null;
+    }
+
+    private Uri? Url(YamlMappingValue map, string key, string parent, bool required)
+    {
+        var node = map[key];
+        var path = Join(parent, key);
+        if (node is null || node is YamlScalarValue { IsNull: true })
+        {
+            if (required)
+            {
+                Missing(map, key, parent);
+            }
+
+            return null;
+        }
+
+        var text = ScalarText(node, path);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            && uri.Host.Length > 0 && string.Equals(text, text.Trim(), StringComparison.Ordinal))
+        {
+            return uri;
+        }
+
+        AddProblem(node.Start, ProblemCodes.InvalidUrl, $"'{path}' must be an absolute http or https URL, got '{text}'");
+        return null;
+    }
+
+    /// <summary>A plain scalar for a typed field; quoted text or a collection is a type error.</summary>
+    private YamlScalarValue? Scalar(YamlMappingValue map, string key, string parent, string expected)
+    {
+        var node = map[key];
+        if (node is null || node is YamlScalarValue { IsNull: true })
+        {
+            return null;
+        }
+
+        if (node is YamlScalarValue { IsPlain: true } scalar)
+        {
+            return scalar;
+        }
+
+        var got = node is YamlScalarValue quoted ? $"quoted text \"{quoted.Value}\" (remove the quotes)" : node.KindName;
+        AddProblem(node.Start, ProblemCodes.WrongType, $"'{Join(parent, key)}' must be {expected}, but it is {got}");
+        return null;
+    }
+
+    private void Missing(YamlMappingValue map, string key, string parent)
+    {
+        var hint = map.Entries.Find(e => string.Equals(e.Key.Value, key, StringComparison.OrdinalIgnoreCase)).Key;
+        var message = hint is null
+            ? $"required field '{Join(parent, key)}' is missing"
+            : $"required field '{Join(parent, key)}' is missing (found '{hint.Value}' on line {hint.Start.Line}: keys are case-sensitive)";
+        AddProblem(map.Start, ProblemCodes.MissingField, message);
+    }
+
+    /// <summary>Keeps fields the model does not know, as JSON, in file order.</summary>
+    private static JsonObject? Unknown(YamlMappingValue map, HashSet<string> known)
+    {
+        JsonObject? unknown = null;
+        foreach (var (key, value) in map.Entries)
+        {
+            if (!known.Contains(key.Value))
+            {
+                (unknown ??= [])[key.Value] = ToJson(value);
+            }
+        }
+
+        return unknown;
+    }
+
+    /// <summary>Converts a node to JSON with YAML 1.2 core-schema typing of plain scalars.</summary>
+    internal static JsonNode? ToJson(YamlValue node)
+    {
+        switch (node)
+        {
+            case YamlScalarValue { IsNull: true }:
+                return null;
+            case YamlScalarValue { IsPlain: true } plain when plain.Value is "true" or "True" or "TRUE" or "false" or "False" or "FALSE":
+                return JsonValue.Create(bool.Parse(plain.Value));
+            case YamlScalarValue { IsPlain: true } plain when long.TryParse(plain.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer):
+                return JsonValue.Create(integer);
+            case YamlScalarValue { IsPlain: true } plain when double.TryParse(plain.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && double.IsFinite(real):
+                return JsonValue.Create(real);
+            case YamlScalarValue scalar:
+                return JsonValue.Create(scalar.Value);
+            case YamlSequenceValue sequence:
+                var array = new JsonArray();
+                foreach (var item in sequence.Items)
+                {
+                    array.Add(ToJson(item));
+                }
+
+                return array;
+            case YamlMappingValue mapping:
+                var obj = new JsonObject();
+                foreach (var (key, value) in mapping.Entries)
+                {
+                    obj[key.Value] = ToJson(value);
+                }
+
+                return obj;
+            default:
+                throw new InvalidOperationException($"Unknown YAML node {node.GetType().Name}.");
+        }
+    }
+
+    private static string Join(string parent, string key) => parent.Length == 0 ? key : $"{parent}.{key}";
+
+    private void AddProblem(TextPosition at, string code, string message) => _problems.Add(new(_file, at.Line, at.Column, code, message));
+}

@@ -1,0 +1,368 @@
+using System.Net;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using ContentPipeline.Articles;
+using Microsoft.Extensions.Logging;
+
+namespace ContentPipeline.Storage;
+
+/// <summary>What a save did.</summary>
+public enum SaveOutcome
+{
+    /// <summary>A new article was stored.</summary>
+    Created,
+
+    /// <summary>The article changed and was rewritten with its index entries.</summary>
+    Updated,
+
+    /// <summary>Nothing changed; nothing was written (a duplicate delivery or a re-upload of the same content).</summary>
+    Unchanged,
+
+    /// <summary>The stored article came from a newer upload; this older delivery was ignored.</summary>
+    Stale,
+
+    /// <summary>There is no article with that id.</summary>
+    NotFound,
+
+    /// <summary>The article's version is not the one the caller expected (an HTTP <c>If-Match</c> failed).</summary>
+    VersionMismatch,
+}
+
+/// <summary>The result of a save: what happened and the article as stored afterwards (null when not found).</summary>
+public sealed record SaveResult(SaveOutcome Outcome, StoredArticle? Article);
+
+/// <summary>
+/// Stores articles and keeps their index entries in step. The article entity is the journal: a change is committed
+/// to it first (with an ETag condition, so concurrent writers serialise), together with the index keys it should have
+/// and the stale ones to remove, and <c>IndexSynced = false</c>. Then the index entries are written and the flag set,
+/// again under the ETag. A crash between the two leaves the flag false; the next save of the article (a re-upload, a
+/// duplicate delivery, an editor's toggle) or <see cref="RepairAsync"/> finishes the job. A writer that loses an ETag
+/// race re-reads and re-applies the index from the winner's version, so concurrent deliveries converge.
+/// </summary>
+public sealed partial class ArticleStore
+{
+    private const int MaxAttempts = 10;
+
+    private readonly TableClient _articles;
+    private readonly TableClient _index;
+    private readonly BlobContainerClient _bodies;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ArticleStore> _logger;
+
+    /// <summary>Creates the store over the pipeline's tables and bodies container.</summary>
+    public ArticleStore(TableServiceClient tables, BlobServiceClient blobs, TimeProvider time, ILogger<ArticleStore> logger)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        ArgumentNullException.ThrowIfNull(blobs);
+        _articles = tables.GetTableClient(StorageNames.ArticlesTable);
+        _index = tables.GetTableClient(StorageNames.IndexTable);
+        _bodies = blobs.GetBlobContainerClient(StorageNames.BodiesContainer);
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Reads one article (one table read; one blob read more only when its body lives in blob storage).</summary>
+    public async Task<StoredArticle?> GetAsync(string id, bool includeBody, CancellationToken cancellationToken)
+    {
+        var row = await ReadAsync(id, cancellationToken).ConfigureAwait(false);
+        if (row is null)
+        {
+            return null;
+        }
+
+        if (!includeBody || row.BodyBlobName is null)
+        {
+            return row.Stored;
+        }
+
+        var body = await _bodies.GetBlobClient(row.BodyBlobName).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+        return row.Stored with { Article = row.Stored.Article with { Body = body.Value.Content.ToString() } };
+    }
+
+    /// <summary>
+    /// Stores an uploaded article. Idempotent: the same content again writes nothing; an older upload than the one
+    /// stored is ignored; a publish state set by an editor is kept.
+    /// </summary>
+    /// <param name="article">The parsed article.</param>
+    /// <param name="source">The blob version it was read from.</param>
+    /// <param name="currentSourceETag">
+    /// Reads the source blob's current ETag (null if gone). Called only to order two versions of one blob that share a
+    /// Last-Modified second, which the header's one-second resolution cannot order.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the save.</param>
+    public Task<SaveResult> SaveUploadAsync(Article article, ArticleSource source, Func<CancellationToken, Task<string?>> currentSourceETag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(article);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(currentSourceETag);
+        var hash = ArticleJson.ContentHash(article);
+        return ApplyAsync(
+            article.Id,
+            async (current, isRetry, ct) => DecideUpload(current, article, source, hash, await IsNewerAsync(current, source, isRetry, currentSourceETag, ct).ConfigureAwait(false)),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// An editor's publish or unpublish. Idempotent (the same state again is <see cref="SaveOutcome.Unchanged"/> and
+    /// writes nothing); with <paramref name="expectedVersion"/>, refuses when the article has changed since. The state
+    /// set here belongs to the editor: re-uploads of the article keep it.
+    /// </summary>
+    public Task<SaveResult> SetPublishedAsync(string id, bool published, long? expectedVersion, CancellationToken cancellationToken)
+    {
+        return ApplyAsync(id, (current, _, _) =>
+        {
+            if (current is null)
+            {
+                return ValueTask.FromResult(Decision.Keep(SaveOutcome.NotFound));
+            }
+
+            var stored = current.Stored;
+            if (expectedVersion is { } expected && expected != stored.Version)
+            {
+                return ValueTask.FromResult(Decision.Keep(SaveOutcome.VersionMismatch));
+            }
+
+            if (stored.Article.Published == published)
+            {
+                return ValueTask.FromResult(Decision.Keep(SaveOutcome.Unchanged));
+            }
+
+            var now = _time.GetUtcNow();
+            return ValueTask.FromResult(Decision.Write(SaveOutcome.Updated, stored with
+            {
+                Article = stored.Article with { Published = published },
+                PublishedSetBy = PublishStateSource.Editor,
+                PublishedChangedAt = now,
+                UpdatedAt = now,
+                Version = stored.Version + 1,
+            }));
+        }, cancellationToken);
+    }
+
+    /// <summary>Finishes the index updates of every article whose last save was interrupted. Returns how many it mended.</summary>
+    public async Task<int> RepairAsync(CancellationToken cancellationToken)
+    {
+        var mended = 0;
+        var filter = $"{ArticleEntityCodec.Props.IndexSynced} eq false"; // constants only: nothing to escape
+        await foreach (var entity in _articles.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            await ApplyAsync(entity.PartitionKey, static (_, _, _) => ValueTask.FromResult(Decision.Keep(SaveOutcome.Unchanged)), cancellationToken).ConfigureAwait(false);
+            mended++;
+        }
+
+        return mended;
+    }
+
+    private Decision DecideUpload(ArticleRow? current, Article article, ArticleSource source, string hash, bool isNewer)
+    {
+        var now = _time.GetUtcNow();
+        if (current is null)
+        {
+            return Decision.Write(SaveOutcome.Created, new StoredArticle
+            {
+                Article = article,
+                ContentHash = hash,
+                Source = source,
+                PublishedSetBy = PublishStateSource.Upload,
+                PublishedChangedAt = now,
+                CreatedAt = now,
+                UpdatedAt = now,
+                Version = 1,
+            });
+        }
+
+        var stored = current.Stored;
+        if (stored.ContentHash == hash && stored.Source.BlobName == source.BlobName)
+        {
+            return Decision.Keep(SaveOutcome.Unchanged);
+        }
+
+        if (!isNewer)
+        {
+            return Decision.Keep(SaveOutcome.Stale);
+        }
+
+        var editorOwnsState = stored.PublishedSetBy == PublishStateSource.Editor;
+        var published = editorOwnsState ? stored.Article.Published : article.Published;
+        var contentChanged = stored.ContentHash != hash;
+        return Decision.Write(SaveOutcome.Updated, stored with
+        {
+            Article = article with { Published = published },
+            ContentHash = hash,
+            Source = source,
+            PublishedChangedAt = published == stored.Article.Published ? stored.PublishedChangedAt : now,
+            UpdatedAt = contentChanged ? now : stored.UpdatedAt,
+            Version = stored.Version + 1,
+        });
+    }
+
+    /// <summary>
+    /// Whether <paramref name="incoming"/> is a newer upload than the stored one. Last-Modified decides when it differs.
+    /// Within one second (its resolution): for the same blob, the version that is still the blob's current one is newer;
+    /// for two blobs, the later delivery wins on its first attempt, and a writer that lost a race to a tied version
+    /// yields, so concurrent deliveries settle on one winner instead of taking turns.
+    /// </summary>
+    private static async Task<bool> IsNewerAsync(ArticleRow? current, ArticleSource incoming, bool isRetry, Func<CancellationToken, Task<string?>> currentSourceETag, CancellationToken cancellationToken)
+    {
+        if (current is null)
+        {
+            return true;
+        }
+
+        var stored = current.Stored.Source;
+        var order = incoming.LastModified.CompareTo(stored.LastModified);
+        if (order != 0)
+        {
+            return order > 0;
+        }
+
+        if (stored.BlobName == incoming.BlobName)
+        {
+            return stored.ETag != incoming.ETag && await currentSourceETag(cancellationToken).ConfigureAwait(false) == incoming.ETag;
+        }
+
+        return !isRetry;
+    }
+
+    /// <summary>The one write path: read, decide, commit under the ETag, bring the index in step, mark it done.</summary>
+    private async Task<SaveResult> ApplyAsync(string id, Func<ArticleRow?, bool, CancellationToken, ValueTask<Decision>> decide, CancellationToken cancellationToken)
+    {
+        var mustResync = false;
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            var current = await ReadAsync(id, cancellationToken).ConfigureAwait(false);
+            var decision = await decide(current, attempt > 1, cancellationToken).ConfigureAwait(false);
+            StoredArticle target;
+            IReadOnlyList<IndexKey> keys;
+            IReadOnlyList<IndexKey> stale;
+            ETag etag;
+            if (decision.Next is { } next)
+            {
+                keys = IndexPartitions.For(next.Article);
+                var previous = current is null ? [] : current.IndexKeys.Concat(current.StaleIndexKeys);
+                stale = previous.Except(keys).Distinct().ToList();
+                // A change the index does not show (body, related items, source blob) needs one write, not N + 2.
+                var indexUnchanged = current is { IndexSynced: true } && !mustResync && stale.Count == 0
+                    && keys.SequenceEqual(current.IndexKeys) && SameSummary(next, current.Stored);
+                var committed = await TryCommitAsync(current, next, keys, stale, indexUnchanged, cancellationToken).ConfigureAwait(false);
+                if (committed is null)
+                {
+                    continue; // another writer got there first: re-read and decide again
+                }
+
+                if (indexUnchanged)
+                {
+                    return new SaveResult(decision.Outcome, next);
+                }
+
+                (target, etag) = (next, committed.Value);
+            }
+            else if (current is not null && (!current.IndexSynced || mustResync))
+            {
+                (target, keys, stale, etag) = (current.Stored, current.IndexKeys, current.StaleIndexKeys, current.ETag);
+                LogResync(id, current.IndexSynced);
+            }
+            else
+            {
+                return new SaveResult(decision.Outcome, current?.Stored);
+            }
+
+            await SyncIndexAsync(target, keys, stale, cancellationToken).ConfigureAwait(false);
+            if (decision.Next is null && current is { IndexSynced: true })
+            {
+                // We only re-applied a version that is already marked done. If nobody committed meanwhile, our writes
+                // carried the latest version and we are done; a read, not a write, so concurrent writers settle.
+                var now = await ReadAsync(id, cancellationToken).ConfigureAwait(false);
+                if (now?.ETag == etag)
+                {
+                    return new SaveResult(decision.Outcome, target);
+                }
+
+                continue;
+            }
+
+            try
+            {
+                await _articles.UpdateEntityAsync(ArticleEntityCodec.SyncedPatch(id), etag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                return new SaveResult(decision.Outcome, target);
+            }
+            catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.PreconditionFailed)
+            {
+                // Someone committed after us; our index writes may have overwritten theirs. Re-apply from their version.
+                mustResync = true;
+            }
+        }
+
+        throw new RequestFailedException((int)HttpStatusCode.Conflict, $"Article {id} kept changing under {MaxAttempts} attempts to save it; the caller should retry.");
+    }
+
+    /// <summary>Commits the article entity; returns its new ETag, or null when another writer changed it first.</summary>
+    private async Task<ETag?> TryCommitAsync(ArticleRow? current, StoredArticle next, IReadOnlyList<IndexKey> keys, IReadOnlyList<IndexKey> stale, bool synced, CancellationToken cancellationToken)
+    {
+        // A body that lives in blob storage is not read back with the entity; the same content keeps the same blob.
+        var keptBodyBlob = current?.BodyBlobName is { } existing && current.Stored.ContentHash == next.ContentHash ? existing : null;
+        var entity = ArticleEntityCodec.Encode(next, keys, stale, synced, keptBodyBlob);
+        if (keptBodyBlob is null && !EntityText.Fits(entity))
+        {
+            var blobName = $"{next.Article.Id}/{next.ContentHash}.md";
+            await _bodies.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(next.Article.Body ?? string.Empty), overwrite: true, cancellationToken).ConfigureAwait(false);
+            entity = ArticleEntityCodec.Encode(next, keys, stale, synced, blobName);
+            if (!EntityText.Fits(entity))
+            {
+                throw new ArticleTooLargeException(
+                    $"Article {next.Article.Id} needs {EntityText.EstimateBytes(entity):N0} bytes in {EntityText.OwnPropertyCount(entity)} properties without its body; a table entity holds {EntityText.MaxEntityBytes:N0} bytes in {EntityText.MaxOwnProperties}.");
+            }
+        }
+
+        try
+        {
+            var response = current is null
+                ? await _articles.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false)
+                : await _articles.UpdateEntityAsync(entity, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            if (current?.BodyBlobName is { } previousBody && previousBody != entity.GetString(ArticleEntityCodec.Props.BodyBlob))
+            {
+                await _bodies.GetBlobClient(previousBody).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+
+            return response.Headers.ETag ?? throw new InvalidOperationException("The table service returned no ETag.");
+        }
+        catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
+        {
+            LogLostRace(next.Article.Id, ex.Status);
+            return null;
+        }
+    }
+
+    private async Task SyncIndexAsync(StoredArticle article, IReadOnlyList<IndexKey> keys, IReadOnlyList<IndexKey> stale, CancellationToken cancellationToken)
+    {
+        var summary = ArticleSummary.From(article);
+        var writes = keys.Select(key => _index.UpsertEntityAsync(ArticleEntityCodec.EncodeSummary(summary, key), TableUpdateMode.Replace, cancellationToken))
+            .Concat(stale.Select(key => _index.DeleteEntityAsync(key.PartitionKey, key.RowKey, ETag.All, cancellationToken)));
+        await Task.WhenAll(writes).ConfigureAwait(false);
+    }
+
+    private static bool SameSummary(StoredArticle a, StoredArticle b) =>
+        JsonSerializer.Serialize(ArticleSummary.From(a), ArticleJson.Options) == JsonSerializer.Serialize(ArticleSummary.From(b), ArticleJson.Options);
+
+    private async Task<ArticleRow?> ReadAsync(string id, CancellationToken cancellationToken)
+    {
+        var response = await _articles.GetEntityIfExistsAsync<TableEntity>(id, StorageNames.ArticleRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.HasValue ? ArticleEntityCodec.Decode(response.Value!) : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Article {ArticleId} changed under a concurrent writer (status {Status}); re-reading")]
+    private partial void LogLostRace(string articleId, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-applying the index entries of article {ArticleId} (previous index update finished: {IndexSynced})")]
+    private partial void LogResync(string articleId, bool indexSynced);
+
+    /// <summary>What to do with the article as currently stored.</summary>
+    private sealed record Decision(SaveOutcome Outcome, StoredArticle? Next)
+    {
+        public static Decision Keep(SaveOutcome outcome) => new(outcome, null);
+
+        public static Decision Write(SaveOutcome outcome, StoredArticle next) => new(outcome, next);
+    }
+}

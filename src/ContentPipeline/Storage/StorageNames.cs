@@ -1,0 +1,44 @@
+namespace ContentPipeline.Storage;
+
+/// <summary>
+/// Every container and table the pipeline uses, in one place. Trigger attributes use the <c>*Path</c> constants,
+/// services use the names; infra/ creates the same names (a test checks the compiled template against this class).
+/// </summary>
+public static class StorageNames
+{
+    /// <summary>Where uploaders put article files.</summary>
+    public const string IncomingContainer = "incoming";
+
+    /// <summary>Blob-trigger path of the ingest function.</summary>
+    public const string IncomingBlobPath = IncomingContainer + "/{name}";
+
+    /// <summary>Where files that cannot be ingested are moved, with the reason.</summary>
+    public const string RejectedContainer = "rejected";
+
+    /// <summary>Prefix of the rejected files inside <see cref="RejectedContainer"/>.</summary>
+    public const string RejectedFilesPrefix = "files/";
+
+    /// <summary>Prefix of the machine-readable reasons inside <see cref="RejectedContainer"/> (<c>reasons/{name}.json</c>).</summary>
+    public const string RejectedReasonsPrefix = "reasons/";
+
+    /// <summary>Article bodies too large to live in their table entity (<c>{id}/{contentHash}.md</c>).</summary>
+    public const string BodiesContainer = "article-bodies";
+
+    /// <summary>Published feeds.</summary>
+    public const string FeedsContainer = "feeds";
+
+    /// <summary>One entity per article: PartitionKey = article id, RowKey = <see cref="ArticleRowKey"/>.</summary>
+    public const string ArticlesTable = "articles";
+
+    /// <summary>Newest-first index entries: PartitionKey = index name, RowKey = inverted time + id.</summary>
+    public const string IndexTable = "articleindex";
+
+    /// <summary>The RowKey of every article entity.</summary>
+    public const string ArticleRowKey = "article";
+
+    /// <summary>Every container the pipeline writes to.</summary>
+    public static IReadOnlyList<string> Containers { get; } = [IncomingContainer, RejectedContainer, BodiesContainer, FeedsContainer];
+
+    /// <summary>Every table the pipeline writes to.</summary>
+    public static IReadOnlyList<string> Tables { get; } = [ArticlesTable, IndexTable];
+}

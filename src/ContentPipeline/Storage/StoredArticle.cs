@@ -1,0 +1,47 @@
+using ContentPipeline.Articles;
+
+namespace ContentPipeline.Storage;
+
+/// <summary>Who set an article's current publish state.</summary>
+public enum PublishStateSource
+{
+    /// <summary>The uploaded file's <c>published</c> field; a re-upload may change it.</summary>
+    Upload,
+
+    /// <summary>An editor's toggle; it survives re-uploads of the article.</summary>
+    Editor,
+}
+
+/// <summary>The blob an article was last ingested from.</summary>
+/// <param name="BlobName">Name of the blob in the incoming container.</param>
+/// <param name="ETag">The blob's ETag when it was read.</param>
+/// <param name="LastModified">The blob's last-modified time; an older delivery never overwrites a newer one.</param>
+public sealed record ArticleSource(string BlobName, string ETag, DateTimeOffset LastModified);
+
+/// <summary>An article as stored: its content plus the pipeline's bookkeeping.</summary>
+public sealed record StoredArticle
+{
+    /// <summary>The content. <see cref="Article.Published"/> is the effective state (an editor's choice wins).</summary>
+    public required Article Article { get; init; }
+
+    /// <summary>The <see cref="ArticleJson.ContentHash"/> of the article as last uploaded.</summary>
+    public required string ContentHash { get; init; }
+
+    /// <summary>Where the content came from.</summary>
+    public required ArticleSource Source { get; init; }
+
+    /// <summary>Who set the publish state.</summary>
+    public required PublishStateSource PublishedSetBy { get; init; }
+
+    /// <summary>When the publish state last changed.</summary>
+    public required DateTimeOffset PublishedChangedAt { get; init; }
+
+    /// <summary>When the article was first stored.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When the article's content or state last changed.</summary>
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Increases by one with every change of content or state; the HTTP ETag is derived from it.</summary>
+    public required long Version { get; init; }
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Text;
+
+namespace ContentPipeline.IntegrationTests.Infrastructure;
+
+/// <summary>Builds article files like the seeds, with the fields a test cares about.</summary>
+public sealed record ArticleText
+{
+    public string Url { get; init; } = $"https://example.org/news/{Guid.NewGuid():N}";
+
+    public string Title { get; init; } = "A headline";
+
+    public string Category { get; init; } = "news";
+
+    public DateTimeOffset Published { get; init; } = new(2024, 5, 1, 12, 0, 0, TimeSpan.Zero);
+
+    public bool IsPublished { get; init; }
+
+    public IReadOnlyList<string> Topics { get; init; } = ["AI", "Computer Vision"];
+
+    public string ProviderName { get; init; } = "Example News";
+
+    public string ProviderDomain { get; init; } = "example.org";
+
+    public string? Body { get; init; }
+
+    public string Secured { get; init; } = "c2VjcmV0+/==;aXY=";
+
+    public string Render()
+    {
+        var text = new StringBuilder()
+            .AppendLine("---")
+            .AppendLine(CultureInfo.InvariantCulture, $"category: {Category}")
+            .AppendLine(CultureInfo.InvariantCulture, $"title: \"{Title.Replace("\"", "\\\"", StringComparison.Ordinal)}\"")
+            .AppendLine("excerpt: \"An excerpt.\"")
+            .AppendLine(CultureInfo.InvariantCulture, $"publishedDateTime: {Published.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}")
+            .AppendLine(CultureInfo.InvariantCulture, $"originalUrl: \"{Url}\"")
+            .AppendLine(CultureInfo.InvariantCulture, $"webUrl: \"{Url}\"")
+            .AppendLine("type: article")
+            .AppendLine("quality: 50")
+            .AppendLine("heat: 3")
+            .AppendLine(CultureInfo.InvariantCulture, $"published: {(IsPublished ? "true" : "false")}")
+            .AppendLine("provider:")
+            .AppendLine(CultureInfo.InvariantCulture, $"  name: {ProviderName}")
+            .AppendLine(CultureInfo.InvariantCulture, $"  domain: {ProviderDomain}")
+            .AppendLine("topics:");
+        foreach (var topic in Topics)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  - {topic}");
+        }
+
+        text.AppendLine("images:")
+            .AppendLine("  - url: \"https://example.org/image.jpg\"")
+            .AppendLine("    width: 1200")
+            .AppendLine("    height: 450")
+            .AppendLine("    isCached: true")
+            .AppendLine(CultureInfo.InvariantCulture, $"secured: \"{Secured}\"")
+            .AppendLine("---");
+        if (Body is not null)
+        {
+            text.Append(Body);
+        }
+
+        return text.ToString();
+    }
+
+    public byte[] ToBytes() => Encoding.UTF8.GetBytes(Render());
+}
