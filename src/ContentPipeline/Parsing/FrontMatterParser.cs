@@ -132,11 +132,11 @@ public sealed class FrontMatterParser
     private static string? Decode(ReadOnlySpan<byte> content, string fileName, out ParseProblem? problem)
     {
         problem = null;
-        if (content.StartsWith("\xEF\xBB\xBF"u8))
+        if (content.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
         {
             content = content[3..];
         }
-        else if (content.StartsWith("\xFF\xFE"u8) || content.StartsWith("\xFE\xFF"u8))
+        else if (content.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || content.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
         {
             problem = new ParseProblem(fileName, 1, 1, ProblemCodes.NotUtf8,
                 "the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8");

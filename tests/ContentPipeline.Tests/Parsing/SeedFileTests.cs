@@ -45,4 +45,43 @@ public class SeedFileTests
         Assert.Null(a.Extensions);
         Assert.Matches("^[0-9a-f]{20}$", a.Id);
     }
+
+    public static TheoryData<string> SeedFiles()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "seeds")).Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileName(file));
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SeedFiles))]
+    public void Parse_EverySeed_Succeeds(string fileName)
+    {
+        var result = Parser.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "seeds", fileName)), fileName);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Problems));
+        Assert.False(string.IsNullOrWhiteSpace(result.Article.Title));
+        Assert.DoesNotContain('\r', result.Article.Body ?? string.Empty);
+    }
+
+    [Fact]
+    public void Seeds_CoverSeveralCategoriesProvidersTopicsAndBodies()
+    {
+        var articles = Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "seeds")).Select(Path.GetFileName).OfType<string>()
+            .Select(f => Parser.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "seeds", f)), f).Article!)
+            .ToList();
+
+        Assert.True(articles.Count >= 12);
+        Assert.True(articles.Select(a => a.Category).Distinct().Count() >= 4);
+        Assert.True(articles.Select(a => a.Provider?.Domain).Distinct().Count() >= 6);
+        Assert.True(articles.SelectMany(a => a.Topics).Distinct().Count() >= 6);
+        Assert.Contains(articles, a => a.Body is not null);
+        Assert.Contains(articles, a => a.Published);
+        Assert.Contains(articles, a => !a.Published);
+        Assert.Equal(articles.Count, articles.Select(a => a.Id).Distinct().Count());
+    }
 }
