@@ -269,7 +269,7 @@ public sealed class IngestArticleTests(PipelineFixture fixture) : IClassFixture<
         var file = new ArticleText { IsPublished = false };
         var name = await UploadAsync(file);
         await RunIngestAsync(name);
-        await Store.SetPublishedAsync(IdOf(file), true, expectedVersion: null, CancellationToken.None);
+        await Store.SetPublishedAsync(IdOf(file), true, versionMatches: null, CancellationToken.None);
 
         await UploadAsync(name, (file with { Title = "Retitled, still published: false in the file" }).ToBytes());
         await RunIngestAsync(name);

@@ -38,6 +38,7 @@ public static class ServiceCollectionExtensions
         });
         services.AddSingleton(sp => new FrontMatterParser(sp.GetRequiredService<IOptions<FrontMatterLimits>>().Value));
         services.AddSingleton<ArticleStore>();
+        services.AddSingleton<ArticleQueries>();
         services.AddSingleton<RejectedFileStore>();
         services.AddSingleton<IngestService>();
         services.AddSingleton<StorageProvisioner>();

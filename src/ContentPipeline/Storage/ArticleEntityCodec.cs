@@ -103,6 +103,7 @@ internal static class ArticleEntityCodec
             CreatedAt = Date(entity, Props.CreatedAt),
             UpdatedAt = Date(entity, Props.UpdatedAt),
             Version = entity.GetInt64(Props.Version) ?? 0,
+            BodyBlobName = entity.GetString(Props.BodyBlob),
         };
         return new ArticleRow(
             stored,

@@ -67,18 +67,20 @@ public sealed partial class ArticleStore
     public async Task<StoredArticle?> GetAsync(string id, bool includeBody, CancellationToken cancellationToken)
     {
         var row = await ReadAsync(id, cancellationToken).ConfigureAwait(false);
-        if (row is null)
+        return row is null ? null : includeBody ? await IncludeBodyAsync(row.Stored, cancellationToken).ConfigureAwait(false) : row.Stored;
+    }
+
+    /// <summary>Loads the body of an article read without it, when the body lives in blob storage.</summary>
+    public async Task<StoredArticle> IncludeBodyAsync(StoredArticle stored, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        if (stored.BodyBlobName is null || stored.Article.Body is not null)
         {
-            return null;
+            return stored;
         }
 
-        if (!includeBody || row.BodyBlobName is null)
-        {
-            return row.Stored;
-        }
-
-        var body = await _bodies.GetBlobClient(row.BodyBlobName).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-        return row.Stored with { Article = row.Stored.Article with { Body = body.Value.Content.ToString() } };
+        var body = await _bodies.GetBlobClient(stored.BodyBlobName).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+        return stored with { Article = stored.Article with { Body = body.Value.Content.ToString() } };
     }
 
     /// <summary>
@@ -106,10 +108,12 @@ public sealed partial class ArticleStore
 
     /// <summary>
     /// An editor's publish or unpublish. Idempotent (the same state again is <see cref="SaveOutcome.Unchanged"/> and
-    /// writes nothing); with <paramref name="expectedVersion"/>, refuses when the article has changed since. The state
-    /// set here belongs to the editor: re-uploads of the article keep it.
+    /// writes nothing); with <paramref name="versionMatches"/> (an HTTP <c>If-Match</c>), refuses with
+    /// <see cref="SaveOutcome.VersionMismatch"/> unless the current version passes, checked under the entity's ETag so
+    /// that of two toggles sent with the same version exactly one wins. The state set here belongs to the editor:
+    /// re-uploads of the article keep it.
     /// </summary>
-    public Task<SaveResult> SetPublishedAsync(string id, bool published, long? expectedVersion, CancellationToken cancellationToken)
+    public Task<SaveResult> SetPublishedAsync(string id, bool published, Func<long, bool>? versionMatches, CancellationToken cancellationToken)
     {
         return ApplyAsync(id, (current, _, _) =>
         {
@@ -119,7 +123,7 @@ public sealed partial class ArticleStore
             }
 
             var stored = current.Stored;
-            if (expectedVersion is { } expected && expected != stored.Version)
+            if (versionMatches is not null && !versionMatches(stored.Version))
             {
                 return ValueTask.FromResult(Decision.Keep(SaveOutcome.VersionMismatch));
             }

@@ -44,4 +44,7 @@ public sealed record StoredArticle
 
     /// <summary>Increases by one with every change of content or state; the HTTP ETag is derived from it.</summary>
     public required long Version { get; init; }
+
+    /// <summary>Where the body lives when it was too large for the entity (then <see cref="Article.Body"/> is not loaded).</summary>
+    internal string? BodyBlobName { get; init; }
 }

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using ContentPipeline.Articles;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace ContentPipeline.Functions.Http;
+
+/// <summary>The app's responses: JSON in the pipeline's one shape, errors as <c>application/problem+json</c>.</summary>
+internal static class ApiResults
+{
+    public const string ProblemContentType = "application/problem+json";
+
+    public static IResult Json(object value, int statusCode = StatusCodes.Status200OK) =>
+        Results.Json(value, ArticleJson.Options, "application/json; charset=utf-8", statusCode);
+
+    public static IResult Problem(int status, string title, string detail, string? parameter = null) =>
+        Results.Problem(
+            detail: detail,
+            statusCode: status,
+            title: title,
+            type: $"https://httpstatuses.io/{status}",
+            extensions: parameter is null ? null : new Dictionary<string, object?> { ["parameter"] = parameter });
+
+    public static IResult BadParameter(string parameter, string detail) =>
+        Problem(StatusCodes.Status400BadRequest, $"Invalid parameter '{parameter}'", detail, parameter);
+
+    public static IResult ArticleNotFound(string id) =>
+        Problem(StatusCodes.Status404NotFound, "Article not found", $"There is no article '{id}'.");
+
+    /// <summary>Validates an id route value before it reaches storage (keys forbid / \ # ? and control characters).</summary>
+    public static IResult? ValidateId(string? id) =>
+        ArticleId.IsWellFormed(id)
+            ? null
+            : BadParameter("id", $"An article id is {ArticleId.Length} lowercase hexadecimal characters.");
+
+    public static void SetCaching(HttpResponse response, string etag, bool isPublic)
+    {
+        response.Headers[HeaderNames.ETag] = etag;
+        response.Headers[HeaderNames.CacheControl] = isPublic ? "public, max-age=60" : "private, no-store";
+    }
+
+    public static string Serialize(object value) => JsonSerializer.Serialize(value, ArticleJson.Options);
+}

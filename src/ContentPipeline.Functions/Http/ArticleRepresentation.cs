@@ -1,0 +1,34 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ContentPipeline.Articles;
+using ContentPipeline.Storage;
+
+namespace ContentPipeline.Functions.Http;
+
+/// <summary>Who is asking: anonymous readers see published articles without <c>secured</c>; editors see everything.</summary>
+internal enum Audience
+{
+    Public,
+    Editor,
+}
+
+/// <summary>The JSON of one article: every field of the file (unknown ones under <c>extensions</c>), the body, and its state.</summary>
+internal static class ArticleRepresentation
+{
+    public static JsonObject Create(StoredArticle stored, Audience audience)
+    {
+        var article = audience == Audience.Editor ? stored.Article : stored.Article with { Secured = null };
+        var json = JsonSerializer.SerializeToNode(article, ArticleJson.Options)!.AsObject();
+        json["publishedChangedAt"] = stored.PublishedChangedAt;
+        json["createdAt"] = stored.CreatedAt;
+        json["updatedAt"] = stored.UpdatedAt;
+        json["version"] = stored.Version;
+        if (audience == Audience.Editor)
+        {
+            json["publishedSetBy"] = stored.PublishedSetBy.ToString().ToLowerInvariant();
+            json["sourceBlobName"] = stored.Source.BlobName;
+        }
+
+        return json;
+    }
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using ContentPipeline.Articles;
+using ContentPipeline.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace ContentPipeline.Functions.Http;
+
+/// <summary>Reads and validates the query string of a list request; every mistake names its parameter.</summary>
+internal static class ListParameters
+{
+    public const string Category = "category";
+    public const string Topic = "topic";
+    public const string Provider = "provider";
+    public const string Limit = "limit";
+    public const string Cursor = "cursor";
+    public const string Status = "status";
+
+    private static readonly string[] Filters = [Category, Topic, Provider];
+
+    public static bool TryRead(IQueryCollection query, Audience audience, out ArticleListRequest request, out IResult? problem)
+    {
+        request = new ArticleListRequest(ArticleStatus.Published, null, ArticleQueries.DefaultLimit, null);
+        problem = null;
+        string[] known = audience == Audience.Editor ? [.. Filters, Limit, Cursor, Status] : [.. Filters, Limit, Cursor];
+        foreach (var (name, values) in query)
+        {
+            if (!known.Contains(name, StringComparer.Ordinal))
+            {
+                problem = name == Status
+                    ? ApiResults.Problem(StatusCodes.Status401Unauthorized, "Drafts need a function key", $"'{Status}' is for editors: call /api/{Routes.EditorArticles} with a function key (x-functions-key header or code parameter).", Status)
+                    : ApiResults.BadParameter(name, $"Unknown parameter. Known: {string.Join(", ", known)}.");
+                return false;
+            }
+
+            if (values.Count != 1 || string.IsNullOrWhiteSpace(values[0]))
+            {
+                problem = ApiResults.BadParameter(name, "Give it exactly once, with a value.");
+                return false;
+            }
+        }
+
+        var filters = Filters.Where(query.ContainsKey).ToList();
+        if (filters.Count > 1)
+        {
+            problem = ApiResults.BadParameter(filters[1], $"Filter by one of {string.Join(", ", Filters)} at a time; each is its own newest-first index.");
+            return false;
+        }
+
+        ArticleFilter? filter = null;
+        if (filters.Count == 1)
+        {
+            var slug = Slug.From(query[filters[0]].ToString());
+            if (slug.Length == 0)
+            {
+                problem = ApiResults.BadParameter(filters[0], "The value needs at least one letter or digit.");
+                return false;
+            }
+
+            filter = new ArticleFilter(filters[0] switch { Category => ArticleFilterKind.Category, Topic => ArticleFilterKind.Topic, _ => ArticleFilterKind.Provider }, slug);
+        }
+
+        var limit = ArticleQueries.DefaultLimit;
+        if (query.TryGetValue(Limit, out var limitText)
+            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > ArticleQueries.MaxLimit))
+        {
+            problem = ApiResults.BadParameter(Limit, $"A whole number from 1 to {ArticleQueries.MaxLimit}.");
+            return false;
+        }
+
+        var status = audience == Audience.Editor ? ArticleStatus.All : ArticleStatus.Published;
+        if (query.TryGetValue(Status, out var statusText))
+        {
+            switch (statusText.ToString())
+            {
+                case "draft": status = ArticleStatus.Draft; break;
+                case "published": status = ArticleStatus.Published; break;
+                case "all": status = ArticleStatus.All; break;
+                default:
+                    problem = ApiResults.BadParameter(Status, "One of draft, published, all.");
+                    return false;
+            }
+        }
+
+        if (filter is not null && status != ArticleStatus.Published)
+        {
+            problem = ApiResults.BadParameter(filters[0], $"Filters apply to published articles only: add {Status}=published.");
+            return false;
+        }
+
+        request = new ArticleListRequest(status, filter, limit, query.TryGetValue(Cursor, out var cursor) ? cursor.ToString() : null);
+        return true;
+    }
+}

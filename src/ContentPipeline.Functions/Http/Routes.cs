@@ -1,0 +1,13 @@
+namespace ContentPipeline.Functions.Http;
+
+/// <summary>Every HTTP route of the app (after the <c>api</c> prefix from host.json), in one place.</summary>
+public static class Routes
+{
+    public const string Articles = "articles";
+    public const string Article = "articles/{id}";
+    public const string Publish = "articles/{id}/publish";
+    public const string Unpublish = "articles/{id}/unpublish";
+    public const string EditorArticles = "editor/articles";
+    public const string EditorArticle = "editor/articles/{id}";
+    public const string OpenApi = "openapi.json";
+}

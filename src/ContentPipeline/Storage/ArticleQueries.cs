@@ -1,0 +1,201 @@
+using System.Buffers.Text;
+using System.Text.Json;
+using Azure.Data.Tables;
+using ContentPipeline.Articles;
+
+namespace ContentPipeline.Storage;
+
+/// <summary>Which articles a list shows.</summary>
+public enum ArticleStatus
+{
+    /// <summary>Published articles only (the only status anonymous callers get).</summary>
+    Published,
+
+    /// <summary>Drafts only.</summary>
+    Draft,
+
+    /// <summary>Published articles and drafts, newest first.</summary>
+    All,
+}
+
+/// <summary>The dimension a list of published articles is filtered by.</summary>
+public enum ArticleFilterKind
+{
+    /// <summary>By category.</summary>
+    Category,
+
+    /// <summary>By topic.</summary>
+    Topic,
+
+    /// <summary>By provider (domain, else name).</summary>
+    Provider,
+}
+
+/// <summary>A filter on one dimension; the value is matched by its <see cref="Slug"/>.</summary>
+/// <param name="Kind">The dimension.</param>
+/// <param name="Slug">The slug of the requested value.</param>
+public sealed record ArticleFilter(ArticleFilterKind Kind, string Slug);
+
+/// <summary>A request for one page of a newest-first list.</summary>
+/// <param name="Status">Published, drafts, or both.</param>
+/// <param name="Filter">At most one filter; only for <see cref="ArticleStatus.Published"/>.</param>
+/// <param name="Limit">Most items on the page (1 to <see cref="ArticleQueries.MaxLimit"/>).</param>
+/// <param name="Cursor">The cursor of the previous page, or null for the first.</param>
+public sealed record ArticleListRequest(ArticleStatus Status, ArticleFilter? Filter, int Limit, string? Cursor);
+
+/// <summary>One page of a list. A page may be short; the last page has no cursor.</summary>
+/// <param name="Items">The articles, newest first.</param>
+/// <param name="Cursor">Opaque; pass it back for the next page. Null on the last page.</param>
+public sealed record ArticlePage(IReadOnlyList<ArticleSummary> Items, string? Cursor);
+
+/// <summary>A cursor that is malformed or belongs to another list.</summary>
+public sealed class InvalidCursorException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public InvalidCursorException()
+        : base("The cursor is not one this list returned.")
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    public InvalidCursorException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and a cause.</summary>
+    public InvalidCursorException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// Newest-first lists read from the index table. Every list is one partition (published, a category, a topic, a
+/// provider, or drafts) read in RowKey order with the service's continuation token as the cursor; "all" merges the
+/// published and drafts partitions by RowKey, and its cursor is the last RowKey served.
+/// </summary>
+public sealed class ArticleQueries
+{
+    /// <summary>The most items a page may hold.</summary>
+    public const int MaxLimit = 100;
+
+    /// <summary>The page size when none is asked for.</summary>
+    public const int DefaultLimit = 20;
+
+    private readonly TableClient _index;
+
+    /// <summary>Creates the queries over the pipeline's index table.</summary>
+    public ArticleQueries(TableServiceClient tables)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        _index = tables.GetTableClient(StorageNames.IndexTable);
+    }
+
+    /// <summary>Reads one page.</summary>
+    /// <exception cref="InvalidCursorException">The cursor was not returned by this same list.</exception>
+    public Task<ArticlePage> ListAsync(ArticleListRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.Limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(request.Limit, MaxLimit);
+        if (request.Filter is not null && request.Status != ArticleStatus.Published)
+        {
+            throw new ArgumentException("Filters apply to published articles only.", nameof(request));
+        }
+
+        return request.Status switch
+        {
+            ArticleStatus.Published => ReadPartitionAsync(Partition(request.Filter), request, cancellationToken),
+            ArticleStatus.Draft => ReadPartitionAsync(IndexPartitions.Drafts, request, cancellationToken),
+            _ => ReadMergedAsync(request, cancellationToken),
+        };
+    }
+
+    /// <summary>The partition that holds a published list.</summary>
+    public static string Partition(ArticleFilter? filter) => filter switch
+    {
+        null => IndexPartitions.Published,
+        { Kind: ArticleFilterKind.Category } => IndexPartitions.Category(filter.Slug),
+        { Kind: ArticleFilterKind.Topic } => IndexPartitions.Topic(filter.Slug),
+        _ => IndexPartitions.Provider(filter.Slug),
+    };
+
+    private async Task<ArticlePage> ReadPartitionAsync(string partition, ArticleListRequest request, CancellationToken cancellationToken)
+    {
+        var token = request.Cursor is null ? null : Cursor.Decode(request.Cursor, partition).Token;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
+        await foreach (var page in _index.QueryAsync<TableEntity>(filter, request.Limit, cancellationToken: cancellationToken)
+                           .AsPages(token, request.Limit).ConfigureAwait(false))
+        {
+            var items = page.Values.Select(ArticleEntityCodec.DecodeSummary).ToList();
+            return new ArticlePage(items, page.ContinuationToken is { } next ? new Cursor(partition, next, null).Encode() : null);
+        }
+
+        return new ArticlePage([], null);
+    }
+
+    private async Task<ArticlePage> ReadMergedAsync(ArticleListRequest request, CancellationToken cancellationToken)
+    {
+        const string scope = IndexPartitions.Published + "+" + IndexPartitions.Drafts;
+        var after = request.Cursor is null ? null : Cursor.Decode(request.Cursor, scope).After;
+        var sources = await Task.WhenAll(
+            FirstPageAsync(IndexPartitions.Published, after, request.Limit, cancellationToken),
+            FirstPageAsync(IndexPartitions.Drafts, after, request.Limit, cancellationToken)).ConfigureAwait(false);
+
+        // Items beyond the last row a partition returned while it has more cannot be ordered yet: stop before them.
+        var cutoff = sources.Where(static s => s.HasMore && s.Entities.Count > 0).Select(static s => s.Entities[^1].RowKey).Min(StringComparer.Ordinal);
+        var merged = sources.SelectMany(static s => s.Entities)
+            .Where(e => cutoff is null || string.CompareOrdinal(e.RowKey, cutoff) <= 0)
+            .OrderBy(static e => e.RowKey, StringComparer.Ordinal)
+            .DistinctBy(static e => e.RowKey)
+            .Take(request.Limit)
+            .ToList();
+        var more = merged.Count == request.Limit || sources.Any(static s => s.HasMore);
+        var next = more && merged.Count > 0 ? new Cursor(scope, null, merged[^1].RowKey).Encode() : null;
+        return new ArticlePage(merged.Select(ArticleEntityCodec.DecodeSummary).ToList(), next);
+    }
+
+    private async Task<(List<TableEntity> Entities, bool HasMore)> FirstPageAsync(string partition, string? after, int limit, CancellationToken cancellationToken)
+    {
+        var filter = after is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {after}");
+        await foreach (var page in _index.QueryAsync<TableEntity>(filter, limit, cancellationToken: cancellationToken).AsPages(null, limit).ConfigureAwait(false))
+        {
+            return (page.Values.ToList(), page.ContinuationToken is not null || page.Values.Count == limit);
+        }
+
+        return ([], false);
+    }
+
+    /// <summary>The opaque cursor: base64url JSON naming the list it belongs to and where to continue.</summary>
+    private sealed record Cursor(string Scope, string? Token, string? After)
+    {
+        public string Encode() => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(this, ArticleJson.Options));
+
+        public static Cursor Decode(string text, string scope)
+        {
+            Cursor? cursor;
+            try
+            {
+                cursor = JsonSerializer.Deserialize<Cursor>(Base64Url.DecodeFromChars(text), ArticleJson.Options);
+            }
+            catch (FormatException ex)
+            {
+                throw new InvalidCursorException("The cursor is not valid base64url.", ex);
+            }
+            catch (JsonException ex)
+            {
+                throw new InvalidCursorException("The cursor is not one this API returned.", ex);
+            }
+
+            if (cursor is null || cursor.Scope != scope || (cursor.Token is null && cursor.After is null))
+            {
+                throw new InvalidCursorException("The cursor belongs to another list: keep the same filters and status while paging.");
+            }
+
+            return cursor;
+        }
+    }
+}
