@@ -339,13 +339,26 @@ internal sealed class ArticleReader
         }
 
         if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
-            && uri.Host.Length > 0 && string.Equals(text, text.Trim(), StringComparison.Ordinal))
+            && uri.Host.Length > 0 && string.Equals(text, text.Trim(), StringComparison.Ordinal) && HasValidIdnHost(uri))
         {
             return uri;
         }
 
         AddProblem(node.Start, ProblemCodes.InvalidUrl, $"'{path}' must be an absolute http or https URL, got '{text}'");
         return null;
+    }
+
+    /// <summary>Uri accepts hosts that its IDN conversion (used by <see cref="ArticleId"/>) then rejects, e.g. with U+FFFD.</summary>
+    private static bool HasValidIdnHost(Uri uri)
+    {
+        try
+        {
+            return uri.IdnHost.Length > 0;
+        }
+        catch (UriFormatException)
+        {
+            return false;
+        }
     }
 
     /// <summary>A plain scalar for a typed field; quoted text or a collection is a type error.</summary>

@@ -12,8 +12,8 @@ public sealed class FrontMatterLimits
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxFileBytes { get; set; } = DefaultMaxFileBytes;
 
-    /// <summary>Deepest nesting of mappings and sequences accepted. The seed format needs 4.</summary>
-    [Range(4, 128)]
+    /// <summary>Deepest nesting of mappings and sequences accepted. The seed format needs 5 (root, related, item, images, image).</summary>
+    [Range(5, 128)]
     public int MaxDepth { get; set; } = 32;
 
     /// <summary>Most YAML nodes accepted, counting every expansion of an alias or merge key (stops alias bombs).</summary>

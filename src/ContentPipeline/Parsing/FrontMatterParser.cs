@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
 using ContentPipeline.Articles;
@@ -46,7 +47,7 @@ public sealed class FrontMatterParser
 
     /// <summary>The problem reported for a file over the size cap (also used before a blob is downloaded).</summary>
     public static ParseProblem TooLarge(string fileName, long size, int limit) =>
-        new(fileName, 1, 1, ProblemCodes.TooLarge, $"the file is {size:N0} bytes; the limit is {limit:N0} bytes");
+        new(fileName, 1, 1, ProblemCodes.TooLarge, string.Create(CultureInfo.InvariantCulture, $"the file is {size:N0} bytes; the limit is {limit:N0} bytes"));
 
     private ParseResult ParseText(string text, string fileName)
     {
@@ -132,9 +133,11 @@ public sealed class FrontMatterParser
     private static string? Decode(ReadOnlySpan<byte> content, string fileName, out ParseProblem? problem)
     {
         problem = null;
+        var skipped = 0;
         if (content.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
         {
             content = content[3..];
+            skipped = 3;
         }
         else if (content.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || content.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
         {
@@ -156,7 +159,7 @@ public sealed class FrontMatterParser
             var line = valid.Count('\n') + 1;
             var column = charsWritten - (valid.LastIndexOf('\n') + 1) + 1;
             problem = new ParseProblem(fileName, line, column, ProblemCodes.NotUtf8,
-                $"the file is not valid UTF-8: byte 0x{content[bytesRead]:X2} at offset {bytesRead} cannot start or continue a character; save the file as UTF-8");
+                string.Create(CultureInfo.InvariantCulture, $"the file is not valid UTF-8: byte 0x{content[bytesRead]:X2} at offset {bytesRead + skipped} cannot start or continue a character; save the file as UTF-8"));
             return null;
         }
         finally

@@ -21,6 +21,7 @@ internal sealed partial class YamlTreeReader
     private readonly Dictionary<string, YamlValue> _anchors = new(StringComparer.Ordinal);
     private readonly Stack<Frame> _stack = new();
     private long _nodes;
+    private Mark _lastMark = Mark.Empty;
 
     private YamlTreeReader(FrontMatterLimits limits, string file, int lineOffset, List<ParseProblem> problems)
     {
@@ -48,6 +49,13 @@ internal sealed partial class YamlTreeReader
             problems.Add(reader.Problem(reader.Position(ex.Start), ProblemCodes.InvalidYaml, $"invalid YAML: {StripMarks(ex.Message)}"));
             return null;
         }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet 18.1's scanner throws this (not a YamlException) for a flow collection continued on an
+            // unindented line, e.g. "topics: [AI," then "Robots]". It carries no position: report where parsing stopped.
+            problems.Add(reader.Problem(reader.Position(reader._lastMark), ProblemCodes.InvalidYaml, $"invalid YAML after this point: {ex.Message}"));
+            return null;
+        }
     }
 
     private YamlValue? ReadDocument(Parser parser)
@@ -56,6 +64,7 @@ internal sealed partial class YamlTreeReader
         var documents = 0;
         while (parser.MoveNext())
         {
+            _lastMark = parser.Current!.End;
             switch (parser.Current)
             {
                 case DocumentStart start:
