@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+
+namespace ContentPipeline.LocalHost.Http;
+
+/// <summary>
+/// Checks keys as the Azure host does: a key comes in the <c>x-functions-key</c> header or the <c>code</c> query
+/// parameter; Function level takes a function key or the master key; Admin level and the admin API take the master key;
+/// the blob webhook takes the <c>blobs_extension</c> system key (or the master key).
+/// </summary>
+public sealed class KeyAuthorization
+{
+    public const string KeyHeader = "x-functions-key";
+    public const string KeyQuery = "code";
+
+    public KeyAuthorization(HostKeys keys) => Keys = keys;
+
+    public HostKeys Keys { get; }
+
+    public bool Allows(AuthorizationLevel level, HttpRequest request) => level switch
+    {
+        AuthorizationLevel.Anonymous => true,
+        AuthorizationLevel.Function => Matches(request, Keys.Function) || Matches(request, Keys.Master),
+        AuthorizationLevel.Admin or AuthorizationLevel.System => Matches(request, Keys.Master),
+        _ => false,
+    };
+
+    public bool AllowsBlobWebhook(HttpRequest request) => Matches(request, Keys.BlobsExtension) || Matches(request, Keys.Master);
+
+    /// <summary>Fills missing keys with random ones, keeping them in <paramref name="keysFile"/> across runs when given.</summary>
+    public static HostKeys Resolve(HostKeys configured, string? keysFile)
+    {
+        ArgumentNullException.ThrowIfNull(configured);
+        var saved = keysFile is not null && File.Exists(keysFile) ? JsonSerializer.Deserialize<HostKeys>(File.ReadAllText(keysFile)) : null;
+        var keys = new HostKeys
+        {
+            Master = Pick(configured.Master, saved?.Master),
+            Function = Pick(configured.Function, saved?.Function),
+            BlobsExtension = Pick(configured.BlobsExtension, saved?.BlobsExtension),
+        };
+        if (keysFile is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keysFile))!);
+            File.WriteAllText(keysFile, JsonSerializer.Serialize(keys));
+        }
+
+        return keys;
+    }
+
+    private static string Pick(string configured, string? saved) =>
+        !string.IsNullOrEmpty(configured) ? configured : !string.IsNullOrEmpty(saved) ? saved : Convert.ToBase64String(RandomNumberGenerator.GetBytes(30)).Replace('+', '-').Replace('/', '_');
+
+    private static bool Matches(HttpRequest request, string expected)
+    {
+        var presented = request.Headers[KeyHeader].ToString();
+        if (presented.Length == 0)
+        {
+            presented = request.Query[KeyQuery].ToString();
+        }
+
+        return presented.Length > 0 && expected.Length > 0
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected));
+    }
+}

@@ -1,0 +1,50 @@
+using System.Net.Sockets;
+using Azure.Storage.Blobs;
+using ContentPipeline.LocalHost;
+using ContentPipeline.LocalHost.Http;
+using ContentPipeline.Storage;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+// Usage: ContentPipeline.LocalHost [--upload <folder>] [--urls http://127.0.0.1:7071] [Setting=value ...]
+var upload = args.SkipWhile(a => a != "--upload").Skip(1).FirstOrDefault();
+var app = LocalFunctionsHost.Build(args.Where((a, i) => a != "--upload" && (i == 0 || args[i - 1] != "--upload")).ToArray());
+try
+{
+    await app.StartAsync();
+}
+catch (IOException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+{
+    Console.Error.WriteLine($"error: the host's port is taken ({ex.Message}). Stop whatever uses it, or pass --urls http://127.0.0.1:<port>.");
+    return 2;
+}
+
+var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+var keys = app.Services.GetRequiredService<KeyAuthorization>().Keys;
+var blobs = app.Services.GetRequiredService<BlobServiceClient>();
+if (upload is not null)
+{
+    var (uploaded, unchanged) = await SeedUploader.UploadFolderAsync(blobs.GetBlobContainerClient(StorageNames.IncomingContainer), upload, app.Lifetime.ApplicationStopping);
+    Console.WriteLine($"Uploaded {uploaded} file(s) from {upload} to '{StorageNames.IncomingContainer}' ({unchanged} already there, unchanged).");
+}
+
+Console.WriteLine($"""
+
+    Content pipeline is running (local Functions host).
+      API            {url}/api/articles              (OpenAPI: {url}/api/openapi.json)
+      Function key   {keys.Function}     (editors: x-functions-key header or ?code=)
+      Master key     {keys.Master}     (admin API)
+      Blob webhook   {url}/runtime/webhooks/blobs?functionName=Host.Functions.IngestArticle&code={keys.BlobsExtension}
+      Storage        {blobs.Uri}   (incoming, rejected, feeds)
+      Feeds          {blobs.Uri}{StorageNames.FeedsContainer}/index.json
+
+    Try:
+      curl -s {url}/api/articles?limit=3
+      curl -s -H "x-functions-key: {keys.Function}" "{url}/api/editor/articles?status=draft"
+      curl -s -X POST -H "x-functions-key: {keys.Master}" -H "Content-Type: application/json" -d '{"{"}"input":""{"}"}' {url}/admin/functions/PublishFeeds
+
+    Ctrl-C stops.
+    """);
+await app.WaitForShutdownAsync();
+return 0;

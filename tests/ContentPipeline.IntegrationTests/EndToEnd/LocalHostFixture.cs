@@ -1,0 +1,122 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using ContentPipeline.IntegrationTests.Infrastructure;
+using ContentPipeline.LocalHost;
+using ContentPipeline.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ContentPipeline.IntegrationTests.EndToEnd;
+
+/// <summary>
+/// A real Azurite and the local Functions host on free ports, driven only through their public doors: blob uploads
+/// with the Storage SDK, HTTP calls, the Event Grid webhook, the admin API.
+/// </summary>
+public class LocalHostFixture : IAsyncLifetime
+{
+    public const string FunctionKey = "test-function-key";
+    public const string MasterKey = "test-master-key";
+    public const string BlobsExtensionKey = "test-blobs-extension-key";
+
+    private WebApplication? _host;
+
+    public Azurite Azurite { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public BlobServiceClient Blobs { get; private set; } = null!;
+
+    public TableServiceClient Tables { get; private set; } = null!;
+
+    public BlobContainerClient Incoming => Blobs.GetBlobContainerClient(StorageNames.IncomingContainer);
+
+    public BlobContainerClient Rejected => Blobs.GetBlobContainerClient(StorageNames.RejectedContainer);
+
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
+
+    public async Task InitializeAsync()
+    {
+        Azurite = await Azurite.StartAsync();
+        Blobs = new BlobServiceClient(Azurite.ConnectionString);
+        Tables = new TableServiceClient(Azurite.ConnectionString);
+        await StartHostAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopHostAsync();
+        Http?.Dispose();
+        await Azurite.DisposeAsync();
+    }
+
+    /// <summary>Stops the host and starts a new one on the same storage, as a restart or a redeploy does.</summary>
+    public async Task RestartHostAsync()
+    {
+        await StopHostAsync();
+        await StartHostAsync();
+    }
+
+    public async Task<JsonElement> StatusAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/admin/host/status");
+        request.Headers.Add("x-functions-key", MasterKey);
+        using var response = await Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).Clone();
+    }
+
+    public async Task<long> InvocationsAsync(string function) =>
+        (await StatusAsync()).GetProperty("functions").EnumerateArray()
+            .Single(f => f.GetProperty("name").GetString() == function)
+            .GetProperty("invocations").GetProperty("started").GetInt64();
+
+    /// <summary>Polls until <paramref name="condition"/> holds, for at most <paramref name="timeout"/> (default 30 s).</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out waiting until {what}.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private async Task StartHostAsync()
+    {
+        _host = LocalFunctionsHost.Build(["--urls", "http://127.0.0.1:0"], config => config.AddInMemoryCollection(Settings.Concat(
+        [
+            new("ContentStorage", Azurite.ConnectionString),
+            new("LocalHost:Keys:Function", FunctionKey),
+            new("LocalHost:Keys:Master", MasterKey),
+            new("LocalHost:Keys:BlobsExtension", BlobsExtensionKey),
+            new("LocalHost:WatchInterval", "00:00:00.200"),
+            new("LocalHost:RetryDelay", "00:00:00.050"),
+            new("Logging:LogLevel:Default", "Warning"),
+        ])));
+        await _host.StartAsync();
+        BaseUrl = new Uri(_host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        Http?.Dispose();
+        Http = new HttpClient { BaseAddress = BaseUrl };
+    }
+
+    private async Task StopHostAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            await _host.DisposeAsync();
+            _host = null;
+        }
+    }
+}

@@ -1,0 +1,212 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using ContentPipeline.Articles;
+using ContentPipeline.IntegrationTests.Infrastructure;
+
+namespace ContentPipeline.IntegrationTests.EndToEnd;
+
+/// <summary>The pipeline as a user meets it: files in, HTTP out, through the local host and Azurite.</summary>
+public sealed class PipelineEndToEndTests(LocalHostFixture host) : IClassFixture<LocalHostFixture>
+{
+    private static readonly string SeedFolder = Path.Combine(AppContext.BaseDirectory, "seeds");
+
+    [Fact]
+    public async Task UploadedSeeds_AreServedByTheApi_DraftsOnlyToEditors()
+    {
+        foreach (var file in Directory.EnumerateFiles(SeedFolder))
+        {
+            await host.Incoming.GetBlobClient($"seeds/{Path.GetFileName(file)}").UploadAsync(file, overwrite: true);
+        }
+
+        var seed = ArticleId.FromUrl(new Uri("https://eandt.theiet.org/content/articles/2022/11/italy-bans-the-use-of-facial-recognition-technology/"));
+        await LocalHostFixture.EventuallyAsync(async () => (await EditorGetAsync(seed)).StatusCode == HttpStatusCode.OK, "the seed is ingested");
+
+        var anonymous = await host.Http.GetAsync($"/api/articles/{seed}");
+        var editor = await EditorGetAsync(seed);
+        var editorJson = await editor.Content.ReadFromJsonAsync<JsonElement>();
+        var published = await host.Http.GetFromJsonAsync<JsonElement>("/api/articles?limit=100");
+
+        Assert.Equal(HttpStatusCode.NotFound, anonymous.StatusCode); // the seed is a draft
+        Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("theiet.org", editorJson.GetProperty("provider").GetProperty("domain").GetString());
+        Assert.EndsWith(";5BUeE5K4ihHGe2oM3mu7JQ==", editorJson.GetProperty("secured").GetString());
+        await LocalHostFixture.EventuallyAsync(async () => (await host.Http.GetFromJsonAsync<JsonElement>("/api/articles?limit=100")).GetProperty("items").GetArrayLength() >= 6, "the published seeds are listed");
+        Assert.DoesNotContain("secured", published.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EditorToggles_NeedAKey_AndShowInLists()
+    {
+        var category = $"e2e{Guid.NewGuid():N}"[..16];
+        var file = new ArticleText { Category = category, IsPublished = false };
+        await host.Incoming.GetBlobClient($"{Guid.NewGuid():N}.txt").UploadAsync(BinaryData.FromBytes(file.ToBytes()));
+        var id = ArticleId.FromUrl(new Uri(file.Url));
+        await LocalHostFixture.EventuallyAsync(async () => (await EditorGetAsync(id)).StatusCode == HttpStatusCode.OK, "the article is ingested");
+
+        var withoutKey = await host.Http.PostAsync($"/api/articles/{id}/publish", null);
+        var wrongKey = await PostAsync($"/api/articles/{id}/publish?code=wrong");
+        var published = await PostAsync($"/api/articles/{id}/publish?code={LocalHostFixture.FunctionKey}");
+        var listed = await host.Http.GetFromJsonAsync<JsonElement>($"/api/articles?category={category}");
+        var unpublished = await PostAsync($"/api/articles/{id}/unpublish", LocalHostFixture.FunctionKey);
+        var listedAfter = await host.Http.GetFromJsonAsync<JsonElement>($"/api/articles?category={category}");
+        var editorListWithoutKey = await host.Http.GetAsync("/api/editor/articles?status=draft");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, withoutKey.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongKey.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, published.StatusCode);
+        Assert.Equal([id], listed.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()));
+        Assert.Equal(HttpStatusCode.OK, unpublished.StatusCode);
+        Assert.Empty(listedAfter.GetProperty("items").EnumerateArray());
+        Assert.Equal(HttpStatusCode.Unauthorized, editorListWithoutKey.StatusCode);
+    }
+
+    [Fact]
+    public async Task MalformedUpload_IsFoundInRejectedWithItsReason()
+    {
+        var name = $"broken-{Guid.NewGuid():N}.txt";
+        await host.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromString("---\ntitle: \"unterminated\ncategory: news\n---\n"));
+
+        var reason = host.Rejected.GetBlobClient($"reasons/{name}.json");
+        await LocalHostFixture.EventuallyAsync(async () => (await reason.ExistsAsync()).Value, "the file is rejected");
+
+        using var json = JsonDocument.Parse((await reason.DownloadContentAsync()).Value.Content.ToString());
+        var problem = json.RootElement.GetProperty("problems")[0];
+        Assert.Equal("invalid-yaml", problem.GetProperty("code").GetString());
+        Assert.Equal(name, problem.GetProperty("file").GetString());
+        Assert.True(problem.GetProperty("line").GetInt32() >= 2);
+        Assert.False((await host.Incoming.GetBlobClient(name).ExistsAsync()).Value);
+        Assert.True((await host.Rejected.GetBlobClient($"files/{name}").ExistsAsync()).Value);
+    }
+
+    [Fact]
+    public async Task EventGridWebhook_ValidatesTheSubscription_AndTheSameEventTwiceMakesOneArticle()
+    {
+        var validation = await PostWebhookAsync("SubscriptionValidation", """[{"id":"1","eventType":"Microsoft.EventGrid.SubscriptionValidationEvent","data":{"validationCode":"512d38b6-c7b8-40c8-89fe-f46f9e9622b6"}}]""");
+        var unauthorized = await host.Http.PostAsync($"/runtime/webhooks/blobs?functionName=Host.Functions.IngestArticle&code=wrong", new StringContent("[]"));
+
+        Assert.Equal(HttpStatusCode.OK, validation.StatusCode);
+        Assert.Equal("512d38b6-c7b8-40c8-89fe-f46f9e9622b6", (await validation.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("validationResponse").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
+
+        // An upload the watcher has not seen yet is announced twice by Event Grid (at-least-once delivery).
+        var file = new ArticleText { IsPublished = true };
+        var name = $"{Guid.NewGuid():N}.txt";
+        var uploaded = await host.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()));
+        var notification = $$$"""
+            [{"id":"{{{Guid.NewGuid()}}}","eventType":"Microsoft.Storage.BlobCreated","subject":"/blobServices/default/containers/incoming/blobs/{{{name}}}",
+              "eventTime":"2026-11-26T08:00:00Z","dataVersion":"","metadataVersion":"1",
+              "data":{"api":"PutBlob","eTag":"{{{uploaded.Value.ETag.ToString().Trim('"')}}}","contentLength":{{{file.ToBytes().Length}}},"blobType":"BlockBlob","url":"http://127.0.0.1/devstoreaccount1/incoming/{{{name}}}"}}]
+            """;
+        var first = await PostWebhookAsync("Notification", notification);
+        var second = await PostWebhookAsync("Notification", notification);
+        var id = ArticleId.FromUrl(new Uri(file.Url));
+        await LocalHostFixture.EventuallyAsync(async () => (await host.Http.GetAsync($"/api/articles/{id}")).StatusCode == HttpStatusCode.OK, "the article is served");
+        await Task.Delay(1000); // long enough for a duplicate run (and several watcher scans) to have happened
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+        var article = await host.Http.GetFromJsonAsync<JsonElement>($"/api/articles/{id}");
+        Assert.Equal(1, article.GetProperty("version").GetInt64());
+        var receipts = new List<string>();
+        await foreach (var blob in host.Blobs.GetBlobContainerClient("azure-webjobs-hosts").GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "blobreceipts/", default))
+        {
+            if (blob.Name.EndsWith($"/incoming/{name}", StringComparison.Ordinal))
+            {
+                receipts.Add(blob.Name);
+            }
+        }
+
+        Assert.Single(receipts); // the blob version ran once
+    }
+
+    [Fact]
+    public async Task WebhookIgnoresEventsThatAreNotFinishedWrites()
+    {
+        var reply = await PostWebhookAsync("Notification", """
+            [{"id":"1","eventType":"Microsoft.Storage.BlobCreated","subject":"/blobServices/default/containers/incoming/blobs/never-uploaded.txt","data":{"api":"PutBlock","eTag":"0x1"}},
+             {"id":"2","eventType":"Microsoft.Storage.BlobDeleted","subject":"/blobServices/default/containers/incoming/blobs/never-uploaded.txt","data":{"api":"DeleteBlob"}}]
+            """);
+
+        Assert.Equal(HttpStatusCode.Accepted, reply.StatusCode);
+        Assert.Equal(0, (await reply.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("queued").GetInt32());
+    }
+
+    [Fact]
+    public async Task AdminApi_RunsABlobFunctionNow_WithTheMasterKeyOnly()
+    {
+        var file = new ArticleText();
+        var name = $"{Guid.NewGuid():N}.txt";
+        await host.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()));
+
+        var withFunctionKey = await PostAsync("/admin/functions/IngestArticle", LocalHostFixture.FunctionKey, new { input = $"incoming/{name}" });
+        var unknown = await PostAsync("/admin/functions/NoSuchFunction", LocalHostFixture.MasterKey, new { input = "x" });
+        var httpFunction = await PostAsync("/admin/functions/GetArticle", LocalHostFixture.MasterKey, new { input = "x" });
+        var run = await PostAsync("/admin/functions/IngestArticle", LocalHostFixture.MasterKey, new { input = $"incoming/{name}" });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, withFunctionKey.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, httpFunction.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, run.StatusCode);
+        var id = ArticleId.FromUrl(new Uri(file.Url));
+        await LocalHostFixture.EventuallyAsync(async () => (await EditorGetAsync(id)).StatusCode == HttpStatusCode.OK, "the admin-triggered run stored the article");
+    }
+
+    [Fact]
+    public async Task Restart_DoesNotRerunFinishedBlobs_ButRunsAChangedOne()
+    {
+        var file = new ArticleText { IsPublished = true };
+        var name = $"{Guid.NewGuid():N}.txt";
+        await host.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()));
+        var id = ArticleId.FromUrl(new Uri(file.Url));
+        await LocalHostFixture.EventuallyAsync(async () => (await host.Http.GetAsync($"/api/articles/{id}")).StatusCode == HttpStatusCode.OK, "the article is served");
+        await LocalHostFixture.EventuallyAsync(async () => await host.InvocationsAsync("IngestArticle") == (await host.StatusAsync()).GetProperty("functions").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "IngestArticle").GetProperty("invocations").GetProperty("succeeded").GetInt64(), "no ingest is in flight");
+
+        await host.RestartHostAsync();
+        await Task.Delay(1500); // several scans of the incoming container by the new host
+
+        Assert.Equal(0, await host.InvocationsAsync("IngestArticle"));
+        await host.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes((file with { Title = "After the restart" }).ToBytes()), overwrite: true);
+        await LocalHostFixture.EventuallyAsync(async () => (await host.Http.GetFromJsonAsync<JsonElement>($"/api/articles/{id}")).GetProperty("title").GetString() == "After the restart", "the changed blob is ingested");
+        Assert.Equal(1, await host.InvocationsAsync("IngestArticle"));
+    }
+
+    [Fact]
+    public async Task OpenApi_IsServedAtItsRoute()
+    {
+        var document = await host.Http.GetFromJsonAsync<JsonElement>("/api/openapi.json");
+
+        Assert.True(document.GetProperty("paths").TryGetProperty("/articles/{id}/publish", out _));
+    }
+
+    private Task<HttpResponseMessage> EditorGetAsync(string id) => SendAsync(HttpMethod.Get, $"/api/editor/articles/{id}", LocalHostFixture.FunctionKey);
+
+    private Task<HttpResponseMessage> PostAsync(string path, string? key = null, object? body = null) => SendAsync(HttpMethod.Post, path, key, body);
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (key is not null)
+        {
+            request.Headers.Add("x-functions-key", key);
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        return await host.Http.SendAsync(request);
+    }
+
+    private async Task<HttpResponseMessage> PostWebhookAsync(string eventType, string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/runtime/webhooks/blobs?functionName=Host.Functions.IngestArticle&code={LocalHostFixture.BlobsExtensionKey}")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("aeg-event-type", eventType);
+        return await host.Http.SendAsync(request);
+    }
+}
