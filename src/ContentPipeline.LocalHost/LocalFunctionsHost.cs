@@ -37,8 +37,8 @@ public static class LocalFunctionsHost
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        // The Azure SDK logs every request at Information: keep the console for the pipeline's own lines.
-        builder.Logging.AddFilter("Azure", Microsoft.Extensions.Logging.LogLevel.Warning);
+        // The Azure SDK logs every request, and every expected 404/409, below Error: keep the console for the pipeline.
+        builder.Logging.AddFilter("Azure", Microsoft.Extensions.Logging.LogLevel.Error);
         var hostJson = HostJson.Load(AppContext.BaseDirectory);
         builder.Services.AddContentPipeline(builder.Configuration);
         builder.Services.AddOptions<LocalHostOptions>().BindConfiguration(LocalHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -55,6 +55,7 @@ public static class LocalFunctionsHost
         builder.Services.AddSingleton<BlobTriggerDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BlobTriggerDispatcher>());
         builder.Services.AddHostedService<BlobWatcher>();
+        builder.Services.AddHostedService<FeedsPublicAccess>();
         builder.Services.AddSingleton<TimerScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TimerScheduler>());
 

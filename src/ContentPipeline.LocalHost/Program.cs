@@ -23,26 +23,28 @@ catch (IOException ex) when (ex.InnerException is SocketException { SocketErrorC
 var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 var keys = app.Services.GetRequiredService<KeyAuthorization>().Keys;
 var blobs = app.Services.GetRequiredService<BlobServiceClient>();
+var feeds = blobs.GetBlobContainerClient(StorageNames.FeedsContainer).Uri;
 if (upload is not null)
 {
     var (uploaded, unchanged) = await SeedUploader.UploadFolderAsync(blobs.GetBlobContainerClient(StorageNames.IncomingContainer), upload, app.Lifetime.ApplicationStopping);
     Console.WriteLine($"Uploaded {uploaded} file(s) from {upload} to '{StorageNames.IncomingContainer}' ({unchanged} already there, unchanged).");
 }
 
-Console.WriteLine($"""
+Console.WriteLine($$"""
 
     Content pipeline is running (local Functions host).
-      API            {url}/api/articles              (OpenAPI: {url}/api/openapi.json)
-      Function key   {keys.Function}     (editors: x-functions-key header or ?code=)
-      Master key     {keys.Master}     (admin API)
-      Blob webhook   {url}/runtime/webhooks/blobs?functionName=Host.Functions.IngestArticle&code={keys.BlobsExtension}
-      Storage        {blobs.Uri}   (incoming, rejected, feeds)
-      Feeds          {blobs.Uri}{StorageNames.FeedsContainer}/index.json
+      API            {{url}}/api/articles              (OpenAPI: {{url}}/api/openapi.json)
+      Function key   {{keys.Function}}     (editors: x-functions-key header or ?code=)
+      Master key     {{keys.Master}}     (admin API)
+      Blob webhook   {{url}}/runtime/webhooks/blobs?functionName=Host.Functions.IngestArticle&code={{keys.BlobsExtension}}
+      Storage        {{blobs.Uri}}   (containers incoming, rejected, feeds)
+      Feeds          {{feeds}}/index.json   (all.rss.xml, all.atom.xml, all.json, category/{slug}.*, topic/{slug}.*)
 
     Try:
-      curl -s {url}/api/articles?limit=3
-      curl -s -H "x-functions-key: {keys.Function}" "{url}/api/editor/articles?status=draft"
-      curl -s -X POST -H "x-functions-key: {keys.Master}" -H "Content-Type: application/json" -d '{"{"}"input":""{"}"}' {url}/admin/functions/PublishFeeds
+      curl -s "{{url}}/api/articles?limit=3"
+      curl -s -H "x-functions-key: {{keys.Function}}" "{{url}}/api/editor/articles?status=draft"
+      curl -s -X POST -H "x-functions-key: {{keys.Master}}" -H "Content-Type: application/json" -d '{"input":""}' {{url}}/admin/functions/PublishFeeds
+      curl -s {{feeds}}/all.rss.xml
 
     Ctrl-C stops.
     """);

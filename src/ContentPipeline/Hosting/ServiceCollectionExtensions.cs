@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using ContentPipeline.Feeds;
 using ContentPipeline.Ingest;
 using ContentPipeline.Parsing;
 using ContentPipeline.Storage;
@@ -29,6 +30,7 @@ public static class ServiceCollectionExtensions
         }
 
         services.AddOptions<FrontMatterLimits>().BindConfiguration(IngestSection).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddAzureClients(clients =>
         {
@@ -41,6 +43,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ArticleQueries>();
         services.AddSingleton<RejectedFileStore>();
         services.AddSingleton<IngestService>();
+        services.AddSingleton<FeedPublisher>();
         services.AddSingleton<StorageProvisioner>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageProvisioner>());
         return services;

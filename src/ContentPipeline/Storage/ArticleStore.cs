@@ -234,10 +234,14 @@ public sealed partial class ArticleStore
     private async Task<SaveResult> ApplyAsync(string id, Func<ArticleRow?, bool, CancellationToken, ValueTask<Decision>> decide, CancellationToken cancellationToken)
     {
         var mustResync = false;
+        SaveOutcome? committedOutcome = null;
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var current = await ReadAsync(id, cancellationToken).ConfigureAwait(false);
-            var decision = await decide(current, attempt > 1, cancellationToken).ConfigureAwait(false);
+
+            // Once our change is committed, later rounds only bring the index in step: the change is not decided again
+            // (a version check would now fail against our own write), and its outcome is the one reported.
+            var decision = committedOutcome is { } done ? Decision.Keep(done) : await decide(current, attempt > 1, cancellationToken).ConfigureAwait(false);
             StoredArticle target;
             IReadOnlyList<IndexKey> keys;
             IReadOnlyList<IndexKey> stale;
@@ -256,6 +260,7 @@ public sealed partial class ArticleStore
                     continue; // another writer got there first: re-read and decide again
                 }
 
+                committedOutcome = decision.Outcome;
                 if (indexUnchanged)
                 {
                     return new SaveResult(decision.Outcome, next);

@@ -173,6 +173,42 @@ public sealed class PipelineEndToEndTests(LocalHostFixture host) : IClassFixture
     }
 
     [Fact]
+    public async Task FeedFunction_RunThroughTheAdminApi_PublishesFeedsReadersCanFetch()
+    {
+        var category = $"feeds{Guid.NewGuid():N}"[..16];
+        var file = new ArticleText { IsPublished = true, Category = category, Title = "In the feed" };
+        await host.Incoming.GetBlobClient($"{Guid.NewGuid():N}.txt").UploadAsync(BinaryData.FromBytes(file.ToBytes()));
+        var id = ArticleId.FromUrl(new Uri(file.Url));
+        await LocalHostFixture.EventuallyAsync(async () => (await host.Http.GetAsync($"/api/articles/{id}")).StatusCode == HttpStatusCode.OK, "the article is served");
+
+        var run = await PostAsync("/admin/functions/PublishFeeds", LocalHostFixture.MasterKey, new { input = string.Empty });
+
+        Assert.Equal(HttpStatusCode.Accepted, run.StatusCode);
+        using var reader = new HttpClient(); // a feed reader: anonymous, straight from blob storage
+        var feeds = host.Blobs.GetBlobContainerClient("feeds");
+        var feedUrl = feeds.GetBlobClient($"category/{category}.rss.xml").Uri;
+        HttpResponseMessage? feed = null;
+        await LocalHostFixture.EventuallyAsync(async () => (feed = await reader.GetAsync(feedUrl)).StatusCode == HttpStatusCode.OK, "the category feed is published");
+        var xml = await feed!.Content.ReadAsStringAsync();
+        Assert.Equal("application/rss+xml", feed.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("public, max-age=300", feed.Headers.CacheControl?.ToString());
+        Assert.Contains("<title>In the feed</title>", xml, StringComparison.Ordinal);
+        Assert.Contains($"tag:contentpipeline,2026:article/{id}", xml, StringComparison.Ordinal);
+
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, feedUrl);
+        conditional.Headers.IfNoneMatch.Add(feed.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.NotModified, (await reader.SendAsync(conditional)).StatusCode);
+        await LocalHostFixture.EventuallyAsync(
+            async () =>
+            {
+                using var index = await reader.GetAsync(feeds.GetBlobClient("index.json").Uri);
+                return index.IsSuccessStatusCode && (await index.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("feeds").EnumerateArray()
+                    .Any(f => f.TryGetProperty("slug", out var slug) && slug.GetString() == category);
+            },
+            "the index lists the category feed");
+    }
+
+    [Fact]
     public async Task OpenApi_IsServedAtItsRoute()
     {
         var document = await host.Http.GetFromJsonAsync<JsonElement>("/api/openapi.json");

@@ -1,0 +1,185 @@
+using System.ServiceModel.Syndication;
+using System.Text.Json;
+using System.Xml;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using ContentPipeline.Articles;
+using ContentPipeline.Feeds;
+using ContentPipeline.Ingest;
+using ContentPipeline.IntegrationTests.Infrastructure;
+using ContentPipeline.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ContentPipeline.IntegrationTests;
+
+/// <summary>The feed run against Azurite: what it writes, what it leaves alone, and how it follows publish state.</summary>
+public sealed class FeedPublisherTests(FeedPublisherTests.Fixture fixture) : IClassFixture<FeedPublisherTests.Fixture>
+{
+    private FeedPublisher Publisher => fixture.Services.GetRequiredService<FeedPublisher>();
+
+    private BlobContainerClient Feeds => fixture.Blobs.GetBlobContainerClient(StorageNames.FeedsContainer);
+
+    [Fact]
+    public async Task FullRun_PublishesEveryFeedInThreeFormats_WithTheRightHeaders_AndNoDrafts()
+    {
+        var category = Unique("cat");
+        var topic = Unique("topic");
+        var published = await IngestAsync(new ArticleText { IsPublished = true, Category = category, Topics = [topic], Title = "Visible <one> & ]]>" });
+        var draft = await IngestAsync(new ArticleText { IsPublished = false, Category = category, Topics = [topic], Title = "Hidden draft" });
+
+        var result = await Publisher.PublishAsync(default);
+
+        Assert.False(result.Skipped);
+        var index = await ReadIndexAsync();
+        var feed = index.GetProperty("feeds").EnumerateArray().Single(f => SlugOf(f) == category);
+        Assert.Equal("category", feed.GetProperty("kind").GetString());
+        Assert.Equal(1, feed.GetProperty("items").GetInt32());
+        Assert.Contains(index.GetProperty("feeds").EnumerateArray(), f => f.GetProperty("kind").GetString() == "all");
+        Assert.Contains(index.GetProperty("feeds").EnumerateArray(), f => f.GetProperty("kind").GetString() == "topic" && SlugOf(f) == topic);
+
+        foreach (var (path, contentType) in new[] { ($"category/{category}.rss.xml", "application/rss+xml"), ($"category/{category}.atom.xml", "application/atom+xml"), ($"category/{category}.json", "application/feed+json") })
+        {
+            var properties = (await Feeds.GetBlobClient(path).GetPropertiesAsync()).Value;
+            Assert.StartsWith(contentType, properties.ContentType, StringComparison.Ordinal);
+            Assert.Equal("public, max-age=300", properties.CacheControl);
+            Assert.Equal(64, properties.Metadata["contenthash"].Length);
+        }
+
+        var rss = await LoadAsync($"category/{category}.rss.xml", new Rss20FeedFormatter());
+        var item = Assert.Single(rss.Items);
+        Assert.Equal("Visible <one> & ]]>", item.Title.Text);
+        Assert.Equal(FeedWriter.ItemId(published), item.Id);
+        Assert.Contains(rss.Links, l => l.RelationshipType == "self" && l.Uri.AbsoluteUri.EndsWith($"/feeds/category/{category}.rss.xml", StringComparison.Ordinal));
+        var atom = await LoadAsync($"topic/{topic}.atom.xml", new Atom10FeedFormatter());
+        Assert.Equal([FeedWriter.ItemId(published)], atom.Items.Select(i => i.Id));
+        var all = await ReadTextAsync("all.json");
+        Assert.DoesNotContain(draft, all, StringComparison.Ordinal);
+        Assert.DoesNotContain("c2VjcmV0", all, StringComparison.Ordinal); // the secured value of ArticleText
+    }
+
+    [Fact]
+    public async Task RunWithNothingNew_WritesNothing()
+    {
+        await IngestAsync(new ArticleText { IsPublished = true, Category = Unique("cat") });
+        await Publisher.PublishAsync(default);
+        var before = await EtagsAsync();
+
+        var second = await Publisher.PublishAsync(default);
+        var fresh = ActivatorUtilities.CreateInstance<FeedPublisher>(fixture.Services); // a new instance (a restart) knows from the index blob
+        var third = await fresh.PublishAsync(default);
+
+        Assert.True(second.Skipped);
+        Assert.Equal(0, second.Written);
+        Assert.True(third.Skipped);
+        Assert.Equal(before, await EtagsAsync());
+    }
+
+    [Fact]
+    public async Task DraftOnlyChange_RegeneratesButRewritesNoBlob()
+    {
+        await Publisher.PublishAsync(default);
+        var before = await EtagsAsync();
+        await IngestAsync(new ArticleText { IsPublished = false, Category = Unique("cat") });
+
+        var result = await Publisher.PublishAsync(default);
+
+        Assert.False(result.Skipped);
+        Assert.Equal(0, result.Written);
+        Assert.Equal(0, result.Deleted);
+        Assert.Equal(before, await EtagsAsync());
+    }
+
+    [Fact]
+    public async Task PublishAndUnpublish_AreReflectedAtTheNextRun_AndAnEmptyCategoryLosesItsFeeds()
+    {
+        var category = Unique("cat");
+        var id = await IngestAsync(new ArticleText { IsPublished = false, Category = category });
+        var store = fixture.Services.GetRequiredService<ArticleStore>();
+        await Publisher.PublishAsync(default);
+        Assert.False((await Feeds.GetBlobClient($"category/{category}.rss.xml").ExistsAsync()).Value);
+
+        await store.SetPublishedAsync(id, true, null, default);
+        await Publisher.PublishAsync(default);
+        var after = await LoadAsync($"category/{category}.atom.xml", new Atom10FeedFormatter());
+        var allAfter = await LoadAsync("all.rss.xml", new Rss20FeedFormatter());
+
+        await store.SetPublishedAsync(id, false, null, default);
+        var removal = await Publisher.PublishAsync(default);
+        var allRemoved = await LoadAsync("all.rss.xml", new Rss20FeedFormatter());
+        var index = await ReadIndexAsync();
+
+        Assert.Equal([FeedWriter.ItemId(id)], after.Items.Select(i => i.Id));
+        Assert.Contains(allAfter.Items, i => i.Id == FeedWriter.ItemId(id));
+        Assert.DoesNotContain(allRemoved.Items, i => i.Id == FeedWriter.ItemId(id));
+        Assert.True(removal.Deleted >= 3);
+        foreach (var suffix in new[] { ".rss.xml", ".atom.xml", ".json" })
+        {
+            Assert.False((await Feeds.GetBlobClient($"category/{category}{suffix}").ExistsAsync()).Value);
+        }
+
+        Assert.DoesNotContain(index.GetProperty("feeds").EnumerateArray(), f => SlugOf(f) == category);
+    }
+
+    [Fact]
+    public async Task Feeds_HoldTheNewestMaxItems_NewestFirst()
+    {
+        var category = Unique("cat");
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add(await IngestAsync(new ArticleText { IsPublished = true, Category = category, Published = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(i) }));
+        }
+
+        await Publisher.PublishAsync(default);
+
+        using var json = JsonDocument.Parse(await ReadTextAsync($"category/{category}.json"));
+        Assert.Equal(
+            Enumerable.Reverse(ids).Take(3).Select(FeedWriter.ItemId),
+            json.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()));
+    }
+
+    private async Task<string> IngestAsync(ArticleText file)
+    {
+        var name = $"{Guid.NewGuid():N}.txt";
+        await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()));
+        var result = await fixture.Services.GetRequiredService<IngestService>().IngestAsync(fixture.Incoming.GetBlobClient(name), default);
+        return result.ArticleId ?? throw new InvalidOperationException(string.Join("; ", result.Problems));
+    }
+
+    private static string? SlugOf(JsonElement feed) => feed.TryGetProperty("slug", out var slug) ? slug.GetString() : null; // the overall feed has none
+
+    private static string Unique(string prefix) => $"{prefix}{Guid.NewGuid():N}"[..20];
+
+    private async Task<string> ReadTextAsync(string path) => (await Feeds.GetBlobClient(path).DownloadContentAsync()).Value.Content.ToString();
+
+    private async Task<JsonElement> ReadIndexAsync()
+    {
+        using var json = JsonDocument.Parse(await ReadTextAsync(FeedPublisher.IndexPath));
+        return json.RootElement.Clone();
+    }
+
+    private async Task<SyndicationFeed> LoadAsync(string path, SyndicationFeedFormatter formatter)
+    {
+        var content = (await Feeds.GetBlobClient(path).DownloadContentAsync()).Value.Content;
+        using var reader = XmlReader.Create(content.ToStream(), new XmlReaderSettings { CheckCharacters = true, DtdProcessing = DtdProcessing.Prohibit });
+        formatter.ReadFrom(reader);
+        return formatter.Feed;
+    }
+
+    private async Task<Dictionary<string, string>> EtagsAsync()
+    {
+        var etags = new Dictionary<string, string>(StringComparer.Ordinal);
+        await foreach (var blob in Feeds.GetBlobsAsync(BlobTraits.None, BlobStates.None, null, default))
+        {
+            etags[blob.Name] = blob.Properties.ETag.ToString()!;
+        }
+
+        return etags;
+    }
+
+    /// <summary>Three items per feed, so paging past the limit is visible with few articles.</summary>
+    public sealed class Fixture : PipelineFixture
+    {
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Feeds:MaxItems", "3")];
+    }
+}
