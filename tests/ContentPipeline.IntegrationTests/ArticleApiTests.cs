@@ -359,6 +359,7 @@ public sealed class ArticleApiTests(PipelineFixture fixture) : IClassFixture<Pip
         Assert.Equal(AuthorizationLevel.Function, levels["ListEditorArticles"]);
         Assert.Equal(AuthorizationLevel.Anonymous, levels[nameof(GetArticle)]);
         Assert.Equal(AuthorizationLevel.Anonymous, levels[nameof(ListArticles)]);
+        Assert.Equal(AuthorizationLevel.Admin, levels[nameof(RepairIndex)]);
     }
 
     [Fact]
@@ -378,6 +379,25 @@ public sealed class ArticleApiTests(PipelineFixture fixture) : IClassFixture<Pip
             .OrderBy(x => x.Id, StringComparer.Ordinal)
             .ToList();
         Assert.Equal(real, described);
+    }
+
+    [Fact]
+    public async Task RepairIndex_MendsEveryInterruptedArticle()
+    {
+        var id = await IngestAsync(new ArticleText { IsPublished = true });
+        foreach (var entry in await fixture.IndexTable.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"ArticleId eq {id}")).ToListAsync())
+        {
+            await fixture.IndexTable.DeleteEntityAsync(entry.PartitionKey, entry.RowKey);
+        }
+
+        await fixture.ArticlesTable.UpdateEntityAsync(new TableEntity(id, StorageNames.ArticleRowKey) { ["IndexSynced"] = false }, ETag.All, TableUpdateMode.Merge);
+
+        var reply = await CallAsync(HttpCall.Create(Services, "POST", "/api/maintenance/repair-index"), (RepairIndex f, HttpRequest r) => f.RunAsync(r, default));
+
+        Assert.Equal(200, reply.Status);
+        Assert.True(reply.Json.GetProperty("mended").GetInt32() >= 1);
+        Assert.Equal(200, (await GetAsync(id)).Status);
+        Assert.Equal(5, (await fixture.IndexTable.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"ArticleId eq {id}")).ToListAsync()).Count);
     }
 
     private static IEnumerable<(string Name, HttpTriggerAttribute Trigger)> HttpFunctions() =>

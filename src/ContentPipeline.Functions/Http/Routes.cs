@@ -10,4 +10,5 @@ public static class Routes
     public const string EditorArticles = "editor/articles";
     public const string EditorArticle = "editor/articles/{id}";
     public const string OpenApi = "openapi.json";
+    public const string RepairIndex = "maintenance/repair-index";
 }
