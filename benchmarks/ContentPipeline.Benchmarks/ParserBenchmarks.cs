@@ -1,0 +1,92 @@
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using ContentPipeline.Parsing;
+using ContentPipeline.Storage;
+using YamlDotNet.Serialization;
+
+namespace ContentPipeline.Benchmarks;
+
+/// <summary>
+/// The full path (decode, split, parse, validate, map to table entities) against the floor: YamlDotNet's own
+/// deserializer on the same front-matter text, already split out. Each operation processes the whole sample.
+/// </summary>
+[MemoryDiagnoser]
+public class ParserBenchmarks
+{
+    public const int SampleSize = 1_000;
+
+    private readonly FrontMatterParser _parser = new(new FrontMatterLimits());
+    private readonly IDeserializer _yaml = new DeserializerBuilder().Build();
+    private IReadOnlyList<Corpus.Document> _documents = [];
+    private string[] _frontMatter = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _documents = Corpus.Generate(SampleSize, seed: 7);
+        _frontMatter = _documents.Select(d => FrontMatterOf(Encoding.UTF8.GetString(d.Bytes))).ToArray();
+    }
+
+    [Benchmark(Baseline = true, Description = "raw YamlDotNet deserialise")]
+    public int RawYamlDotNet()
+    {
+        var fields = 0;
+        foreach (var yaml in _frontMatter)
+        {
+            fields += _yaml.Deserialize<Dictionary<object, object>>(yaml).Count;
+        }
+
+        return fields;
+    }
+
+    [Benchmark(Description = "parse and validate only")]
+    public int ParseOnly()
+    {
+        var fields = 0;
+        foreach (var document in _documents)
+        {
+            fields += _parser.Parse(document.Bytes, document.Name).Article!.Topics.Count;
+        }
+
+        return fields;
+    }
+
+    [Benchmark(Description = "full path: parse, validate, map")]
+    public int FullPath()
+    {
+        var properties = 0;
+        foreach (var document in _documents)
+        {
+            var result = _parser.Parse(document.Bytes, document.Name);
+            var article = result.Article ?? throw new InvalidOperationException(string.Join("; ", result.Problems));
+            var stored = new StoredArticle
+            {
+                Article = article,
+                ContentHash = string.Empty,
+                Source = new ArticleSource(document.Name, "etag", DateTimeOffset.UnixEpoch),
+                PublishedSetBy = PublishStateSource.Upload,
+                PublishedChangedAt = DateTimeOffset.UnixEpoch,
+                CreatedAt = DateTimeOffset.UnixEpoch,
+                UpdatedAt = DateTimeOffset.UnixEpoch,
+                Version = 1,
+            };
+            var keys = IndexPartitions.For(article);
+            properties += ArticleEntityCodec.Encode(stored, keys, [], true, null).Count;
+            var summary = ArticleSummary.From(stored);
+            foreach (var key in keys)
+            {
+                properties += ArticleEntityCodec.EncodeSummary(summary, key).Count;
+            }
+        }
+
+        return properties;
+    }
+
+    /// <summary>The text between the two delimiter lines, as a front-matter splitter hands it to a YAML library.</summary>
+    public static string FrontMatterOf(string text)
+    {
+        var start = text.IndexOf('\n', StringComparison.Ordinal) + 1;
+        var end = text.IndexOf("\n---\n", start - 1, StringComparison.Ordinal);
+        return text[start..(end + 1)];
+    }
+}

@@ -1,0 +1,363 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using ContentPipeline.Articles;
+using ContentPipeline.Feeds;
+using ContentPipeline.Hosting;
+using ContentPipeline.IntegrationTests.Infrastructure;
+using ContentPipeline.Parsing;
+using ContentPipeline.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ContentPipeline.Benchmarks;
+
+/// <summary>
+/// Ingest, lookups and feeds end to end: a real Azurite, the local Functions host as its own process, the corpus
+/// uploaded as an uploader would. Every figure has its floor measured here, in the same run, on the same data.
+/// </summary>
+public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Document> corpus, TimeSpan loadDuration) : IAsyncDisposable
+{
+    private const string MasterKey = "bench-master-key";
+    private const int HostParallelism = 8;
+    private Azurite? _azurite;
+    private Process? _host;
+    private string _hostUrl = string.Empty;
+    private readonly List<string> _ids = [];
+
+    public async Task RunAsync()
+    {
+        _azurite = await Azurite.StartAsync();
+        var blobs = new BlobServiceClient(_azurite.ConnectionString);
+        var tables = new TableServiceClient(_azurite.ConnectionString);
+        await IngestAsync(blobs, tables);
+        await LookupsAsync(tables);
+        await FeedsAsync(tables, blobs);
+    }
+
+    private async Task IngestAsync(BlobServiceClient blobs, TableServiceClient tables)
+    {
+        Console.WriteLine($"Ingest: uploading {corpus.Count:N0} files...");
+        var incoming = blobs.GetBlobContainerClient(StorageNames.IncomingContainer);
+        await incoming.CreateIfNotExistsAsync();
+        var upload = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(corpus, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (d, ct) =>
+            await incoming.GetBlobClient(d.Name).UploadAsync(BinaryData.FromBytes(d.Bytes), ct));
+        upload.Stop();
+
+        // The upload is excluded: the host starts once every file is in the container, and the clock starts when it is ready.
+        _hostUrl = $"http://127.0.0.1:{FreePort()}";
+        _host = StartHost(_azurite!.ConnectionString, _hostUrl);
+        using var http = new HttpClient { BaseAddress = new Uri(_hostUrl) };
+        await WaitUntilAsync(async () => await TryStatusAsync(http) is not null, TimeSpan.FromSeconds(60));
+        var clock = Stopwatch.StartNew();
+        long peak = 0;
+        var samples = new List<(long Done, long WorkingSet)>();
+        while (true)
+        {
+            var done = await SucceededAsync(http, "IngestArticle");
+            _host.Refresh();
+            peak = Math.Max(peak, _host.WorkingSet64);
+            samples.Add((done, _host.WorkingSet64));
+            if (done >= corpus.Count)
+            {
+                break;
+            }
+
+            if (clock.Elapsed > TimeSpan.FromMinutes(30) || _host.HasExited)
+            {
+                throw new InvalidOperationException($"Ingest stopped at {done} of {corpus.Count}.");
+            }
+
+            await Task.Delay(200);
+        }
+
+        clock.Stop();
+        var stored = await CountAsync(tables.GetTableClient(StorageNames.ArticlesTable));
+        if (stored != corpus.Count)
+        {
+            throw new InvalidOperationException($"{stored} articles stored for {corpus.Count} files.");
+        }
+
+        var ingestRate = corpus.Count / clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"  upload {corpus.Count / upload.Elapsed.TotalSeconds:N0} files/s (excluded); ingest {ingestRate:N0} articles/s");
+
+        // Floors: the same entities written straight with the SDK, into tables of their own.
+        var (articles, index) = Entities();
+        var (oneByOne, batched) = await FloorsAsync(tables, articles, index);
+        var oneByOneRate = corpus.Count / oneByOne.TotalSeconds;
+        var batchedRate = corpus.Count / batched.TotalSeconds;
+        report.Add(new ReportRow($"Ingest, {corpus.Count:N0} articles ({articles.Count + index.Count:N0} entities), upload excluded", Report.Rate(ingestRate, "articles"), $"{Report.Rate(batchedRate, "articles")} batched per partition", ingestRate / batchedRate, "≥ 0.80", ingestRate / batchedRate >= 0.8));
+        report.Add(new ReportRow("Ingest vs one-by-one upserts of the same entities", Report.Rate(ingestRate, "articles"), $"{Report.Rate(oneByOneRate, "articles")} one by one ({HostParallelism} in flight)", ingestRate / oneByOneRate, "–", null));
+        var quarter = samples.FirstOrDefault(s => s.Done >= corpus.Count / 4).WorkingSet;
+        var growth = quarter == 0 ? 0 : (double)peak / quarter;
+        report.Add(new ReportRow("Host peak working set during ingest", $"{peak / 1024 / 1024:N0} MiB", $"{quarter / 1024 / 1024:N0} MiB at 25% of the corpus", growth, "flat (≤ 1.25)", growth <= 1.25));
+    }
+
+    private (List<TableEntity> Articles, List<TableEntity> Index) Entities()
+    {
+        var parser = new FrontMatterParser(new FrontMatterLimits());
+        var articles = new List<TableEntity>();
+        var index = new List<TableEntity>();
+        foreach (var document in corpus)
+        {
+            var article = parser.Parse(document.Bytes, document.Name).Article!;
+            var stored = new StoredArticle
+            {
+                Article = article,
+                ContentHash = ArticleJson.ContentHash(article),
+                Source = new ArticleSource(document.Name, "\"0x1\"", DateTimeOffset.UnixEpoch),
+                PublishedSetBy = PublishStateSource.Upload,
+                PublishedChangedAt = DateTimeOffset.UnixEpoch,
+                CreatedAt = DateTimeOffset.UnixEpoch,
+                UpdatedAt = DateTimeOffset.UnixEpoch,
+                Version = 1,
+            };
+            var keys = IndexPartitions.For(article);
+            articles.Add(ArticleEntityCodec.Encode(stored, keys, [], true, null));
+            var summary = ArticleSummary.From(stored);
+            index.AddRange(keys.Select(k => ArticleEntityCodec.EncodeSummary(summary, k)));
+            _ids.Add(article.Id);
+        }
+
+        return (articles, index);
+    }
+
+    private static async Task<(TimeSpan OneByOne, TimeSpan Batched)> FloorsAsync(TableServiceClient tables, List<TableEntity> articles, List<TableEntity> index)
+    {
+        var all = articles.Concat(index).ToList();
+        var single = tables.GetTableClient("flooronebyone");
+        await single.CreateIfNotExistsAsync();
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(all, new ParallelOptions { MaxDegreeOfParallelism = HostParallelism }, async (e, ct) =>
+            await single.UpsertEntityAsync(e, TableUpdateMode.Replace, ct));
+        var oneByOne = clock.Elapsed;
+
+        var batchedTable = tables.GetTableClient("floorbatched");
+        await batchedTable.CreateIfNotExistsAsync();
+        var batches = all.GroupBy(e => e.PartitionKey).SelectMany(g => g.Chunk(100)).ToList();
+        clock.Restart();
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = HostParallelism }, async (batch, ct) =>
+            await batchedTable.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct));
+        return (oneByOne, clock.Elapsed);
+    }
+
+    private async Task LookupsAsync(TableServiceClient tables)
+    {
+        Console.WriteLine("Lookups: wrk against the host, raw point reads as the floor...");
+        var script = Path.Combine(Path.GetTempPath(), $"lookups-{Guid.NewGuid():N}.lua");
+        var ids = string.Join(",", _ids.Select(id => $"\"{id}\""));
+        foreach (var (name, headers) in new[] { ("GET /api/articles/{id}", "nil"), ("GET /api/articles/{id}, If-None-Match → 304", "{[\"If-None-Match\"] = \"\\\"1\\\"\"}") })
+        {
+            await File.WriteAllTextAsync(script, $$"""
+                local ids = { {{ids}} }
+                math.randomseed(42)
+                request = function()
+                  return wrk.format("GET", "/api/articles/" .. ids[math.random(#ids)], {{headers}})
+                end
+                """);
+            var wrk = await RunWrkAsync(script);
+            var floor = await PointReadsAsync(tables.GetTableClient(StorageNames.ArticlesTable));
+            report.Add(new ReportRow($"{name}: requests/s (16 connections)", Report.Rate(wrk.Rps, "req"), Report.Rate(floor.Rps, "reads") + " raw TableClient point reads", wrk.Rps / floor.Rps, "–", null));
+            report.Add(new ReportRow($"{name}: p50 / p99 latency", $"{Report.Ms(wrk.P50)} / {Report.Ms(wrk.P99)}", $"{Report.Ms(floor.P50)} / {Report.Ms(floor.P99)}", floor.P50 / wrk.P50, "–", null));
+        }
+
+        File.Delete(script);
+    }
+
+    private async Task<(double Rps, double P50, double P99)> RunWrkAsync(string script)
+    {
+        var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "-t2", "-c16", $"-d{(int)loadDuration.TotalSeconds}s", "--latency", "-s", script, _hostUrl })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start (apt-get install wrk).");
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var non2xx = NonSuccess().Match(output);
+        if (non2xx.Success)
+        {
+            throw new InvalidOperationException($"wrk saw failures: {non2xx.Value}\n{output}");
+        }
+
+        return (
+            double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture),
+            Latency(output, "50"),
+            Latency(output, "99"));
+    }
+
+    private static double Latency(string wrkOutput, string percentile)
+    {
+        var match = Regex.Match(wrkOutput, $@"^\s+{percentile}(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", RegexOptions.Multiline);
+        var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        return match.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
+    }
+
+    private async Task<(double Rps, double P50, double P99)> PointReadsAsync(TableClient table)
+    {
+        var latencies = new ConcurrentBag<double>();
+        var deadline = DateTime.UtcNow + loadDuration;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(async worker =>
+        {
+            var random = new Random(worker);
+            while (DateTime.UtcNow < deadline)
+            {
+                var started = Stopwatch.GetTimestamp();
+                await table.GetEntityAsync<TableEntity>(_ids[random.Next(_ids.Count)], StorageNames.ArticleRowKey);
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }));
+        var sorted = latencies.Order().ToArray();
+        return (sorted.Length / clock.Elapsed.TotalSeconds, sorted[sorted.Length / 2], sorted[(int)(sorted.Length * 0.99)]);
+    }
+
+    private async Task FeedsAsync(TableServiceClient tables, BlobServiceClient blobs)
+    {
+        Console.WriteLine("Feeds: full regeneration, then an unchanged run...");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new(StorageConnection.Name, _azurite!.ConnectionString)]).Build();
+        var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning)).AddContentPipeline(configuration).BuildServiceProvider();
+        await using (services)
+        {
+            var feeds = blobs.GetBlobContainerClient(StorageNames.FeedsContainer);
+            await feeds.DeleteIfExistsAsync(); // this run regenerates everything from nothing
+            await WaitUntilAsync(async () => (await feeds.CreateIfNotExistsAsync()) is not null, TimeSpan.FromSeconds(30));
+            var publisher = ActivatorUtilities.CreateInstance<FeedPublisher>(services);
+            var clock = Stopwatch.StartNew();
+            var full = await publisher.PublishAsync(default);
+            var fullTime = clock.Elapsed;
+            clock.Restart();
+            var unchanged = await publisher.PublishAsync(default);
+            var unchangedTime = clock.Elapsed;
+
+            // Floor: read the same partition raw, and upload the same number of blobs of the same sizes.
+            var sizes = new List<long>();
+            await foreach (var blob in feeds.GetBlobsAsync(BlobTraits.None, BlobStates.None, null, default))
+            {
+                sizes.Add(blob.Properties.ContentLength ?? 0);
+            }
+
+            clock.Restart();
+            var read = await CountAsync(tables.GetTableClient(StorageNames.IndexTable), IndexPartitions.Published, selectAll: true);
+            var floorContainer = blobs.GetBlobContainerClient("floorfeeds");
+            await floorContainer.CreateIfNotExistsAsync();
+            await Parallel.ForEachAsync(sizes.Select((s, i) => (s, i)), new ParallelOptions { MaxDegreeOfParallelism = HostParallelism }, async (x, ct) =>
+                await floorContainer.GetBlobClient($"f{x.i}").UploadAsync(BinaryData.FromBytes(new byte[x.s]), overwrite: true, ct));
+            var floorTime = clock.Elapsed;
+            report.Add(new ReportRow($"Feeds, full regeneration: {full.Feeds} feeds × 3 formats from {read:N0} published articles", Report.Ms(fullTime.TotalMilliseconds), $"{Report.Ms(floorTime.TotalMilliseconds)} raw partition read + {sizes.Count} raw uploads", floorTime / fullTime, "–", null));
+            report.Add(new ReportRow("Feeds, unchanged run", $"{Report.Ms(unchangedTime.TotalMilliseconds)}, {unchanged.Written} writes", "0 writes", null, "0 writes", unchanged.Written == 0 && unchanged.Skipped));
+        }
+    }
+
+    private static async Task<long> CountAsync(TableClient table, string? partition = null, bool selectAll = false)
+    {
+        long count = 0;
+        var filter = partition is null ? null : TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
+        await foreach (var _ in table.QueryAsync<TableEntity>(filter, select: selectAll ? null : ["PartitionKey"]))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private static Process StartHost(string connectionString, string url)
+    {
+        var dll = Path.Combine(Azurite.RepositoryRoot(), "src", "ContentPipeline.LocalHost", "bin", "Release", "net10.0", "ContentPipeline.LocalHost.dll");
+        if (!File.Exists(dll))
+        {
+            throw new InvalidOperationException($"Build the local host first (dotnet build -c Release): {dll} is missing.");
+        }
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { dll, "--urls", url })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["ContentStorage"] = connectionString;
+        start.Environment["LocalHost__Keys__Master"] = MasterKey;
+        start.Environment["LocalHost__BlobParallelism"] = HostParallelism.ToString(CultureInfo.InvariantCulture);
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The host did not start.");
+        process.OutputDataReceived += static (_, _) => { };
+        process.ErrorDataReceived += static (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task<JsonElement?> TryStatusAsync(HttpClient http)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/admin/host/status");
+            request.Headers.Add("x-functions-key", MasterKey);
+            using var response = await http.SendAsync(request);
+            return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<JsonElement>()).Clone() : null;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<long> SucceededAsync(HttpClient http, string function) =>
+        (await TryStatusAsync(http))?.GetProperty("functions").EnumerateArray().Single(f => f.GetProperty("name").GetString() == function)
+            .GetProperty("invocations").GetProperty("succeeded").GetInt64() ?? 0;
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("Timed out.");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is { HasExited: false })
+        {
+            _host.Kill(entireProcessTree: true);
+            await _host.WaitForExitAsync();
+        }
+
+        _host?.Dispose();
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+        }
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
+    private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"Non-2xx or 3xx responses: \d+")]
+    private static partial Regex NonSuccess();
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs every benchmark and prints one table (figure, floor measured in the same run, ratio, goal, pass/short);
+# the table is also written to benchmarks/results/latest.md. Needs wrk (apt-get install wrk) for the lookup load.
+# Options: --articles N (default 10000), --load-seconds S (default 10).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { echo "error: wrk is required for the lookup benchmark (apt-get install wrk)" >&2; exit 2; }
+npm ci --no-audit --no-fund --loglevel=error
+dotnet build Functions.sln --configuration Release --verbosity quiet -nologo
+dotnet benchmarks/ContentPipeline.Benchmarks/bin/Release/net10.0/ContentPipeline.Benchmarks.dll "$@"
