@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using ContentPipeline.Articles;
+using ContentPipeline.Storage;
 
 namespace ContentPipeline.Benchmarks;
 
@@ -115,6 +117,19 @@ public static class Corpus
 
         return text.ToString();
     }
+
+    /// <summary>An article as the store would hold it after its first ingest (fixed bookkeeping), for entity mapping.</summary>
+    public static StoredArticle Stored(Article article, string blobName, string contentHash) => new()
+    {
+        Article = article,
+        ContentHash = contentHash,
+        Source = new ArticleSource(blobName, "\"0x1\"", DateTimeOffset.UnixEpoch),
+        PublishedSetBy = PublishStateSource.Upload,
+        PublishedChangedAt = DateTimeOffset.UnixEpoch,
+        CreatedAt = DateTimeOffset.UnixEpoch,
+        UpdatedAt = DateTimeOffset.UnixEpoch,
+        Version = 1,
+    };
 
     private static void AppendImage(StringBuilder text, Random random, string url, string indent) =>
         text.Append(CultureInfo.InvariantCulture, $"{indent}- url: \"{url}/image-{random.Next(1000)}.jpg?width=1200&height=630\"\n")

@@ -59,17 +59,7 @@ public class ParserBenchmarks
         {
             var result = _parser.Parse(document.Bytes, document.Name);
             var article = result.Article ?? throw new InvalidOperationException(string.Join("; ", result.Problems));
-            var stored = new StoredArticle
-            {
-                Article = article,
-                ContentHash = string.Empty,
-                Source = new ArticleSource(document.Name, "etag", DateTimeOffset.UnixEpoch),
-                PublishedSetBy = PublishStateSource.Upload,
-                PublishedChangedAt = DateTimeOffset.UnixEpoch,
-                CreatedAt = DateTimeOffset.UnixEpoch,
-                UpdatedAt = DateTimeOffset.UnixEpoch,
-                Version = 1,
-            };
+            var stored = Corpus.Stored(article, document.Name, contentHash: string.Empty);
             var keys = IndexPartitions.For(article);
             properties += ArticleEntityCodec.Encode(stored, keys, [], true, null).Count;
             var summary = ArticleSummary.From(stored);

@@ -113,17 +113,7 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
         foreach (var document in corpus)
         {
             var article = parser.Parse(document.Bytes, document.Name).Article!;
-            var stored = new StoredArticle
-            {
-                Article = article,
-                ContentHash = ArticleJson.ContentHash(article),
-                Source = new ArticleSource(document.Name, "\"0x1\"", DateTimeOffset.UnixEpoch),
-                PublishedSetBy = PublishStateSource.Upload,
-                PublishedChangedAt = DateTimeOffset.UnixEpoch,
-                CreatedAt = DateTimeOffset.UnixEpoch,
-                UpdatedAt = DateTimeOffset.UnixEpoch,
-                Version = 1,
-            };
+            var stored = Corpus.Stored(article, document.Name, ArticleJson.ContentHash(article));
             var keys = IndexPartitions.For(article);
             articles.Add(ArticleEntityCodec.Encode(stored, keys, [], true, null));
             var summary = ArticleSummary.From(stored);
