@@ -235,6 +235,10 @@ public sealed partial class ArticleStore
     {
         var mustResync = false;
         SaveOutcome? committedOutcome = null;
+
+        // Every index key this call upserted. A slow upsert can land after a concurrent writer deleted that entry (an
+        // unpublish, say); whoever re-applies the index afterwards must remove what it wrote and the article no longer has.
+        var written = new HashSet<IndexKey>();
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var current = await ReadAsync(id, cancellationToken).ConfigureAwait(false);
@@ -278,7 +282,8 @@ public sealed partial class ArticleStore
                 return new SaveResult(decision.Outcome, current?.Stored);
             }
 
-            await SyncIndexAsync(target, keys, stale, cancellationToken).ConfigureAwait(false);
+            await SyncIndexAsync(target, keys, stale.Union(written.Except(keys)).ToList(), cancellationToken).ConfigureAwait(false);
+            written.UnionWith(keys);
             if (decision.Next is null && current is { IndexSynced: true })
             {
                 // We only re-applied a version that is already marked done. If nobody committed meanwhile, our writes

@@ -1,0 +1,118 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using ContentPipeline.Articles;
+using ContentPipeline.Ingest;
+using ContentPipeline.IntegrationTests.Infrastructure;
+using ContentPipeline.Parsing;
+using ContentPipeline.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ContentPipeline.IntegrationTests;
+
+/// <summary>Races between writers whose index writes are slow, and crashes that leave stale index entries behind.</summary>
+public sealed class IndexRaceTests(PipelineFixture fixture) : IClassFixture<PipelineFixture>
+{
+    private ArticleStore Store => fixture.Services.GetRequiredService<ArticleStore>();
+
+    [Fact]
+    public async Task UnpublishDuringASlowReupload_LeavesNoPublishedEntryBehind()
+    {
+        var file = new ArticleText { IsPublished = true };
+        var id = await IngestAsync(file);
+        var original = (await Store.GetAsync(id, includeBody: false, default))!;
+
+        // Writer A: a re-upload whose index upserts take two seconds to land.
+        var slow = new ArticleStore(SlowIndexTables(TimeSpan.FromSeconds(2)), fixture.Blobs, TimeProvider.System, NullLogger<ArticleStore>.Instance);
+        var changed = new FrontMatterParser(new FrontMatterLimits()).Parse((file with { Title = "Retitled" }).ToBytes(), "reupload.txt").Article!;
+        var reupload = slow.SaveUploadAsync(changed, original.Source with { BlobName = "reupload.txt", LastModified = original.Source.LastModified.AddSeconds(5) }, _ => Task.FromResult<string?>(null), default);
+        await EventuallyAsync(async () => (await Store.GetAsync(id, false, default))!.Version == 2);
+
+        // Writer B: an editor unpublishes while A's upserts are in flight.
+        var unpublish = await Store.SetPublishedAsync(id, false, null, default);
+        await reupload;
+
+        Assert.Equal(SaveOutcome.Updated, unpublish.Outcome);
+        var entries = await EntriesAsync(id);
+        Assert.DoesNotContain(entries, e => e.PartitionKey.StartsWith(IndexPartitions.Published, StringComparison.Ordinal));
+        Assert.Equal([IndexPartitions.Drafts], entries.Select(e => e.PartitionKey));
+    }
+
+    [Fact]
+    public async Task CrashAfterAnUnpublishCommitted_StalePublishedEntriesAreRemovedByRepair()
+    {
+        var id = await IngestAsync(new ArticleText { IsPublished = true });
+        var publishedKeys = (await EntriesAsync(id)).Select(e => new IndexKey(e.PartitionKey, e.RowKey)).ToList();
+        await Store.SetPublishedAsync(id, false, null, default);
+
+        // Put back the state a crash between the unpublish's commit and its index writes leaves: flag false, stale
+        // published entries still present, the drafts entry missing.
+        await fixture.ArticlesTable.UpdateEntityAsync(
+            new TableEntity(id, StorageNames.ArticleRowKey)
+            {
+                ["IndexSynced"] = false,
+                ["StaleIndexKeys"] = System.Text.Json.JsonSerializer.Serialize(publishedKeys.Select(k => new[] { k.PartitionKey, k.RowKey })),
+                ["StaleIndexKeys_Chunks"] = 1,
+            },
+            Azure.ETag.All,
+            TableUpdateMode.Merge);
+        foreach (var entry in await EntriesAsync(id))
+        {
+            await fixture.IndexTable.DeleteEntityAsync(entry.PartitionKey, entry.RowKey);
+        }
+
+        foreach (var key in publishedKeys)
+        {
+            await fixture.IndexTable.UpsertEntityAsync(new TableEntity(key.PartitionKey, key.RowKey) { ["ArticleId"] = id, ["Published"] = true });
+        }
+
+        var mended = await Store.RepairAsync(default);
+
+        Assert.True(mended >= 1);
+        Assert.Equal([IndexPartitions.Drafts], (await EntriesAsync(id)).Select(e => e.PartitionKey));
+    }
+
+    private TableServiceClient SlowIndexTables(TimeSpan delay)
+    {
+        var options = new TableClientOptions();
+        options.AddPolicy(new SlowIndexWrites(delay), HttpPipelinePosition.PerCall);
+        return new TableServiceClient(fixture.Azurite.ConnectionString, options);
+    }
+
+    private async Task<string> IngestAsync(ArticleText file)
+    {
+        var name = $"{Guid.NewGuid():N}.txt";
+        await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()));
+        var result = await fixture.Services.GetRequiredService<IngestService>().IngestAsync(fixture.Incoming.GetBlobClient(name), default);
+        return result.ArticleId!;
+    }
+
+    private async Task<List<TableEntity>> EntriesAsync(string id) =>
+        await fixture.IndexTable.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"ArticleId eq {id}")).ToListAsync();
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 200 && !await condition(); i++)
+        {
+            await Task.Delay(25);
+        }
+    }
+
+    /// <summary>Delays every write to the index table, as a slow network or a throttled partition would.</summary>
+    private sealed class SlowIndexWrites(TimeSpan delay) : HttpPipelinePolicy
+    {
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            if (message.Request.Method != RequestMethod.Get && message.Request.Uri.Path.Contains("/articleindex(", StringComparison.Ordinal))
+            {
+                await Task.Delay(delay);
+            }
+
+            await ProcessNextAsync(message, pipeline);
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            throw new NotSupportedException("The store is asynchronous.");
+    }
+}
