@@ -54,7 +54,8 @@ public static class LocalFunctionsHost
         builder.Services.AddSingleton(sp => new BlobReceipts(sp.GetRequiredService<BlobServiceClient>(), sp.GetRequiredService<IOptions<LocalHostOptions>>().Value.HostId));
         builder.Services.AddSingleton<BlobTriggerDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BlobTriggerDispatcher>());
-        builder.Services.AddHostedService<BlobWatcher>();
+        builder.Services.AddSingleton<BlobWatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<BlobWatcher>());
         builder.Services.AddHostedService<FeedsPublicAccess>();
         builder.Services.AddSingleton<TimerScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TimerScheduler>());

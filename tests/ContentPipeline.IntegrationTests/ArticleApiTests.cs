@@ -30,7 +30,7 @@ public sealed class ArticleApiTests(PipelineFixture fixture) : IClassFixture<Pip
         Assert.Equal(200, reply.Status);
         Assert.StartsWith("application/json", reply.ContentType);
         Assert.Equal("\"1\"", reply.ETag);
-        Assert.Equal("public, max-age=60", reply.Headers.CacheControl.ToString());
+        Assert.Equal("public, no-cache", reply.Headers.CacheControl.ToString());
         var json = reply.Json;
         Assert.Equal(id, json.GetProperty("id").GetString());
         Assert.Equal("A headline", json.GetProperty("title").GetString());
@@ -151,6 +151,7 @@ public sealed class ArticleApiTests(PipelineFixture fixture) : IClassFixture<Pip
     [InlineData("category=%3F%21", "category")]
     [InlineData("cursor=not-a-cursor", "cursor")]
     [InlineData("limit=1&limit=2", "limit")]
+    [InlineData("code=key&limt=2", "limt")]
     public async Task List_BadParameter_Is400NamingIt(string query, string parameter)
     {
         var reply = await ListAsync(query);

@@ -61,6 +61,7 @@ public sealed class FeedPublisherTests(FeedPublisherTests.Fixture fixture) : ICl
     public async Task RunWithNothingNew_WritesNothing()
     {
         await IngestAsync(new ArticleText { IsPublished = true, Category = Unique("cat") });
+        await Task.Delay(1100); // index writes in the last second before a run are looked at again by the next run
         await Publisher.PublishAsync(default);
         var before = await EtagsAsync();
 
@@ -72,6 +73,22 @@ public sealed class FeedPublisherTests(FeedPublisherTests.Fixture fixture) : ICl
         Assert.Equal(0, second.Written);
         Assert.True(third.Skipped);
         Assert.Equal(before, await EtagsAsync());
+    }
+
+    [Fact]
+    public async Task UnpublishDuringARun_IsPickedUpByTheNextRun()
+    {
+        var category = Unique("cat");
+        var id = await IngestAsync(new ArticleText { IsPublished = true, Category = category });
+        await Task.Delay(1100);
+        await Publisher.PublishAsync(default);
+
+        // The unpublish lands right after a run (as if during it): the next run must not treat it as already seen.
+        await fixture.Services.GetRequiredService<ArticleStore>().SetPublishedAsync(id, false, null, default);
+        var next = await Publisher.PublishAsync(default);
+
+        Assert.False(next.Skipped);
+        Assert.False((await Feeds.GetBlobClient($"category/{category}.rss.xml").ExistsAsync()).Value);
     }
 
     [Fact]

@@ -214,6 +214,19 @@ public sealed class IngestArticleTests(PipelineFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task EmptyFile_IsRejectedAsHavingNoFrontMatter()
+    {
+        var name = $"{Guid.NewGuid():N}.txt";
+        await UploadAsync(name, []);
+
+        await RunIngestAsync(name);
+
+        var reason = await fixture.Rejected.GetBlobClient($"reasons/{name}.json").DownloadContentAsync();
+        Assert.Contains("no-front-matter", reason.Value.Content.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, (await fixture.Rejected.GetBlobClient($"files/{name}").GetPropertiesAsync()).Value.ContentLength);
+    }
+
+    [Fact]
     public async Task DeletedBeforeDelivery_IsSkippedWithoutError()
     {
         var name = $"{Guid.NewGuid():N}.txt";

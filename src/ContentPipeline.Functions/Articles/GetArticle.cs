@@ -45,6 +45,7 @@ public sealed class GetArticle(ArticleStore store)
         }
 
         stored = await store.IncludeBodyAsync(stored, cancellationToken).ConfigureAwait(false);
+        ApiResults.SetCaching(request.HttpContext.Response, EntityTags.For(stored.Version), audience == Audience.Public); // it may have been re-read
         return ApiResults.Json(ArticleRepresentation.Create(stored, audience));
     }
 }

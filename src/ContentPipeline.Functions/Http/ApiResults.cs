@@ -10,6 +10,9 @@ internal static class ApiResults
 {
     public const string ProblemContentType = "application/problem+json";
 
+    /// <summary>Caches may keep public responses but must revalidate (a cheap 304), so an unpublished article disappears at once.</summary>
+    public const string PublicCaching = "public, no-cache";
+
     public static IResult Json(object value, int statusCode = StatusCodes.Status200OK) =>
         Results.Json(value, ArticleJson.Options, "application/json; charset=utf-8", statusCode);
 
@@ -36,7 +39,7 @@ internal static class ApiResults
     public static void SetCaching(HttpResponse response, string etag, bool isPublic)
     {
         response.Headers[HeaderNames.ETag] = etag;
-        response.Headers[HeaderNames.CacheControl] = isPublic ? "public, max-age=60" : "private, no-store";
+        response.Headers[HeaderNames.CacheControl] = isPublic ? PublicCaching : "private, no-store";
     }
 
     public static string Serialize(object value) => JsonSerializer.Serialize(value, ArticleJson.Options);

@@ -15,6 +15,9 @@ internal static class ListParameters
     public const string Cursor = "cursor";
     public const string Status = "status";
 
+    /// <summary>The function key may come as a query parameter; the host checks it, the list ignores it.</summary>
+    public const string Code = "code";
+
     private static readonly string[] Filters = [Category, Topic, Provider];
 
     public static bool TryRead(IQueryCollection query, Audience audience, out ArticleListRequest request, out IResult? problem)
@@ -24,6 +27,11 @@ internal static class ListParameters
         string[] known = audience == Audience.Editor ? [.. Filters, Limit, Cursor, Status] : [.. Filters, Limit, Cursor];
         foreach (var (name, values) in query)
         {
+            if (name == Code)
+            {
+                continue;
+            }
+
             if (!known.Contains(name, StringComparer.Ordinal))
             {
                 problem = name == Status

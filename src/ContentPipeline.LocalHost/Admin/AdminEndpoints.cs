@@ -70,7 +70,7 @@ public static class AdminEndpoints
         }
     }
 
-    private static IResult Status(HttpContext context, FunctionCatalog catalog, KeyAuthorization keys, FunctionInvoker invoker)
+    private static IResult Status(HttpContext context, FunctionCatalog catalog, KeyAuthorization keys, FunctionInvoker invoker, BlobWatcher watcher)
     {
         if (!keys.Allows(AuthorizationLevel.Admin, context.Request))
         {
@@ -80,6 +80,7 @@ public static class AdminEndpoints
         return Results.Json(new
         {
             state = "Running",
+            blobScans = watcher.Scans,
             functions = catalog.Functions.Select(f => new
             {
                 name = f.Name,

@@ -194,7 +194,8 @@ public sealed partial class BlobTriggerDispatcher : BackgroundService
 
     private static string HandledKey(FunctionDescriptor function, string receiptKey) => $"{function.FunctionId}|{receiptKey}";
 
-    private static string PendingKey(BlobWorkItem item) => $"{item.Function.FunctionId}|{item.BlobName}|{item.ETag}|{item.Force}";
+    // Listings quote ETags, Event Grid does not: compare them unquoted.
+    private static string PendingKey(BlobWorkItem item) => $"{item.Function.FunctionId}|{item.BlobName}|{item.ETag?.Trim('"')}|{item.Force}";
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Function} failed on {BlobName} (attempt {Attempt} of {MaxAttempts})")]
     private partial void LogAttemptFailed(Exception exception, string function, string blobName, int attempt, int maxAttempts);

@@ -14,6 +14,11 @@ namespace ContentPipeline.LocalHost.Blobs;
 /// </summary>
 public sealed partial class BlobWatcher(FunctionCatalog catalog, BlobTriggerDispatcher dispatcher, BlobServiceClient blobs, IOptions<LocalHostOptions> options, TimeProvider time, ILogger<BlobWatcher> logger) : BackgroundService
 {
+    private long _scans;
+
+    /// <summary>Completed scans of every triggered container (the admin status shows it: readiness for tests and scripts).</summary>
+    public long Scans => Interlocked.Read(ref _scans);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var functions = catalog.Functions.Where(f => f.Kind == TriggerKind.Blob).ToList();
@@ -37,6 +42,7 @@ public sealed partial class BlobWatcher(FunctionCatalog catalog, BlobTriggerDisp
                 }
             }
 
+            Interlocked.Increment(ref _scans);
             await Task.Delay(options.Value.WatchInterval, time, stoppingToken).ConfigureAwait(false);
         }
     }

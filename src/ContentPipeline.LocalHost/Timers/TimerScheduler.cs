@@ -63,7 +63,6 @@ public sealed partial class TimerScheduler : BackgroundService
     private async Task LoopAsync(FunctionDescriptor function, CancellationToken stoppingToken)
     {
         var schedule = Schedules[function.Name];
-        await _hosts.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
         var status = function.Timer.UseMonitor ? await ReadStatusAsync(function, stoppingToken).ConfigureAwait(false) : null;
         var now = _time.GetUtcNow();
         if (status?.Next is { } missed && missed < now)
@@ -132,6 +131,7 @@ public sealed partial class TimerScheduler : BackgroundService
         SettingExpression().Replace(expression, m => _configuration[m.Groups[1].Value.Replace("__", ":", StringComparison.Ordinal)]
             ?? throw new InvalidOperationException($"Setting '{m.Groups[1].Value}' used in a timer schedule is not set."));
 
+    /// <summary>Reads the schedule monitor; storage trouble means "no status" (the timer still runs), never a stopped host.</summary>
     private async Task<ScheduleStatus?> ReadStatusAsync(FunctionDescriptor function, CancellationToken cancellationToken)
     {
         try
@@ -143,18 +143,35 @@ public sealed partial class TimerScheduler : BackgroundService
         {
             return null;
         }
+        catch (RequestFailedException ex)
+        {
+            LogMonitorFailed(ex, function.Name);
+            return null;
+        }
     }
 
-    private Task WriteStatusAsync(FunctionDescriptor function, DateTime? last, DateTimeOffset next, CancellationToken cancellationToken)
+    private async Task WriteStatusAsync(FunctionDescriptor function, DateTime? last, DateTimeOffset next, CancellationToken cancellationToken)
     {
         if (!function.Timer.UseMonitor)
         {
-            return Task.CompletedTask;
+            return;
         }
 
         var status = new ScheduleStatus { Last = last ?? default, Next = next.UtcDateTime, LastUpdated = _time.GetUtcNow().UtcDateTime };
-        return _hosts.GetBlobClient(StatusPath(function)).UploadAsync(BinaryData.FromObjectAsJson(status), overwrite: true, cancellationToken);
+        try
+        {
+            await _hosts.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await _hosts.GetBlobClient(StatusPath(function)).UploadAsync(BinaryData.FromObjectAsJson(status), overwrite: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex)
+        {
+            // A missed monitor write only weakens the IsPastDue check after a restart; the schedule goes on.
+            LogMonitorFailed(ex, function.Name);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Timer {Function}: could not read or write its schedule monitor")]
+    private partial void LogMonitorFailed(Exception exception, string function);
 
     private string StatusPath(FunctionDescriptor function) => $"timers/{_options.HostId}/{function.FunctionId}/status";
 

@@ -37,6 +37,7 @@ public sealed partial class FeedPublisher
 
     private const string HashKey = "contenthash";
     private const string MarkKey = "indexmark";
+    private static readonly TimeSpan InFlightMargin = TimeSpan.FromSeconds(1);
 
     private readonly TableClient _index;
     private readonly BlobContainerClient _feeds;
@@ -87,6 +88,9 @@ public sealed partial class FeedPublisher
             mark = persisted;
         }
 
+        // The service's clock when this run starts. Entries written during the run may sort before entries it has already
+        // seen, so the next mark never passes this instant (less a margin for writes still in flight).
+        var runStart = await ServerTimeAsync(cancellationToken).ConfigureAwait(false);
         if (mark is { } since && existing.ContainsKey(IndexPath) && !await ChangedSinceAsync(since, cancellationToken).ConfigureAwait(false))
         {
             LogSkipped(since);
@@ -119,7 +123,8 @@ public sealed partial class FeedPublisher
             }
         }
 
-        var nextMark = Max(mark, newest);
+        var ceiling = runStart - InFlightMargin;
+        var nextMark = Max(mark, newest is { } seen && seen < ceiling ? seen : ceiling);
         var indexStamp = nextMark is { } m ? $"{m.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}|{configuration}" : null;
         var indexChanged = await WriteIfChangedAsync(IndexPath, IndexDocument(documents), "application/json; charset=utf-8", existing,
             indexStamp is null ? null : new Dictionary<string, string> { [MarkKey] = indexStamp }, cancellationToken).ConfigureAwait(false);
@@ -252,6 +257,17 @@ public sealed partial class FeedPublisher
         }
 
         return false;
+    }
+
+    private async Task<DateTimeOffset> ServerTimeAsync(CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartitions.Published}");
+        await foreach (var page in _index.QueryAsync<TableEntity>(filter, 1, ["PartitionKey"], cancellationToken).AsPages(null, 1).ConfigureAwait(false))
+        {
+            return page.GetRawResponse().Headers.Date ?? throw new InvalidOperationException("The table service sent no Date header.");
+        }
+
+        throw new InvalidOperationException("The table service returned no page.");
     }
 
     private async Task<DateTimeOffset?> NewestDraftChangeAsync(DateTimeOffset? since, CancellationToken cancellationToken)

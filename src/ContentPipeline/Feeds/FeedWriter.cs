@@ -70,6 +70,9 @@ public static class FeedWriter
         };
         feed.Links.Add(new SyndicationLink(document.SelfUrl, "self", null, FeedDefinition.ContentType(format).Split(';')[0], 0));
 
+        // RFC 4287 needs an author on the feed or on every entry; entries without a provider inherit this one.
+        feed.Authors.Add(new SyndicationPerson { Name = XmlSafeText.Clean(document.Title), Uri = document.SiteUrl?.AbsoluteUri });
+
         using var stream = new MemoryStream();
         using (var writer = XmlWriter.Create(stream, XmlSettings))
         {

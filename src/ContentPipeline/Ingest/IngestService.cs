@@ -1,6 +1,7 @@
 using System.Net;
 using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using ContentPipeline.Parsing;
 using ContentPipeline.Storage;
 using Microsoft.Extensions.Logging;
@@ -60,32 +61,39 @@ public sealed partial class IngestService
     public async Task<IngestResult> IngestAsync(BlobClient blob, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(blob);
-        Response<Azure.Storage.Blobs.Models.BlobDownloadStreamingResult> response;
+        var cap = _parser.Limits.MaxFileBytes;
+        ArticleSource version;
+        long size;
+        byte[] bytes;
         try
         {
-            response = await blob.DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            // One request that never transfers more than the cap: the first cap + 1 bytes, with the blob's properties
+            // (ETag, Last-Modified, total size in Content-Range) in its headers.
+            using var download = (await blob.DownloadStreamingAsync(new BlobDownloadOptions { Range = new HttpRange(0, cap + 1) }, cancellationToken).ConfigureAwait(false)).Value;
+            version = new ArticleSource(blob.Name, download.Details.ETag.ToString(), download.Details.LastModified);
+            size = TotalSize(download.Details);
+            if (size > cap)
+            {
+                var tooLarge = FrontMatterParser.TooLarge(blob.Name, size, cap);
+                await _rejected.RejectByCopyAsync(blob, version, size, [tooLarge], cancellationToken).ConfigureAwait(false);
+                return new IngestResult(IngestOutcome.Rejected, blob.Name, null, [tooLarge]);
+            }
+
+            bytes = new byte[download.Details.ContentLength];
+            await download.Content.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
         {
             LogMissing(blob.Name);
             return new IngestResult(IngestOutcome.Missing, blob.Name, null, []);
         }
-
-        using var download = response.Value;
-        var size = download.Details.ContentLength;
-        var version = new ArticleSource(blob.Name, download.Details.ETag.ToString(), download.Details.LastModified);
-
-        // The size comes from the response headers, before any of the body is read: an oversized file is streamed
-        // once, straight into the rejected container, and never held in memory.
-        if (size > _parser.Limits.MaxFileBytes)
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.RequestedRangeNotSatisfiable)
         {
-            var tooLarge = FrontMatterParser.TooLarge(blob.Name, size, _parser.Limits.MaxFileBytes);
-            await _rejected.RejectAsync(blob, version, size, download.Content, [tooLarge], cancellationToken).ConfigureAwait(false);
-            return new IngestResult(IngestOutcome.Rejected, blob.Name, null, [tooLarge]);
+            // An empty blob has no byte 0: it is an empty file (rejected below as having no front matter).
+            var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            (version, size, bytes) = (new ArticleSource(blob.Name, properties.ETag.ToString(), properties.LastModified), properties.ContentLength, []);
         }
 
-        var bytes = new byte[size];
-        await download.Content.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
         var parsed = _parser.Parse(bytes, blob.Name);
         if (!parsed.Succeeded)
         {
@@ -111,6 +119,13 @@ public sealed partial class IngestService
             return await RejectAsync(blob, version, bytes, [problem], cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The blob's whole size: from <c>Content-Range: bytes 0-n/total</c> when the answer is partial.</summary>
+    private static long TotalSize(BlobDownloadDetails details) =>
+        details.ContentRange is { } range && range.LastIndexOf('/') is var slash and >= 0
+            && long.TryParse(range.AsSpan(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var total)
+            ? total
+            : details.ContentLength;
 
     private static async Task<string?> CurrentETagAsync(BlobClient blob, CancellationToken cancellationToken)
     {

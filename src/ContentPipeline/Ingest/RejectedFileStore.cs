@@ -46,15 +46,20 @@ public sealed partial class RejectedFileStore
     public BlobClient ReasonBlob(string blobName) => _rejected.GetBlobClient($"{StorageNames.RejectedReasonsPrefix}{blobName}.json");
 
     /// <summary>
-    /// Rejects the incoming <paramref name="source"/>: copies <paramref name="content"/> (the bytes already read, or the
-    /// still unread download stream of an oversized file), writes the reason, then deletes the incoming blob.
+    /// Rejects the incoming <paramref name="source"/>: keeps <paramref name="content"/> (the bytes already read), writes the
+    /// reason, then deletes the incoming blob.
     /// </summary>
     public async Task<Rejection> RejectAsync(BlobClient source, ArticleSource version, long size, Stream content, IReadOnlyList<ParseProblem> problems, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(version);
-        var rejection = new Rejection(version.BlobName, version.ETag, size, _time.GetUtcNow(), problems);
         await FileBlob(version.BlobName).UploadAsync(content, overwrite: true, cancellationToken).ConfigureAwait(false);
+        return await RecordAndRemoveAsync(source, version, size, problems, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Rejection> RecordAndRemoveAsync(BlobClient source, ArticleSource version, long size, IReadOnlyList<ParseProblem> problems, CancellationToken cancellationToken)
+    {
+        var rejection = new Rejection(version.BlobName, version.ETag, size, _time.GetUtcNow(), problems);
         await ReasonBlob(version.BlobName).UploadAsync(
             BinaryData.FromObjectAsJson(rejection, ArticleJson.Options),
             new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } },
@@ -70,6 +75,22 @@ public sealed partial class RejectedFileStore
 
         LogRejected(version.BlobName, problems.Count, problems.Count == 0 ? string.Empty : problems[0].ToString(), FileBlob(version.BlobName).Name);
         return rejection;
+    }
+
+    /// <summary>
+    /// Rejects a file too large to read: the service copies it into the rejected container (only the version that was
+    /// measured: If-Match on the source), so it never passes through this process.
+    /// </summary>
+    public async Task<Rejection> RejectByCopyAsync(BlobClient source, ArticleSource version, long size, IReadOnlyList<ParseProblem> problems, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(version);
+        var copy = await FileBlob(version.BlobName).StartCopyFromUriAsync(
+            source.Uri,
+            new BlobCopyFromUriOptions { SourceConditions = new BlobRequestConditions { IfMatch = new ETag(version.ETag) } },
+            cancellationToken).ConfigureAwait(false);
+        await copy.WaitForCompletionAsync(cancellationToken).ConfigureAwait(false);
+        return await RecordAndRemoveAsync(source, version, size, problems, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads the reason recorded for a rejected file, or null if there is none.</summary>

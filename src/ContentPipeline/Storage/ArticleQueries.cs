@@ -161,9 +161,14 @@ public sealed class ArticleQueries
         var filter = after is null
             ? TableClient.CreateQueryFilter($"PartitionKey eq {partition}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {after}");
+        // The service may answer a page with no entities but a continuation token: read on until it has some or is done,
+        // or the merge could serve one partition's rows past the other's unseen ones.
         await foreach (var page in _index.QueryAsync<TableEntity>(filter, limit, cancellationToken: cancellationToken).AsPages(null, limit).ConfigureAwait(false))
         {
-            return (page.Values.ToList(), page.ContinuationToken is not null || page.Values.Count == limit);
+            if (page.Values.Count > 0 || page.ContinuationToken is null)
+            {
+                return (page.Values.ToList(), page.ContinuationToken is not null || page.Values.Count == limit);
+            }
         }
 
         return ([], false);

@@ -79,8 +79,22 @@ public sealed partial class ArticleStore
             return stored;
         }
 
-        var body = await _bodies.GetBlobClient(stored.BodyBlobName).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-        return stored with { Article = stored.Article with { Body = body.Value.Content.ToString() } };
+        try
+        {
+            var body = await _bodies.GetBlobClient(stored.BodyBlobName).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            return stored with { Article = stored.Article with { Body = body.Value.Content.ToString() } };
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+        {
+            // A re-upload replaced the body (and removed the old blob) after the entity was read: read the article again.
+            var again = await GetAsync(stored.Article.Id, includeBody: false, cancellationToken).ConfigureAwait(false);
+            if (again is null || again.BodyBlobName == stored.BodyBlobName)
+            {
+                throw;
+            }
+
+            return await IncludeBodyAsync(again, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

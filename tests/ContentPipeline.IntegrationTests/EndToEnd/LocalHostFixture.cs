@@ -94,7 +94,7 @@ public class LocalHostFixture : IAsyncLifetime
 
     private async Task StartHostAsync()
     {
-        _host = LocalFunctionsHost.Build(["--urls", "http://127.0.0.1:0"], config => config.AddInMemoryCollection(Settings.Concat(
+        KeyValuePair<string, string?>[] defaults =
         [
             new("ContentStorage", Azurite.ConnectionString),
             new("LocalHost:Keys:Function", FunctionKey),
@@ -103,11 +103,13 @@ public class LocalHostFixture : IAsyncLifetime
             new("LocalHost:WatchInterval", "00:00:00.200"),
             new("LocalHost:RetryDelay", "00:00:00.050"),
             new("Logging:LogLevel:Default", "Warning"),
-        ])));
+        ];
+        _host = LocalFunctionsHost.Build(["--urls", "http://127.0.0.1:0"], config => config.AddInMemoryCollection(defaults).AddInMemoryCollection(Settings)); // a fixture's own settings win
         await _host.StartAsync();
         BaseUrl = new Uri(_host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         Http?.Dispose();
         Http = new HttpClient { BaseAddress = BaseUrl };
+        await EventuallyAsync(async () => (await StatusAsync()).GetProperty("blobScans").GetInt64() >= 1, "the host has scanned its containers once");
     }
 
     private async Task StopHostAsync()

@@ -91,7 +91,7 @@ public sealed class TimerSchedulerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ARunThatOverrunsItsInterval_IsNeverOverlapped_AndTheLateNextRunIsPastDueOnce()
+    public async Task ARunThatOverrunsItsInterval_IsNeverOverlapped_AndMissedOccurrencesAreNotQueuedUp()
     {
         using var scheduler = Create("*/10 * * * * *");
         _recorder.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

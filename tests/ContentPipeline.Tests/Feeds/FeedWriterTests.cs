@@ -94,6 +94,19 @@ public class FeedWriterTests
     }
 
     [Fact]
+    public void Atom_ItemWithoutProvider_StillHasAnAuthor_FromTheFeed()
+    {
+        var item = Summary("a1", "No provider") with { Provider = null };
+        var xml = new XmlDocument();
+        xml.Load(ReadStrict(FeedWriter.Write(Document([item]), FeedFormat.Atom)));
+        var ns = new XmlNamespaceManager(xml.NameTable);
+        ns.AddNamespace("a", "http://www.w3.org/2005/Atom");
+
+        Assert.Null(xml.SelectSingleNode("/a:feed/a:entry/a:author", ns));
+        Assert.Equal("Feed title", xml.SelectSingleNode("/a:feed/a:author/a:name", ns)!.InnerText);
+    }
+
+    [Fact]
     public void JsonFeed_HasTheSpecsRequiredMembersAndTypes()
     {
         using var json = JsonDocument.Parse(FeedWriter.Write(Document([Summary("a1", "First"), Summary("a2", "Second", excerpt: null)]), FeedFormat.Json));
