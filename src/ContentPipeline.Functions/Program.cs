@@ -1,8 +1,10 @@
+using ContentPipeline.Functions;
 using ContentPipeline.Hosting;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.AddApplicationInsights();
 builder.Services.AddContentPipeline(builder.Configuration);
 builder.Build().Run();

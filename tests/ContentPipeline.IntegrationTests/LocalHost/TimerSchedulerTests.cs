@@ -27,6 +27,7 @@ public sealed class ProbeTimer(ProbeTimer.Recorder recorder)
         var running = Interlocked.Increment(ref recorder.Running);
         recorder.MaxRunning = Math.Max(recorder.MaxRunning, running);
         recorder.Runs.Enqueue(timer.IsPastDue);
+        recorder.Scheduled.Enqueue(timer.ScheduleStatus!.Last);
         try
         {
             await recorder.Gate.Task.WaitAsync(cancellationToken);
@@ -45,6 +46,8 @@ public sealed class ProbeTimer(ProbeTimer.Recorder recorder)
 #pragma warning restore CA1051
 
         public ConcurrentQueue<bool> Runs { get; } = new();
+
+        public ConcurrentQueue<DateTime> Scheduled { get; } = new();
 
         public TaskCompletionSource Gate { get; set; } = CompletedGate();
 
@@ -81,11 +84,14 @@ public sealed class TimerSchedulerTests : IAsyncLifetime
         await scheduler.StartAsync(default);
 
         await AdvanceUntilAsync(() => _recorder.Runs.Count == 1, TimeSpan.FromSeconds(1));
-        var firstRunAt = _clock.GetUtcNow();
         await AdvanceUntilAsync(() => _recorder.Runs.Count == 2, TimeSpan.FromSeconds(1));
 
-        Assert.Equal(new DateTimeOffset(2026, 11, 26, 8, 0, 10, TimeSpan.Zero), firstRunAt);
-        Assert.Equal(new DateTimeOffset(2026, 11, 26, 8, 0, 20, TimeSpan.Zero), _clock.GetUtcNow());
+        // Each run is the occurrence on a 10-second boundary (UTC), one after the other, none of them late.
+        var scheduled = _recorder.Scheduled.ToArray();
+        Assert.Equal(DateTimeKind.Utc, scheduled[0].Kind);
+        Assert.All(scheduled, s => Assert.Equal(0, s.Second % 10));
+        Assert.Equal(TimeSpan.FromSeconds(10), scheduled[1] - scheduled[0]);
+        Assert.True(scheduled[0] >= Start.UtcDateTime);
         Assert.All(_recorder.Runs, pastDue => Assert.False(pastDue));
         await scheduler.StopAsync(default);
     }
@@ -168,7 +174,7 @@ public sealed class TimerSchedulerTests : IAsyncLifetime
     {
         for (var i = 0; i < 600 && !condition(); i++)
         {
-            await Task.Delay(20);
+            await Task.Delay(50);
             if (!condition())
             {
                 _clock.Advance(step);

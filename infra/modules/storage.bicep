@@ -1,0 +1,161 @@
+// The storage account: the Functions host's own storage (AzureWebJobsStorage), the pipeline's containers and tables
+// (ContentStorage), the deployment container of the Flex Consumption app, and the Event Grid system topic that
+// publishes its blob events. Every client authenticates with Microsoft Entra ID: shared keys are disabled.
+//
+// Feeds exposure: the feeds container allows anonymous reads of its blobs (public access 'Blob': no listing), and no
+// other container does. Chosen over a CDN or Front Door origin because the feeds are public by nature, Blob Storage
+// already answers conditional GETs (ETag, Last-Modified) and honours the Cache-Control the publisher sets, and it adds
+// no fixed monthly cost; Front Door Standard has a base fee, and a private origin needs Premium (Private Link).
+// That is also how the local host serves them. The account-level switch (allowBlobPublicAccess) only permits
+// containers to opt in; to put a CDN in front later, set Feeds__PublicBaseUrl to its URL. Where a policy forbids
+// anonymous access, turn the switch off and front the container with Front Door instead.
+
+@description('Storage account name (3-24 lowercase letters and digits).')
+param name string
+
+@description('Region.')
+param location string
+
+@description('Tags.')
+param tags object
+
+@description('Container that holds the app package of the Flex Consumption app.')
+param deploymentContainerName string
+
+@description('Name of the Event Grid system topic of this account.')
+param systemTopicName string
+
+// Containers no anonymous caller may read. The pipeline's (ContentPipeline.Storage.StorageNames, except feeds), the
+// host's own (receipts and timer leases; function keys), created here so that nothing depends on the app creating them.
+var privateContainerNames = [
+  'incoming'
+  'rejected'
+  'article-bodies'
+  'azure-webjobs-hosts'
+  'azure-webjobs-secrets'
+  deploymentContainerName
+]
+
+// The pipeline's tables (ContentPipeline.Storage.StorageNames.Tables).
+var tableNames = [
+  'articles'
+  'articleindex'
+]
+
+resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: {
+    accessTier: 'Hot'
+    // Identity only: no account keys or SAS can be used, so none can leak.
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
+    // Permits containers to opt in to anonymous reads; only feeds does (see the comment at the top).
+    allowBlobPublicAccess: true
+    allowCrossTenantReplication: false
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      bypass: 'AzureServices'
+      defaultAction: 'Allow'
+    }
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-01-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    // Browsers may fetch the feeds (JSON Feed from a web page). CORS grants no access by itself: private containers
+    // stay private.
+    cors: {
+      corsRules: [
+        {
+          allowedOrigins: [
+            '*'
+          ]
+          allowedMethods: [
+            'GET'
+            'HEAD'
+          ]
+          allowedHeaders: [
+            '*'
+          ]
+          exposedHeaders: [
+            'ETag'
+            'Last-Modified'
+            'Cache-Control'
+            'Content-Type'
+          ]
+          maxAgeInSeconds: 3600
+        }
+      ]
+    }
+  }
+}
+
+resource privateContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = [
+  for containerName in privateContainerNames: {
+    parent: blobService
+    name: containerName
+    properties: {
+      publicAccess: 'None'
+    }
+  }
+]
+
+resource feedsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
+  parent: blobService
+  name: 'feeds'
+  properties: {
+    // Anonymous reads of single blobs; the container cannot be listed.
+    publicAccess: 'Blob'
+  }
+}
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2025-01-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-01-01' = [
+  for tableName in tableNames: {
+    parent: tableService
+    name: tableName
+  }
+]
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2025-01-01' = {
+  parent: account
+  name: 'default'
+}
+
+// Where the host puts a blob that failed five times (the blob trigger's poison queue): watch it.
+resource poisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-01-01' = {
+  parent: queueService
+  name: 'webjobs-blobtrigger-poison'
+}
+
+// Publishes the account's blob events. The subscription that delivers BlobCreated events to the ingest function is
+// created after the code is deployed (events/ingest-subscription.bicep, run by scripts/post-deploy.sh).
+resource systemTopic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
+  name: systemTopicName
+  location: location
+  tags: tags
+  properties: {
+    source: account.id
+    topicType: 'Microsoft.Storage.StorageAccounts'
+  }
+}
+
+output name string = account.name
+output blobEndpoint string = account.properties.primaryEndpoints.blob
+output deploymentContainerName string = deploymentContainerName
+output feedsUrl string = '${account.properties.primaryEndpoints.blob}${feedsContainer.name}/'
+output systemTopicName string = systemTopic.name

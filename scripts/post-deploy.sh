@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# azd postdeploy hook (azure.yaml): subscribes IngestArticle to the blob events of the incoming container.
+#
+# Why after the deploy and not in infra/main.bicep: Event Grid posts to the blobs extension's webhook,
+#   https://<app>/runtime/webhooks/blobs?functionName=Host.Functions.IngestArticle&code=<blobs_extension key>
+# and that system key exists only once the code is deployed and the host has indexed the Event Grid blob trigger.
+# Creating the subscription also makes Event Grid validate the webhook, which only a running app can answer.
+# So this reads the key and deploys infra/events/ingest-subscription.bicep (where the filters live, checked in CI).
+# Running it again updates the subscription in place.
+#
+# azd passes the environment's values (main.bicep outputs) as environment variables. To run it by hand:
+#   eval "$(azd env get-values)" && ./scripts/post-deploy.sh
+# Needs the Azure CLI, signed in (az login) to the subscription azd deployed to.
+
+# azd may start hooks with sh: continue in bash.
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+: "${AZURE_SUBSCRIPTION_ID:?not set: run through azd, or eval \"\$(azd env get-values)\" first}"
+: "${AZURE_RESOURCE_GROUP:?not set: run through azd, or eval \"\$(azd env get-values)\" first}"
+: "${AZURE_FUNCTION_APP_NAME:?not set: run through azd, or eval \"\$(azd env get-values)\" first}"
+: "${AZURE_FUNCTION_APP_HOST_NAME:?not set: run through azd, or eval \"\$(azd env get-values)\" first}"
+: "${EVENT_GRID_SYSTEM_TOPIC_NAME:?not set: run through azd, or eval \"\$(azd env get-values)\" first}"
+
+command -v az >/dev/null || { echo "error: the Azure CLI (az) is required: install it and run 'az login'" >&2; exit 2; }
+
+# A request wakes the app, so the host starts, indexes the functions and creates the blobs_extension key.
+curl --silent --output /dev/null --max-time 60 "https://${AZURE_FUNCTION_APP_HOST_NAME}/api/openapi.json" || true
+
+key=""
+attempts=20
+for attempt in $(seq 1 "$attempts"); do
+  key=$(az functionapp keys list \
+    --subscription "$AZURE_SUBSCRIPTION_ID" \
+    --resource-group "$AZURE_RESOURCE_GROUP" \
+    --name "$AZURE_FUNCTION_APP_NAME" \
+    --query systemKeys.blobs_extension --output tsv 2>/dev/null || true)
+  if [ -n "$key" ]; then
+    break
+  fi
+  echo "Waiting for the app's blobs_extension key (attempt ${attempt}/${attempts})..."
+  sleep 15
+done
+if [ -z "$key" ]; then
+  echo "error: ${AZURE_FUNCTION_APP_NAME} has no blobs_extension system key. Check that the deployment succeeded and" >&2
+  echo "that IngestArticle is listed (az functionapp function list), then run this script again." >&2
+  exit 1
+fi
+
+# The key goes in a parameters file readable only by this user, not on a command line.
+parameters=$(mktemp)
+trap 'rm -f "$parameters"' EXIT
+chmod 600 "$parameters"
+cat >"$parameters" <<JSON
+{
+  "\$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {
+    "systemTopicName": { "value": "${EVENT_GRID_SYSTEM_TOPIC_NAME}" },
+    "functionAppHostName": { "value": "${AZURE_FUNCTION_APP_HOST_NAME}" },
+    "blobsExtensionKey": { "value": "${key}" }
+  }
+}
+JSON
+
+echo "Subscribing IngestArticle to BlobCreated events of the incoming container..."
+az deployment group create \
+  --subscription "$AZURE_SUBSCRIPTION_ID" \
+  --resource-group "$AZURE_RESOURCE_GROUP" \
+  --name ingest-article-events \
+  --template-file infra/events/ingest-subscription.bicep \
+  --parameters "@${parameters}" \
+  --output none
+echo "Done: files uploaded to the incoming container are ingested within seconds."

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using ContentPipeline.InfraTests.Infrastructure;
+using YamlDotNet.Serialization;
+
+namespace ContentPipeline.InfraTests;
+
+/// <summary>azure.yaml, infra/main.parameters.json and the post-deploy hook fit the template and each other.</summary>
+public partial class AzdTests
+{
+    /// <summary>Values azd itself puts in every environment, besides the template's outputs.</summary>
+    private static readonly string[] AzdVariables = ["AZURE_ENV_NAME", "AZURE_LOCATION", "AZURE_SUBSCRIPTION_ID", "AZURE_PRINCIPAL_ID"];
+
+    [Fact]
+    public void AzureYaml_ProvisionsInfra_AndDeploysTheFunctionsProject()
+    {
+        var yaml = AzureYaml();
+
+        Assert.Equal("infra", Text(yaml, "infra", "path"));
+        var service = Assert.IsType<Dictionary<object, object>>(Node(yaml, "services", "api"));
+        Assert.Equal("function", Text(service, "host"));
+        Assert.Equal("dotnet", Text(service, "language"));
+        var project = Repository.PathOf(Text(service, "project"));
+        Assert.True(File.Exists(Path.Combine(project, "ContentPipeline.Functions.csproj")), $"{project} holds no Functions project.");
+    }
+
+    [Fact]
+    public void AzureYaml_ServiceName_IsTheTagAzdFindsTheAppBy()
+    {
+        var services = Assert.IsType<Dictionary<object, object>>(Node(AzureYaml(), "services"));
+        var site = Assert.Single(Templates.Main.ResourcesOfType("Microsoft.Web/sites"));
+
+        Assert.Matches($"'azd-service-name', '{Assert.Single(services.Keys)}'", site.Raw("tags"));
+    }
+
+    [Fact]
+    public void AzureYaml_PostDeployHook_RunsTheExecutableScript()
+    {
+        var run = Text(AzureYaml(), "hooks", "postdeploy", "posix", "run");
+        var script = Repository.PathOf(run);
+
+        Assert.Equal(PostDeployScriptPath, Path.GetRelativePath(Repository.Root, script).Replace('\\', '/'));
+        Assert.True(File.GetUnixFileMode(script).HasFlag(UnixFileMode.UserExecute), $"{run} is not executable.");
+        Assert.EndsWith(run, Text(AzureYaml(), "hooks", "postdeploy", "windows", "run"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MainParameters_SetEveryRequiredParameter_AndNoUnknownOne()
+    {
+        var file = JsonNode.Parse(File.ReadAllText(Repository.PathOf("infra/main.parameters.json")))?["parameters"]?.AsObject() ?? [];
+        var parameters = Templates.Main.Parameters;
+
+        Assert.All(parameters.Where(p => p.Value?["defaultValue"] is null), p => Assert.True(file.ContainsKey(p.Key), $"{p.Key} has no value."));
+        Assert.All(file, p => Assert.True(parameters.ContainsKey(p.Key), $"main.bicep has no parameter {p.Key}."));
+        Assert.Equal("${AZURE_ENV_NAME}", (string?)file["environmentName"]?["value"]);
+        Assert.Equal("${AZURE_LOCATION}", (string?)file["location"]?["value"]);
+    }
+
+    [Fact]
+    public void PostDeployScript_IsValidBash()
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-n");
+        start.ArgumentList.Add(Repository.PathOf(PostDeployScriptPath));
+        using var bash = Process.Start(start)!;
+        var errors = bash.StandardError.ReadToEnd();
+        bash.WaitForExit();
+
+        Assert.True(bash.ExitCode == 0, errors);
+    }
+
+    [Fact]
+    public void PostDeployScript_RequiresOnlyValuesTheEnvironmentHas()
+    {
+        var required = RequiredVariable().Matches(PostDeployScript()).Select(m => m.Groups["name"].Value).ToList();
+
+        Assert.NotEmpty(required);
+        Assert.All(required, name => Assert.True(Templates.Main.Outputs.ContainsKey(name) || AzdVariables.Contains(name), $"{name} is neither a main.bicep output nor set by azd."));
+    }
+
+    [Fact]
+    public void PostDeployScript_DeploysTheSubscriptionTemplate_WithEveryParameterItDeclares()
+    {
+        var script = PostDeployScript();
+        var passed = PassedParameter().Matches(script).Select(m => m.Groups["name"].Value).Order(StringComparer.Ordinal);
+
+        Assert.Contains($"--template-file {Templates.IngestSubscriptionPath}", script, StringComparison.Ordinal);
+        Assert.Contains("systemKeys.blobs_extension", script, StringComparison.Ordinal);
+        Assert.Equal(Templates.IngestSubscription.Parameters.Select(p => p.Key).Order(StringComparer.Ordinal), passed);
+    }
+
+    private const string PostDeployScriptPath = "scripts/post-deploy.sh";
+
+    private static string PostDeployScript() => File.ReadAllText(Repository.PathOf(PostDeployScriptPath));
+
+    private static Dictionary<object, object> AzureYaml() =>
+        new DeserializerBuilder().Build().Deserialize<Dictionary<object, object>>(File.ReadAllText(Repository.PathOf("azure.yaml")));
+
+    private static object? Node(Dictionary<object, object> root, params string[] path) =>
+        path.Aggregate<string, object?>(root, (node, key) => node is Dictionary<object, object> map && map.TryGetValue(key, out var child) ? child : null);
+
+    private static string Text(Dictionary<object, object> root, params string[] path) =>
+        Assert.IsType<string>(Node(root, path));
+
+    [GeneratedRegex(@"\$\{(?<name>[A-Z_]+):\?")]
+    private static partial Regex RequiredVariable();
+
+    [GeneratedRegex(@"""(?<name>\w+)"":\s*\{\s*""value""")]
+    private static partial Regex PassedParameter();
+}

@@ -1,0 +1,81 @@
+using ContentPipeline.InfraTests.Infrastructure;
+using ContentPipeline.Storage;
+using Microsoft.Azure.Functions.Worker;
+
+namespace ContentPipeline.InfraTests;
+
+/// <summary>
+/// The Event Grid subscription that the post-deploy hook creates (infra/events/ingest-subscription.bicep) delivers
+/// exactly the events the Event Grid blob trigger needs: finished writes in its container, to its webhook.
+/// </summary>
+public class EventGridTests
+{
+    [Fact]
+    public void IngestTrigger_UsesTheEventGridSource_OnTheIncomingContainer()
+    {
+        var (_, trigger) = Assert.Single(AppCode.BlobTriggers());
+
+        Assert.Equal(BlobTriggerSource.EventGrid, trigger.Source);
+        Assert.Equal(StorageNames.IncomingContainer, ContainerOf(trigger));
+    }
+
+    [Fact]
+    public void Subscription_FiltersToBlobCreated_InTheTriggersContainer()
+    {
+        var (_, trigger) = Assert.Single(AppCode.BlobTriggers());
+        var subscription = Subscription();
+
+        Assert.Equal(["Microsoft.Storage.BlobCreated"], StringArray(subscription, "properties.filter.includedEventTypes"));
+        Assert.Equal($"/blobServices/default/containers/{ContainerOf(trigger)}/", subscription.Resolved("properties.filter.subjectBeginsWith"));
+    }
+
+    [Fact]
+    public void Subscription_PassesExactlyTheFourFinishedWriteApis()
+    {
+        var filter = Assert.Single(Assert.IsType<System.Text.Json.Nodes.JsonArray>(Subscription()["properties.filter.advancedFilters"]));
+
+        Assert.Equal("StringIn", (string?)filter?["operatorType"]);
+        Assert.Equal("data.api", (string?)filter?["key"]);
+        var apis = Assert.IsType<System.Text.Json.Nodes.JsonArray>(filter?["values"]).Select(v => (string?)v).ToList();
+        Assert.Equal(4, apis.Count);
+        Assert.Equal(["CopyBlob", "FlushWithClose", "PutBlob", "PutBlockList"], apis.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Subscription_PostsToTheBlobsExtensionWebhook_OfTheIngestFunction()
+    {
+        var (function, _) = Assert.Single(AppCode.BlobTriggers());
+        var subscription = Subscription();
+
+        Assert.Equal("WebHook", subscription.Resolved("properties.destination.endpointType"));
+        var url = subscription.Raw("properties.destination.properties.endpointUrl");
+        Assert.StartsWith("[format('https://{0}/runtime/webhooks/blobs?", url, StringComparison.Ordinal);
+        Assert.Contains($"?functionName=Host.Functions.{function}&code={{1}}'", url, StringComparison.Ordinal);
+        Assert.EndsWith(", parameters('functionAppHostName'), parameters('blobsExtensionKey'))]", url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Subscription_TakesTheSystemKey_AsASecureParameter()
+    {
+        Assert.Equal("securestring", (string?)Templates.IngestSubscription.Parameters["blobsExtensionKey"]?["type"]);
+        Assert.DoesNotContain("listKeys(", Templates.IngestSubscriptionJson, StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(Templates.IngestSubscription.Outputs);
+    }
+
+    [Fact]
+    public void Subscription_RetriesForADay_BecauseIngestIsIdempotent()
+    {
+        var subscription = Subscription();
+
+        Assert.Equal(1440, (int?)subscription["properties.retryPolicy.eventTimeToLiveInMinutes"]);
+        Assert.Equal(1, (int?)subscription["properties.destination.properties.maxEventsPerBatch"]);
+    }
+
+    private static ArmResource Subscription() =>
+        Assert.Single(Templates.IngestSubscription.ResourcesOfType("Microsoft.EventGrid/systemTopics/eventSubscriptions"));
+
+    private static string ContainerOf(BlobTriggerAttribute trigger) => trigger.BlobPath.Split('/')[0];
+
+    private static List<string?> StringArray(ArmResource resource, string path) =>
+        [.. Assert.IsType<System.Text.Json.Nodes.JsonArray>(resource[path]).Select(v => (string?)v)];
+}
