@@ -219,7 +219,7 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
     {
         Console.WriteLine("Feeds: full regeneration, then an unchanged run...");
         var configuration = new ConfigurationBuilder().AddInMemoryCollection([new(StorageConnection.Name, _azurite!.ConnectionString)]).Build();
-        var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning)).AddContentPipeline(configuration).BuildServiceProvider();
+        var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning)).AddSingleton<IConfiguration>(configuration).AddContentPipeline(configuration).BuildServiceProvider();
         await using (services)
         {
             var feeds = blobs.GetBlobContainerClient(StorageNames.FeedsContainer);

@@ -30,6 +30,7 @@ public sealed partial class BlobWatcher(FunctionCatalog catalog, BlobTriggerDisp
         await dispatcher.Ready.ConfigureAwait(false);
         while (!stoppingToken.IsCancellationRequested)
         {
+            var started = time.GetTimestamp();
             foreach (var function in functions)
             {
                 try
@@ -43,7 +44,13 @@ public sealed partial class BlobWatcher(FunctionCatalog catalog, BlobTriggerDisp
             }
 
             Interlocked.Increment(ref _scans);
-            await Task.Delay(options.Value.WatchInterval, time, stoppingToken).ConfigureAwait(false);
+
+            // Listing a container of many thousand blobs is work for the storage emulator too: never spend more than a
+            // third of the time scanning, so ingest keeps most of the emulator (measured: 10,000 blobs listed every
+            // second starved ingest to about 10 articles/s).
+            var scan = time.GetElapsedTime(started);
+            var pause = scan * 2 > options.Value.WatchInterval ? scan * 2 : options.Value.WatchInterval;
+            await Task.Delay(pause, time, stoppingToken).ConfigureAwait(false);
         }
     }
 
