@@ -17,19 +17,8 @@ public class FrontMatterParserTests
         Assert.Equal(ArticleText.Title, article.Title);
         Assert.Equal(SeedTime, article.PublishedDateTime);
         Assert.Equal(ArticleText.WebUrl, article.WebUrl);
-        Assert.Null(article.Excerpt);
-        Assert.Null(article.OriginalUrl);
-        Assert.Null(article.Type);
-        Assert.Null(article.Quality);
-        Assert.Null(article.Heat);
-        Assert.False(article.Published);
-        Assert.Null(article.Provider);
-        Assert.Empty(article.Topics);
-        Assert.Empty(article.Images);
-        Assert.Empty(article.Related);
-        Assert.Null(article.Secured);
+        AssertOptionalFieldsAbsent(article);
         Assert.Null(article.Body);
-        Assert.Null(article.Extensions);
     }
 
     [Fact]
@@ -39,6 +28,12 @@ public class FrontMatterParserTests
             "excerpt: ~", "originalUrl: null", "type:", "quality: ~", "heat: null", "published:",
             "provider:", "topics:", "images: []", "related: ~", "secured: null").Parse());
 
+        AssertOptionalFieldsAbsent(article);
+    }
+
+    /// <summary>Every optional field of the model is absent: null, false or an empty list.</summary>
+    private static void AssertOptionalFieldsAbsent(ContentPipeline.Articles.Article article)
+    {
         Assert.Null(article.Excerpt);
         Assert.Null(article.OriginalUrl);
         Assert.Null(article.Type);
