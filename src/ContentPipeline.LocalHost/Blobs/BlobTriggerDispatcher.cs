@@ -6,6 +6,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using ContentPipeline.LocalHost.Catalog;
+using ContentPipeline.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -110,7 +111,7 @@ public sealed partial class BlobTriggerDispatcher : BackgroundService
         try
         {
             var blob = _blobs.GetBlobContainerClient(item.Function.BlobContainer).GetBlobClient(item.BlobName);
-            var etag = item.ETag ?? await CurrentETagAsync(blob, cancellationToken).ConfigureAwait(false);
+            var etag = item.ETag ?? await blob.GetCurrentETagAsync(cancellationToken).ConfigureAwait(false);
             if (etag is null)
             {
                 return; // deleted before its turn
@@ -178,18 +179,6 @@ public sealed partial class BlobTriggerDispatcher : BackgroundService
         });
         await queue.SendMessageAsync(message, cancellationToken).ConfigureAwait(false);
         LogPoisoned(item.Function.Name, item.BlobName, PoisonQueue);
-    }
-
-    private static async Task<string?> CurrentETagAsync(BlobClient blob, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value.ETag.ToString();
-        }
-        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
-        {
-            return null;
-        }
     }
 
     private static string HandledKey(FunctionDescriptor function, string receiptKey) => $"{function.FunctionId}|{receiptKey}";

@@ -102,7 +102,7 @@ public sealed partial class IngestService
 
         try
         {
-            var saved = await _store.SaveUploadAsync(parsed.Article, version, ct => CurrentETagAsync(blob, ct), cancellationToken).ConfigureAwait(false);
+            var saved = await _store.SaveUploadAsync(parsed.Article, version, blob.GetCurrentETagAsync, cancellationToken).ConfigureAwait(false);
             var outcome = saved.Outcome switch
             {
                 SaveOutcome.Created => IngestOutcome.Created,
@@ -126,18 +126,6 @@ public sealed partial class IngestService
             && long.TryParse(range.AsSpan(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var total)
             ? total
             : details.ContentLength;
-
-    private static async Task<string?> CurrentETagAsync(BlobClient blob, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value.ETag.ToString();
-        }
-        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
 
     private async Task<IngestResult> RejectAsync(BlobClient blob, ArticleSource version, byte[] bytes, IReadOnlyList<ParseProblem> problems, CancellationToken cancellationToken)
     {
