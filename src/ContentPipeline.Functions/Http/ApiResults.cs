@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ContentPipeline.Articles;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
@@ -8,8 +7,6 @@ namespace ContentPipeline.Functions.Http;
 /// <summary>The app's responses: JSON in the pipeline's one shape, errors as <c>application/problem+json</c>.</summary>
 internal static class ApiResults
 {
-    public const string ProblemContentType = "application/problem+json";
-
     /// <summary>Caches may keep public responses but must revalidate (a cheap 304), so an unpublished article disappears at once.</summary>
     public const string PublicCaching = "public, no-cache";
 
@@ -41,6 +38,4 @@ internal static class ApiResults
         response.Headers[HeaderNames.ETag] = etag;
         response.Headers[HeaderNames.CacheControl] = isPublic ? PublicCaching : "private, no-store";
     }
-
-    public static string Serialize(object value) => JsonSerializer.Serialize(value, ArticleJson.Options);
 }

@@ -90,8 +90,9 @@ public sealed partial class FeedPublisher
 
         // The service's clock when this run starts. Entries written during the run may sort before entries it has already
         // seen, so the next mark never passes this instant (less a margin for writes still in flight).
-        var runStart = await ServerTimeAsync(cancellationToken).ConfigureAwait(false);
-        if (mark is { } since && existing.ContainsKey(IndexPath) && !await ChangedSinceAsync(since, cancellationToken).ConfigureAwait(false))
+        var (publishedChanged, runStart) = await ProbeAsync(IndexPartitions.Published, mark, cancellationToken).ConfigureAwait(false);
+        if (mark is { } since && existing.ContainsKey(IndexPath) && !publishedChanged
+            && !(await ProbeAsync(IndexPartitions.Drafts, since, cancellationToken).ConfigureAwait(false)).Changed)
         {
             LogSkipped(since);
             return new FeedRunResult(true, 0, 0, 0, 0, 0);
@@ -235,39 +236,32 @@ public sealed partial class FeedPublisher
         return (articles, newest);
     }
 
-    /// <summary>Whether an entry of the published or drafts partition was written after <paramref name="since"/>.
-    /// Every index change writes one of the two (a publish, an unpublish, a new or changed article).</summary>
-    private async Task<bool> ChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether an entry of <paramref name="partition"/> was written after <paramref name="since"/> (any entry when null),
+    /// and the service's clock from the answer. Every index change writes the published or the drafts partition
+    /// (a publish, an unpublish, a new or changed article), so probing those two tells whether anything changed.
+    /// </summary>
+    private async Task<(bool Changed, DateTimeOffset ServerTime)> ProbeAsync(string partition, DateTimeOffset? since, CancellationToken cancellationToken)
     {
-        foreach (var partition in new[] { IndexPartitions.Published, IndexPartitions.Drafts })
+        var filter = since is { } s
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and Timestamp gt {s}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
+        DateTimeOffset? serverTime = null;
+        await foreach (var page in _index.QueryAsync<TableEntity>(filter, 1, ["PartitionKey"], cancellationToken).AsPages(null, 1).ConfigureAwait(false))
         {
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and Timestamp gt {since}");
-            await foreach (var page in _index.QueryAsync<TableEntity>(filter, 1, ["PartitionKey"], cancellationToken).AsPages(null, 1).ConfigureAwait(false))
+            serverTime ??= page.GetRawResponse().Headers.Date ?? throw new InvalidOperationException("The table service sent no Date header.");
+            if (page.Values.Count > 0)
             {
-                if (page.Values.Count > 0)
-                {
-                    return true;
-                }
+                return (true, serverTime.Value);
+            }
 
-                if (page.ContinuationToken is null)
-                {
-                    break;
-                }
+            if (page.ContinuationToken is null)
+            {
+                break;
             }
         }
 
-        return false;
-    }
-
-    private async Task<DateTimeOffset> ServerTimeAsync(CancellationToken cancellationToken)
-    {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartitions.Published}");
-        await foreach (var page in _index.QueryAsync<TableEntity>(filter, 1, ["PartitionKey"], cancellationToken).AsPages(null, 1).ConfigureAwait(false))
-        {
-            return page.GetRawResponse().Headers.Date ?? throw new InvalidOperationException("The table service sent no Date header.");
-        }
-
-        throw new InvalidOperationException("The table service returned no page.");
+        return (false, serverTime ?? throw new InvalidOperationException("The table service returned no page."));
     }
 
     private async Task<DateTimeOffset?> NewestDraftChangeAsync(DateTimeOffset? since, CancellationToken cancellationToken)

@@ -93,20 +93,6 @@ public sealed partial class RejectedFileStore
         return await RecordAndRemoveAsync(source, version, size, problems, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Reads the reason recorded for a rejected file, or null if there is none.</summary>
-    public async Task<Rejection?> GetAsync(string blobName, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var content = await ReasonBlob(blobName).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-            return content.Value.Content.ToObjectFromJson<Rejection>(ArticleJson.Options);
-        }
-        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected {BlobName}: {ProblemCount} problem(s), first {FirstProblem}; moved to rejected/{RejectedBlob}")]
     private partial void LogRejected(string blobName, int problemCount, string firstProblem, string rejectedBlob);
 
