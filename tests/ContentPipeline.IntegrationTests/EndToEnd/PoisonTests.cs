@@ -26,8 +26,9 @@ public sealed class PoisonTests(LocalHostFixture host) : IClassFixture<LocalHost
                 }
 
                 var peeked = await queue.PeekMessagesAsync(32);
-                message = peeked.Value.Select(m => JsonDocument.Parse(m.Body.ToString()).RootElement.Clone())
-                    .FirstOrDefault(m => m.GetProperty("BlobName").GetString() == name);
+                // Nullable elements: FirstOrDefault of plain JsonElements would give a default element, not null.
+                message = peeked.Value.Select(m => (JsonElement?)JsonDocument.Parse(m.Body.ToString()).RootElement.Clone())
+                    .FirstOrDefault(m => m!.Value.GetProperty("BlobName").GetString() == name);
                 return message is not null;
             },
             "the blob is poisoned");
