@@ -20,9 +20,6 @@ public sealed class BlobReceipts(BlobServiceClient blobs, string hostId)
 
     public static string Key(string etag, string container, string blobName) => $"{etag.Trim('"')}/{container}/{blobName}";
 
-    public async Task<bool> ExistsAsync(string functionId, string key, CancellationToken cancellationToken) =>
-        (await _container.GetBlobClient(Path(functionId, key)).ExistsAsync(cancellationToken).ConfigureAwait(false)).Value;
-
     /// <summary>Writes a receipt; <paramref name="outcome"/> (succeeded or poisoned) is kept in its metadata.</summary>
     public Task WriteAsync(string functionId, string key, string outcome, CancellationToken cancellationToken) =>
         _container.GetBlobClient(Path(functionId, key)).UploadAsync(

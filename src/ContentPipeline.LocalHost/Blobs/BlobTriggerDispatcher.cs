@@ -58,6 +58,9 @@ public sealed partial class BlobTriggerDispatcher : BackgroundService
     /// <summary>Completes once the receipts of every blob function are loaded.</summary>
     public Task Ready => _ready.Task;
 
+    /// <summary>Blobs queued and not yet started.</summary>
+    public int Waiting => _queue.Reader.Count;
+
     /// <summary>Whether this version of the blob was already handled (a receipt exists).</summary>
     public bool IsHandled(FunctionDescriptor function, string blobName, string etag) =>
         _handled.ContainsKey(HandledKey(function, BlobReceipts.Key(etag, function.BlobContainer, blobName)));
@@ -117,10 +120,11 @@ public sealed partial class BlobTriggerDispatcher : BackgroundService
                 return; // deleted before its turn
             }
 
+            // The receipts were all loaded at start and this host writes every later one: memory knows them all, and
+            // asking storage per blob would cost a request each (one local host per storage account, as documented).
             var key = BlobReceipts.Key(etag, item.Function.BlobContainer, item.BlobName);
-            if (!item.Force && (_handled.ContainsKey(HandledKey(item.Function, key)) || await _receipts.ExistsAsync(item.Function.FunctionId, key, cancellationToken).ConfigureAwait(false)))
+            if (!item.Force && _handled.ContainsKey(HandledKey(item.Function, key)))
             {
-                _handled.TryAdd(HandledKey(item.Function, key), 0);
                 return;
             }
 
