@@ -104,7 +104,9 @@ public sealed class IndexRaceTests(PipelineFixture fixture) : IClassFixture<Pipe
     {
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
-            if (message.Request.Method != RequestMethod.Get && message.Request.Uri.Path.Contains("/articleindex(", StringComparison.Ordinal))
+            // Single writes name the table in the path; transactions (group-committed index writes) go to $batch.
+            var path = message.Request.Uri.Path;
+            if (message.Request.Method != RequestMethod.Get && (path.Contains("/articleindex(", StringComparison.Ordinal) || path.EndsWith("/$batch", StringComparison.Ordinal)))
             {
                 await Task.Delay(delay);
             }

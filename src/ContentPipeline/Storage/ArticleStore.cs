@@ -46,7 +46,7 @@ public sealed partial class ArticleStore
     private const int MaxAttempts = 10;
 
     private readonly TableClient _articles;
-    private readonly TableClient _index;
+    private readonly IndexWriter _index;
     private readonly BlobContainerClient _bodies;
     private readonly TimeProvider _time;
     private readonly ILogger<ArticleStore> _logger;
@@ -57,7 +57,7 @@ public sealed partial class ArticleStore
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(blobs);
         _articles = tables.GetTableClient(StorageNames.ArticlesTable);
-        _index = tables.GetTableClient(StorageNames.IndexTable);
+        _index = new IndexWriter(tables.GetTableClient(StorageNames.IndexTable));
         _bodies = blobs.GetBlobContainerClient(StorageNames.BodiesContainer);
         _time = time;
         _logger = logger;
@@ -117,7 +117,8 @@ public sealed partial class ArticleStore
         return ApplyAsync(
             article.Id,
             async (current, isRetry, ct) => DecideUpload(current, article, source, hash, await IsNewerAsync(current, source, isRetry, currentSourceETag, ct).ConfigureAwait(false)),
-            cancellationToken);
+            cancellationToken,
+            insertFirst: true);
     }
 
     /// <summary>
@@ -244,10 +245,15 @@ public sealed partial class ArticleStore
         return !isRetry;
     }
 
-    /// <summary>The one write path: read, decide, commit under the ETag, bring the index in step, mark it done.</summary>
-    private async Task<SaveResult> ApplyAsync(string id, Func<ArticleRow?, bool, CancellationToken, ValueTask<Decision>> decide, CancellationToken cancellationToken)
+    /// <summary>
+    /// The one write path: read, decide, commit under the ETag, bring the index in step, mark it done. With
+    /// <paramref name="insertFirst"/> (uploads, which are mostly new articles) the first round skips the read and tries
+    /// to insert: one request instead of two for a new article, one more for an existing one (the insert is refused).
+    /// </summary>
+    private async Task<SaveResult> ApplyAsync(string id, Func<ArticleRow?, bool, CancellationToken, ValueTask<Decision>> decide, CancellationToken cancellationToken, bool insertFirst = false)
     {
         var mustResync = false;
+        var lostRace = false;
         SaveOutcome? committedOutcome = null;
 
         // Every index key this call upserted. A slow upsert can land after a concurrent writer deleted that entry (an
@@ -255,11 +261,12 @@ public sealed partial class ArticleStore
         var written = new HashSet<IndexKey>();
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            var current = await ReadAsync(id, cancellationToken).ConfigureAwait(false);
+            var guessNew = insertFirst && attempt == 1;
+            var current = guessNew ? null : await ReadAsync(id, cancellationToken).ConfigureAwait(false);
 
             // Once our change is committed, later rounds only bring the index in step: the change is not decided again
             // (a version check would now fail against our own write), and its outcome is the one reported.
-            var decision = committedOutcome is { } done ? Decision.Keep(done) : await decide(current, attempt > 1, cancellationToken).ConfigureAwait(false);
+            var decision = committedOutcome is { } done ? Decision.Keep(done) : await decide(current, lostRace, cancellationToken).ConfigureAwait(false);
             StoredArticle target;
             IReadOnlyList<IndexKey> keys;
             IReadOnlyList<IndexKey> stale;
@@ -272,9 +279,10 @@ public sealed partial class ArticleStore
                 // A change the index does not show (body, related items, source blob) needs one write, not N + 2.
                 var indexUnchanged = current is { IndexSynced: true } && !mustResync && stale.Count == 0
                     && keys.SequenceEqual(current.IndexKeys) && SameSummary(next, current.Stored);
-                var committed = await TryCommitAsync(current, next, keys, stale, indexUnchanged, cancellationToken).ConfigureAwait(false);
+                var committed = await TryCommitAsync(current, next, keys, stale, indexUnchanged, guessNew, cancellationToken).ConfigureAwait(false);
                 if (committed is null)
                 {
+                    lostRace |= !guessNew; // a refused insert-first only means the article exists: no race lost
                     continue; // another writer got there first: re-read and decide again
                 }
 
@@ -308,6 +316,7 @@ public sealed partial class ArticleStore
                     return new SaveResult(decision.Outcome, target);
                 }
 
+                lostRace = true;
                 continue;
             }
 
@@ -320,20 +329,30 @@ public sealed partial class ArticleStore
             {
                 // Someone committed after us; our index writes may have overwritten theirs. Re-apply from their version.
                 mustResync = true;
+                lostRace = true;
             }
         }
 
         throw new RequestFailedException((int)HttpStatusCode.Conflict, $"Article {id} kept changing under {MaxAttempts} attempts to save it; the caller should retry.");
     }
 
-    /// <summary>Commits the article entity; returns its new ETag, or null when another writer changed it first.</summary>
-    private async Task<ETag?> TryCommitAsync(ArticleRow? current, StoredArticle next, IReadOnlyList<IndexKey> keys, IReadOnlyList<IndexKey> stale, bool synced, CancellationToken cancellationToken)
+    /// <summary>
+    /// Commits the article entity; returns its new ETag, or null when another writer changed it first. A
+    /// <paramref name="guess"/> (an insert without a read) that would need a body blob returns null before writing
+    /// anything, so that a blob is only written for a decision made on the stored article.
+    /// </summary>
+    private async Task<ETag?> TryCommitAsync(ArticleRow? current, StoredArticle next, IReadOnlyList<IndexKey> keys, IReadOnlyList<IndexKey> stale, bool synced, bool guess, CancellationToken cancellationToken)
     {
         // A body that lives in blob storage is not read back with the entity; the same content keeps the same blob.
         var keptBodyBlob = current?.BodyBlobName is { } existing && current.Stored.ContentHash == next.ContentHash ? existing : null;
         var entity = ArticleEntityCodec.Encode(next, keys, stale, synced, keptBodyBlob);
         if (keptBodyBlob is null && !EntityText.Fits(entity))
         {
+            if (guess)
+            {
+                return null;
+            }
+
             var blobName = $"{next.Article.Id}/{next.ContentHash}.md";
             await _bodies.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(next.Article.Body ?? string.Empty), overwrite: true, cancellationToken).ConfigureAwait(false);
             entity = ArticleEntityCodec.Encode(next, keys, stale, synced, blobName);
@@ -358,17 +377,19 @@ public sealed partial class ArticleStore
         }
         catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
         {
-            LogLostRace(next.Article.Id, ex.Status);
+            if (!guess)
+            {
+                LogLostRace(next.Article.Id, ex.Status);
+            }
+
             return null;
         }
     }
 
-    private async Task SyncIndexAsync(StoredArticle article, IReadOnlyList<IndexKey> keys, IReadOnlyList<IndexKey> stale, CancellationToken cancellationToken)
+    private Task SyncIndexAsync(StoredArticle article, IReadOnlyList<IndexKey> keys, IReadOnlyList<IndexKey> stale, CancellationToken cancellationToken)
     {
         var summary = ArticleSummary.From(article);
-        var writes = keys.Select(key => _index.UpsertEntityAsync(ArticleEntityCodec.EncodeSummary(summary, key), TableUpdateMode.Replace, cancellationToken))
-            .Concat(stale.Select(key => _index.DeleteEntityAsync(key.PartitionKey, key.RowKey, ETag.All, cancellationToken)));
-        await Task.WhenAll(writes).ConfigureAwait(false);
+        return _index.WriteAsync(keys.Select(key => ArticleEntityCodec.EncodeSummary(summary, key)), stale, cancellationToken);
     }
 
     private static bool SameSummary(StoredArticle a, StoredArticle b) =>

@@ -1,0 +1,151 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace ContentPipeline.Storage;
+
+/// <summary>
+/// Writes index entries with group commit: concurrent saves put their upserts and deletes in a queue per partition,
+/// and each partition sends what has gathered as one transaction (at most 100 operations, one per entity) while no
+/// other transaction of that partition is in flight. Nothing waits on a timer: a lone write goes out at once, and under
+/// load the batches grow by themselves. Every <c>published</c> article has an entry in the one <c>published</c>
+/// partition, so concurrent ingests share transactions there. Writes to one partition land in the order they were
+/// asked for. A transaction the service refuses (a delete of an entry already gone, say) is retried one operation at a
+/// time, so one caller's failure is never another's.
+/// </summary>
+internal sealed class IndexWriter(TableClient index)
+{
+    /// <summary>Operations per transaction (the service's limit).</summary>
+    public const int MaxBatchOperations = 100;
+
+    /// <summary>Estimated entity bytes per transaction, well under the service's 4 MiB payload limit.</summary>
+    public const long MaxBatchBytes = 2_000_000;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Queue<Operation>> _queues = new(StringComparer.Ordinal);
+
+    /// <summary>Upserts (replacing) <paramref name="upserts"/> and deletes <paramref name="deletes"/> (a missing entry is fine).</summary>
+    public Task WriteAsync(IEnumerable<TableEntity> upserts, IEnumerable<IndexKey> deletes, CancellationToken cancellationToken)
+    {
+        var operations = upserts.Select(entity => new Operation(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity), EntityText.EstimateBytes(entity)))
+            .Concat(deletes.Select(key => new Operation(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(key.PartitionKey, key.RowKey), ETag.All), 0)))
+            .ToList();
+        if (operations.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        List<string> idle = [];
+        lock (_gate)
+        {
+            foreach (var operation in operations)
+            {
+                var partition = operation.Action.Entity.PartitionKey;
+                if (!_queues.TryGetValue(partition, out var queue))
+                {
+                    // No queue: nothing of this partition is in flight. This caller starts its sender.
+                    _queues[partition] = queue = new Queue<Operation>();
+                    idle.Add(partition);
+                }
+
+                queue.Enqueue(operation);
+            }
+        }
+
+        foreach (var partition in idle)
+        {
+            _ = Task.Run(() => DrainAsync(partition), CancellationToken.None);
+        }
+
+        // The writes go on when a caller stops waiting: others may share their transaction.
+        return Task.WhenAll(operations.Select(o => o.Done.Task)).WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Sends a partition's queue, a transaction at a time, until it is empty; then removes the queue.</summary>
+    private async Task DrainAsync(string partition)
+    {
+        while (true)
+        {
+            List<Operation> batch;
+            lock (_gate)
+            {
+                var queue = _queues[partition];
+                batch = Take(queue);
+                if (batch.Count == 0)
+                {
+                    _queues.Remove(partition);
+                    return;
+                }
+            }
+
+            try
+            {
+                await SendAsync(batch).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Not swallowed: handed to the callers that asked for these writes, which see it thrown.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                // Whatever happens, the callers get an answer and the partition's queue keeps moving.
+                batch.ForEach(o => o.Done.TrySetException(ex));
+            }
+        }
+    }
+
+    /// <summary>Takes operations from the head of the queue up to the limits, stopping before a second one for an entity.</summary>
+    private static List<Operation> Take(Queue<Operation> queue)
+    {
+        var batch = new List<Operation>();
+        var rows = new HashSet<string>(StringComparer.Ordinal);
+        long bytes = 0;
+        while (batch.Count < MaxBatchOperations && queue.TryPeek(out var next)
+            && (batch.Count == 0 || bytes + next.Bytes <= MaxBatchBytes)
+            && rows.Add(next.Action.Entity.RowKey))
+        {
+            batch.Add(queue.Dequeue());
+            bytes += next.Bytes;
+        }
+
+        return batch;
+    }
+
+    private async Task SendAsync(List<Operation> batch)
+    {
+        if (batch.Count > 1)
+        {
+            try
+            {
+                await index.SubmitTransactionAsync(batch.Select(o => o.Action), CancellationToken.None).ConfigureAwait(false);
+                batch.ForEach(o => o.Done.TrySetResult());
+                return;
+            }
+            catch (RequestFailedException)
+            {
+                // One refused operation fails the whole transaction: send each alone, so each caller gets its own answer.
+            }
+        }
+
+        foreach (var operation in batch)
+        {
+            try
+            {
+                await SendOneAsync(operation.Action).ConfigureAwait(false);
+                operation.Done.TrySetResult();
+            }
+#pragma warning disable CA1031 // Not swallowed: handed to the caller that asked for this write, which sees it thrown.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                operation.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    private Task SendOneAsync(TableTransactionAction action) => action.ActionType == TableTransactionActionType.Delete
+        ? index.DeleteEntityAsync(action.Entity.PartitionKey, action.Entity.RowKey, ETag.All, CancellationToken.None)
+        : index.UpsertEntityAsync(action.Entity, TableUpdateMode.Replace, CancellationToken.None);
+
+    private sealed record Operation(TableTransactionAction Action, long Bytes)
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
