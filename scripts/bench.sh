@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark and prints one table (figure, floor measured in the same run, ratio, goal, pass/short);
 # the table is also written to benchmarks/results/latest.md. Needs wrk (apt-get install wrk) for the lookup load.
-# Options: --articles N (default 10000), --load-seconds S (default 10).
+# Options: --articles N (default 10000), --load-seconds S (default 10); --parser-only or --ingest-only run a part
+# (printed, not written to latest.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "error: wrk is required for the lookup benchmark (apt-get install wrk)" >&2; exit 2; }

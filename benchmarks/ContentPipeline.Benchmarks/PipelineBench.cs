@@ -36,12 +36,17 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
     private string _hostUrl = string.Empty;
     private readonly List<string> _ids = [];
 
-    public async Task RunAsync()
+    public async Task RunAsync(bool ingestOnly)
     {
         _azurite = await Azurite.StartAsync();
         var blobs = new BlobServiceClient(_azurite.ConnectionString);
         var tables = new TableServiceClient(_azurite.ConnectionString);
         await IngestAsync(blobs, tables);
+        if (ingestOnly)
+        {
+            return;
+        }
+
         await LookupsAsync(tables);
         await FeedsAsync(tables, blobs);
     }
