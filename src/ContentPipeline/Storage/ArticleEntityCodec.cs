@@ -122,6 +122,25 @@ internal static class ArticleEntityCodec
         return patch;
     }
 
+    /// <summary>The index entries of one summary under each key: encoded once, copied per key.</summary>
+    public static IEnumerable<TableEntity> EncodeSummaries(ArticleSummary summary, IEnumerable<IndexKey> keys)
+    {
+        var first = true;
+        TableEntity? template = null;
+        foreach (var key in keys)
+        {
+            if (first)
+            {
+                first = false;
+                yield return template = EncodeSummary(summary, key);
+            }
+            else
+            {
+                yield return new TableEntity(template!) { PartitionKey = key.PartitionKey, RowKey = key.RowKey };
+            }
+        }
+    }
+
     public static TableEntity EncodeSummary(ArticleSummary summary, IndexKey key)
     {
         var entity = new TableEntity(key.PartitionKey, key.RowKey)

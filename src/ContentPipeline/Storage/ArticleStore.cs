@@ -389,7 +389,7 @@ public sealed partial class ArticleStore
     private Task SyncIndexAsync(StoredArticle article, IReadOnlyList<IndexKey> keys, IReadOnlyList<IndexKey> stale, CancellationToken cancellationToken)
     {
         var summary = ArticleSummary.From(article);
-        return _index.WriteAsync(keys.Select(key => ArticleEntityCodec.EncodeSummary(summary, key)), stale, cancellationToken);
+        return _index.WriteAsync(ArticleEntityCodec.EncodeSummaries(summary, keys), stale, cancellationToken);
     }
 
     private static bool SameSummary(StoredArticle a, StoredArticle b) =>

@@ -107,6 +107,22 @@ public class ArticleEntityCodecTests
         Assert.Equal("https://example.org/a.jpg", summary.Image?.Url);
     }
 
+    [Fact]
+    public void Summaries_OneEntityPerKey_EachItsOwnCopyOfTheSameFields()
+    {
+        var summary = ArticleSummary.From(Sample(body: null));
+        IndexKey[] keys = [new("published", "1|x"), new("published|topic|ai", "1|x"), new("drafts", "2|x")];
+
+        var entities = ArticleEntityCodec.EncodeSummaries(summary, keys).ToList();
+
+        Assert.Equal(keys, entities.Select(e => new IndexKey(e.PartitionKey, e.RowKey)));
+        var single = ArticleEntityCodec.EncodeSummary(summary, keys[0]);
+        Assert.All(entities, e => Assert.Equal(single.Where(p => p.Key is not ("PartitionKey" or "RowKey")).OrderBy(p => p.Key), e.Where(p => p.Key is not ("PartitionKey" or "RowKey")).OrderBy(p => p.Key)));
+        entities[1]["Title"] = "changed";
+        Assert.NotEqual("changed", entities[0].GetString("Title"));
+        Assert.NotEqual("changed", entities[2].GetString("Title"));
+    }
+
     private static string Json<T>(T value) => JsonSerializer.Serialize(value, ArticleJson.Options);
 
     internal static StoredArticle Sample(string? body) => new()
