@@ -102,7 +102,7 @@ internal sealed class ArticleReader
 
     private string? TopicItem(YamlValue node, string path)
     {
-        var topic = ScalarText(node, path);
+        var topic = ScalarText(node, path, string.Empty);
         if (topic is not null && Slug.From(topic).Length == 0)
         {
             AddProblem(node.Start, ProblemCodes.WrongType, $"'{path}' must contain a letter or digit, got '{topic}'");
@@ -227,17 +227,18 @@ internal sealed class ArticleReader
     private string? Text(YamlMappingValue map, string key, string parent)
     {
         var node = map[key];
-        return node is null ? null : ScalarText(node, Join(parent, key));
+        return node is null ? null : ScalarText(node, parent, key);
     }
 
-    private string? ScalarText(YamlValue node, string path)
+    /// <summary>The text of a scalar; the field's path is only spelled out for a problem (the common case needs none).</summary>
+    private string? ScalarText(YamlValue node, string parent, string key)
     {
         if (node is YamlScalarValue scalar)
         {
             return scalar.IsNull ? null : scalar.Value;
         }
 
-        AddProblem(node.Start, ProblemCodes.WrongType, $"'{path}' must be text, but it is {node.KindName}");
+        AddProblem(node.Start, ProblemCodes.WrongType, $"'{Join(parent, key)}' must be text, but it is {node.KindName}");
         return null;
     }
 
@@ -248,16 +249,15 @@ internal sealed class ArticleReader
             return null;
         }
 
-        var path = Join(parent, key);
         if (!long.TryParse(scalar.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
         {
-            AddProblem(scalar.Start, ProblemCodes.WrongType, $"'{path}' must be a whole number, got '{scalar.Value}'");
+            AddProblem(scalar.Start, ProblemCodes.WrongType, $"'{Join(parent, key)}' must be a whole number, got '{scalar.Value}'");
             return null;
         }
 
         if (number < minimum || number > int.MaxValue)
         {
-            AddProblem(scalar.Start, ProblemCodes.WrongType, $"'{path}' must be a whole number from {minimum} to {int.MaxValue}, got {number}");
+            AddProblem(scalar.Start, ProblemCodes.WrongType, $"'{Join(parent, key)}' must be a whole number from {minimum} to {int.MaxValue}, got {number}");
             return null;
         }
 
@@ -299,8 +299,7 @@ internal sealed class ArticleReader
             return null;
         }
 
-        var path = Join(parent, key);
-        var text = ScalarText(node, path);
+        var text = ScalarText(node, parent, key);
         if (text is null)
         {
             return null;
@@ -314,14 +313,13 @@ internal sealed class ArticleReader
             return value.ToUniversalTime();
         }
 
-        AddProblem(node.Start, ProblemCodes.InvalidDate, $"'{path}' must be an ISO 8601 date and time such as 2022-11-15T17:36:00Z, got '{text}'");
+        AddProblem(node.Start, ProblemCodes.InvalidDate, $"'{Join(parent, key)}' must be an ISO 8601 date and time such as 2022-11-15T17:36:00Z, got '{text}'");
         return null;
     }
 
     private Uri? Url(YamlMappingValue map, string key, string parent, bool required)
     {
         var node = map[key];
-        var path = Join(parent, key);
         if (node is null || node is YamlScalarValue { IsNull: true })
         {
             if (required)
@@ -332,7 +330,7 @@ internal sealed class ArticleReader
             return null;
         }
 
-        var text = ScalarText(node, path);
+        var text = ScalarText(node, parent, key);
         if (text is null)
         {
             return null;
@@ -344,7 +342,7 @@ internal sealed class ArticleReader
             return uri;
         }
 
-        AddProblem(node.Start, ProblemCodes.InvalidUrl, $"'{path}' must be an absolute http or https URL, got '{text}'");
+        AddProblem(node.Start, ProblemCodes.InvalidUrl, $"'{Join(parent, key)}' must be an absolute http or https URL, got '{text}'");
         return null;
     }
 
@@ -440,7 +438,7 @@ internal sealed class ArticleReader
         }
     }
 
-    private static string Join(string parent, string key) => parent.Length == 0 ? key : $"{parent}.{key}";
+    private static string Join(string parent, string key) => parent.Length == 0 ? key : key.Length == 0 ? parent : $"{parent}.{key}";
 
     private void AddProblem(TextPosition at, string code, string message) => _problems.Add(new(_file, at.Line, at.Column, code, message));
 }
