@@ -61,6 +61,12 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
             await incoming.GetBlobClient(d.Name).UploadAsync(BinaryData.FromBytes(d.Bytes), ct));
         upload.Stop();
 
+        // Azurite's cost per blob request grows with the blobs its account holds, so the floor of the requests ingest
+        // cannot skip runs first, from the same state the ingest starts in, and its receipts are removed afterwards.
+        var (articles, index) = Entities();
+        Console.WriteLine("  floor: the requests ingest cannot skip, made raw...");
+        var requiredRate = corpus.Count / (await RequiredRequestsAsync(blobs, tables, articles, index)).TotalSeconds;
+
         // The upload is excluded: the host starts once every file is in the container, and the clock starts when it is ready.
         _hostUrl = $"http://127.0.0.1:{FreePort()}";
         _host = StartHost(_azurite!.ConnectionString, _hostUrl);
@@ -99,12 +105,13 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
         Console.WriteLine($"  upload {corpus.Count / upload.Elapsed.TotalSeconds:N0} files/s (excluded); ingest {ingestRate:N0} articles/s");
 
         // Floors: the same entities written straight with the SDK, into tables of their own.
-        var (articles, index) = Entities();
         var (oneByOne, batched) = await FloorsAsync(tables, articles, index);
         var oneByOneRate = corpus.Count / oneByOne.TotalSeconds;
         var batchedRate = corpus.Count / batched.TotalSeconds;
         report.Add(new ReportRow($"Ingest, {corpus.Count:N0} articles ({articles.Count + index.Count:N0} entities), upload excluded", Report.Rate(ingestRate, "articles"), $"{Report.Rate(batchedRate, "articles")} batched per partition", ingestRate / batchedRate, "≥ 0.80", ingestRate / batchedRate >= 0.8));
         report.Add(new ReportRow("Ingest vs one-by-one upserts of the same entities", Report.Rate(ingestRate, "articles"), $"{Report.Rate(oneByOneRate, "articles")} one by one ({HostParallelism} in flight)", ingestRate / oneByOneRate, "–", null));
+        report.Add(new ReportRow("Ingest vs the requests it cannot skip, made raw", Report.Rate(ingestRate, "articles"), $"{Report.Rate(requiredRate, "articles")} download + insert + batched index + synced mark + receipt", ingestRate / requiredRate, "–", null));
+        report.Add(new ReportRow("Those raw requests vs the batched floor (the best ingest can reach here)", Report.Rate(requiredRate, "articles"), $"{Report.Rate(batchedRate, "articles")} batched per partition", requiredRate / batchedRate, "–", null));
         var quarter = samples.FirstOrDefault(s => s.Done >= corpus.Count / 4).WorkingSet;
         var growth = quarter == 0 ? 0 : (double)peak / quarter;
         report.Add(new ReportRow("Host peak working set during ingest", $"{peak / 1024 / 1024:N0} MiB", $"{quarter / 1024 / 1024:N0} MiB at 25% of the corpus", growth, "flat (≤ 1.25)", growth <= 1.25));
@@ -122,7 +129,7 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
             var keys = IndexPartitions.For(article);
             articles.Add(ArticleEntityCodec.Encode(stored, keys, [], true, null));
             var summary = ArticleSummary.From(stored);
-            index.AddRange(keys.Select(k => ArticleEntityCodec.EncodeSummary(summary, k)));
+            index.AddRange(ArticleEntityCodec.EncodeSummaries(summary, keys));
             _ids.Add(article.Id);
         }
 
@@ -146,6 +153,44 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = HostParallelism }, async (batch, ct) =>
             await batchedTable.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct));
         return (oneByOne, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// The storage requests an ingest of these files cannot do without, made straight with the SDK at the host's
+    /// parallelism: read each file (one ranged download), insert its article entity, write the index entries in full
+    /// batches of 100 per partition (better than any group commit can do), mark the entity synced, and write the blob
+    /// receipt the host keeps. What ingest spends beyond this is the pipeline's own overhead. The host is not running yet.
+    /// </summary>
+    private async Task<TimeSpan> RequiredRequestsAsync(BlobServiceClient blobs, TableServiceClient tables, List<TableEntity> articles, List<TableEntity> index)
+    {
+        var incoming = blobs.GetBlobContainerClient(StorageNames.IncomingContainer);
+        var receipts = blobs.GetBlobContainerClient("floorreceipts");
+        await receipts.CreateIfNotExistsAsync();
+        var articleTable = tables.GetTableClient("floorrequiredarticles");
+        var indexTable = tables.GetTableClient("floorrequiredindex");
+        await articleTable.CreateIfNotExistsAsync();
+        await indexTable.CreateIfNotExistsAsync();
+        var batches = index.GroupBy(e => e.PartitionKey).SelectMany(g => g.Chunk(100)).ToList();
+        var clock = Stopwatch.StartNew();
+        var perArticle = Parallel.ForEachAsync(Enumerable.Range(0, corpus.Count), new ParallelOptions { MaxDegreeOfParallelism = HostParallelism }, async (i, ct) =>
+        {
+            using (var download = (await incoming.GetBlobClient(corpus[i].Name).DownloadStreamingAsync(new BlobDownloadOptions { Range = new HttpRange(0, new FrontMatterLimits().MaxFileBytes + 1) }, ct)).Value)
+            {
+                await download.Content.CopyToAsync(Stream.Null, ct);
+            }
+
+            var entity = new TableEntity(articles[i]) { ["IndexSynced"] = false };
+            var added = await articleTable.AddEntityAsync(entity, ct);
+            await articleTable.UpdateEntityAsync(new TableEntity(entity.PartitionKey, entity.RowKey) { ["IndexSynced"] = true }, added.Headers.ETag!.Value, TableUpdateMode.Merge, ct);
+            await receipts.GetBlobClient($"blobreceipts/bench/IngestArticle/{i}/{StorageNames.IncomingContainer}/{corpus[i].Name}")
+                .UploadAsync(BinaryData.Empty, new BlobUploadOptions { Metadata = new Dictionary<string, string> { ["outcome"] = "succeeded" } }, ct);
+        });
+        var indexWrites = Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 1 }, async (batch, ct) =>
+            await indexTable.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct));
+        await Task.WhenAll(perArticle, indexWrites);
+        var elapsed = clock.Elapsed;
+        await receipts.DeleteAsync();
+        return elapsed;
     }
 
     private async Task LookupsAsync(TableServiceClient tables)
