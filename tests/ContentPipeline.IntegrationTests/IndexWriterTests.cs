@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
@@ -8,124 +9,218 @@ using ContentPipeline.Storage;
 
 namespace ContentPipeline.IntegrationTests;
 
-/// <summary>The index's group commit, against Azurite: what callers ask for lands, in fewer requests, and failures stay with their caller.</summary>
+/// <summary>
+/// The index's group commit, against Azurite: what callers ask for lands, in fewer requests, in order, and a failure
+/// stays with its caller. A gate holds the first request of a test in flight, so that the writes asked for meanwhile
+/// queue up and go out together, as they do under load.
+/// </summary>
 public sealed class IndexWriterTests(PipelineFixture fixture) : IClassFixture<PipelineFixture>
 {
+    private readonly string _partition = $"p{Guid.NewGuid():N}";
+
     [Fact]
     public async Task ConcurrentWritesToOnePartition_AllLand_InFewerRequestsThanWrites()
     {
-        var (writer, table, requests) = Writer();
-        var partition = $"p{Guid.NewGuid():N}";
+        var (writer, requests, gate) = Writer();
+        gate.Open();
 
         await Task.WhenAll(Enumerable.Range(0, 300).Select(i =>
-            Task.Run(() => writer.WriteAsync([Entry(partition, $"r{i:D3}", i)], [], CancellationToken.None))));
+            Task.Run(() => writer.WriteAsync([Entry($"r{i:D3}", i)], [], CancellationToken.None))));
 
-        var stored = await table.QueryAsync<TableEntity>(e => e.PartitionKey == partition).ToListAsync();
-        Assert.Equal(Enumerable.Range(0, 300).Select(i => $"r{i:D3}"), stored.Select(e => e.RowKey).Order());
+        var stored = await StoredAsync();
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => $"r{i:D3}"), stored.Select(e => e.RowKey));
         Assert.All(stored, e => Assert.Equal(int.Parse(e.RowKey[1..], System.Globalization.CultureInfo.InvariantCulture), e.GetInt32("N")));
-        Assert.True(requests.Count(r => r.EndsWith("/$batch", StringComparison.Ordinal)) > 0, "no transaction was sent");
+        Assert.Contains(requests, r => r.IsTransaction && r.Status == 202);
         Assert.True(requests.Count < 300, $"{requests.Count} requests for 300 writes");
     }
 
     [Fact]
-    public async Task WritesToOneEntity_LandInTheOrderAsked()
+    public async Task WritesQueuedTogether_GoAsOneTransaction_AndLandInTheOrderAsked()
     {
-        var (writer, table, _) = Writer();
-        var partition = $"p{Guid.NewGuid():N}";
+        var (writer, requests, gate) = Writer();
+        var first = writer.WriteAsync([Entry("first", 0)], [], CancellationToken.None);
+        await gate.Held;
 
-        // Started one after another without waiting: each is queued behind the previous one.
-        var writes = new List<Task>
+        // Two writes of one entity cannot share a transaction: the second waits for the next one, so order holds.
+        var queued = new[]
         {
-            writer.WriteAsync([Entry(partition, "a", 1)], [], CancellationToken.None),
-            writer.WriteAsync([Entry(partition, "a", 2)], [], CancellationToken.None),
-            writer.WriteAsync([Entry(partition, "b", 1)], [], CancellationToken.None),
-            writer.WriteAsync([], [new IndexKey(partition, "b")], CancellationToken.None),
-            writer.WriteAsync([Entry(partition, "a", 3)], [], CancellationToken.None),
+            writer.WriteAsync([Entry("a", 1)], [], CancellationToken.None),
+            writer.WriteAsync([Entry("b", 1)], [], CancellationToken.None),
+            writer.WriteAsync([Entry("a", 2)], [new IndexKey(_partition, "b")], CancellationToken.None),
         };
-        await Task.WhenAll(writes);
+        gate.Open();
+        await Task.WhenAll(queued.Append(first));
 
-        var stored = await table.QueryAsync<TableEntity>(e => e.PartitionKey == partition).ToListAsync();
-        var only = Assert.Single(stored);
-        Assert.Equal(("a", 3), (only.RowKey, only.GetInt32("N")!.Value));
+        Assert.Equal([("a", 2), ("first", 0)], (await StoredAsync()).Select(e => (e.RowKey, e.GetInt32("N")!.Value)));
+        Assert.Equal([false, true, true], requests.Select(r => r.IsTransaction));
+        Assert.All(requests, r => Assert.True(r.Status is 202 or 204, $"status {r.Status}"));
     }
 
     [Fact]
     public async Task ADeleteOfAMissingEntry_DoesNotFailTheWritesSharingItsTransaction()
     {
-        var (writer, table, _) = Writer();
-        var partition = $"p{Guid.NewGuid():N}";
+        var (writer, requests, gate) = Writer();
+        var first = writer.WriteAsync([Entry("first", 0)], [], CancellationToken.None);
+        await gate.Held;
 
-        await Task.WhenAll(
-            writer.WriteAsync([Entry(partition, "kept1", 1)], [], CancellationToken.None),
-            writer.WriteAsync([Entry(partition, "kept2", 2)], [new IndexKey(partition, "never-written")], CancellationToken.None),
-            writer.WriteAsync([Entry(partition, "kept3", 3)], [], CancellationToken.None));
+        var queued = new[]
+        {
+            writer.WriteAsync([Entry("kept1", 1)], [], CancellationToken.None),
+            writer.WriteAsync([Entry("kept2", 2)], [new IndexKey(_partition, "never-written")], CancellationToken.None),
+            writer.WriteAsync([Entry("kept3", 3)], [], CancellationToken.None),
+        };
+        gate.Open();
+        await Task.WhenAll(queued.Append(first));
 
-        var stored = await table.QueryAsync<TableEntity>(e => e.PartitionKey == partition).ToListAsync();
-        Assert.Equal(["kept1", "kept2", "kept3"], stored.Select(e => e.RowKey).Order());
+        Assert.Equal(["first", "kept1", "kept2", "kept3"], (await StoredAsync()).Select(e => e.RowKey));
+
+        // The service did refuse the shared transaction (its answer carries the 404 inside), and the writes went again.
+        Assert.Equal([false, true], requests.Take(2).Select(r => r.IsTransaction));
+        Assert.True(requests.Count > 2, $"{requests.Count} requests: the transaction was not refused");
     }
 
     [Fact]
     public async Task AWriteTheServiceRefuses_FailsOnlyItsOwnCaller()
     {
-        var (writer, table, _) = Writer(new RefuseRow("refused"));
-        var partition = $"p{Guid.NewGuid():N}";
+        var (writer, _, gate) = Writer(new Refuse("refused", 400));
+        var first = writer.WriteAsync([Entry("first", 0)], [], CancellationToken.None);
+        await gate.Held;
 
-        var good = Enumerable.Range(0, 5).Select(i => writer.WriteAsync([Entry(partition, $"ok{i}", i)], [], CancellationToken.None)).ToList();
-        var bad = writer.WriteAsync([Entry(partition, "refused", 0)], [], CancellationToken.None);
+        var good = Enumerable.Range(0, 5).Select(i => writer.WriteAsync([Entry($"ok{i}", i)], [], CancellationToken.None)).Append(first).ToList();
+        var bad = writer.WriteAsync([Entry("refused", 0)], [], CancellationToken.None);
+        gate.Open();
 
-        var error = await Assert.ThrowsAsync<RequestFailedException>(() => bad);
-        Assert.Equal(503, error.Status);
+        Assert.Equal(400, (await Assert.ThrowsAsync<RequestFailedException>(() => bad)).Status);
         await Task.WhenAll(good);
-        var stored = await table.QueryAsync<TableEntity>(e => e.PartitionKey == partition).ToListAsync();
-        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"ok{i}"), stored.Select(e => e.RowKey).Order());
-
-        // The partition keeps working after the failure.
-        await writer.WriteAsync([Entry(partition, "after", 9)], [], CancellationToken.None);
-        Assert.NotNull((await table.GetEntityIfExistsAsync<TableEntity>(partition, "after")).Value);
+        Assert.Equal(["first", "ok0", "ok1", "ok2", "ok3", "ok4"], (await StoredAsync()).Select(e => e.RowKey));
     }
 
-    private (IndexWriter Writer, TableClient Table, ConcurrentQueue<string> Requests) Writer(HttpPipelinePolicy? extra = null)
+    [Fact]
+    public async Task AServiceFailure_FailsEveryCallerInTheTransaction_AndThePartitionKeepsWorking()
     {
-        var requests = new ConcurrentQueue<string>();
+        var (writer, requests, gate) = Writer(new Refuse("unlucky", 503));
+        var first = writer.WriteAsync([Entry("first", 0)], [], CancellationToken.None);
+        await gate.Held;
+
+        var sharing = new[]
+        {
+            writer.WriteAsync([Entry("unlucky", 1)], [], CancellationToken.None),
+            writer.WriteAsync([Entry("bystander", 2)], [], CancellationToken.None),
+        };
+        gate.Open();
+        await first;
+
+        // Not retried one write at a time against a failing service: the callers' triggers retry.
+        foreach (var write in sharing)
+        {
+            Assert.Equal(503, (await Assert.ThrowsAsync<RequestFailedException>(() => write)).Status);
+        }
+
+        Assert.Equal(2, requests.Count);
+        await writer.WriteAsync([Entry("after", 9)], [], CancellationToken.None);
+        Assert.Equal(["after", "first"], (await StoredAsync()).Select(e => e.RowKey));
+    }
+
+    private (IndexWriter Writer, ConcurrentQueue<Sent> Requests, Gate Gate) Writer(HttpPipelinePolicy? refuse = null)
+    {
+        var requests = new ConcurrentQueue<Sent>();
+        var gate = new Gate();
         var options = new TableClientOptions();
         options.Retry.MaxRetries = 0;
-        options.AddPolicy(new RecordWrites(requests), HttpPipelinePosition.PerCall);
-        if (extra is not null)
+        options.AddPolicy(gate, HttpPipelinePosition.PerCall);
+        options.AddPolicy(new Record(requests), HttpPipelinePosition.PerCall);
+        if (refuse is not null)
         {
-            options.AddPolicy(extra, HttpPipelinePosition.PerCall);
+            options.AddPolicy(refuse, HttpPipelinePosition.PerCall);
         }
 
         var table = new TableServiceClient(fixture.Azurite.ConnectionString, options).GetTableClient(StorageNames.IndexTable);
-        return (new IndexWriter(table), fixture.IndexTable, requests);
+        return (new IndexWriter(table), requests, gate);
     }
 
-    private static TableEntity Entry(string partition, string row, int n) => new(partition, row) { ["N"] = n };
+    private TableEntity Entry(string row, int n) => new(_partition, row) { ["N"] = n };
 
-    private sealed class RecordWrites(ConcurrentQueue<string> requests) : HttpPipelinePolicy
+    private async Task<List<TableEntity>> StoredAsync() =>
+        (await fixture.IndexTable.QueryAsync<TableEntity>(e => e.PartitionKey == _partition).ToListAsync()).OrderBy(e => e.RowKey, StringComparer.Ordinal).ToList();
+
+    /// <summary>A request as sent: a transaction or a single write, and the status it got (0: failed before an answer).</summary>
+    private sealed record Sent(bool IsTransaction, int Status);
+
+    private sealed class Record(ConcurrentQueue<Sent> requests) : HttpPipelinePolicy
     {
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
-            requests.Enqueue(message.Request.Uri.Path);
-            await ProcessNextAsync(message, pipeline);
+            var transaction = message.Request.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal);
+            try
+            {
+                await ProcessNextAsync(message, pipeline);
+                requests.Enqueue(new Sent(transaction, message.Response.Status));
+            }
+            catch (RequestFailedException ex)
+            {
+                requests.Enqueue(new Sent(transaction, ex.Status));
+                throw;
+            }
         }
 
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => throw new NotSupportedException();
     }
 
-    /// <summary>Answers 503 to every transaction and to single writes of one row, as a failing service would.</summary>
-    private sealed class RefuseRow(string row) : HttpPipelinePolicy
+    /// <summary>Holds the first request until <see cref="Open"/>; later ones pass.</summary>
+    private sealed class Gate : HttpPipelinePolicy
     {
+        private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _seen;
+
+        public Task Held => _held.Task;
+
+        public void Open() => _open.TrySetResult();
+
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
-            var path = Uri.UnescapeDataString(message.Request.Uri.Path);
-            if (path.EndsWith("/$batch", StringComparison.Ordinal) || path.Contains($"RowKey='{row}'", StringComparison.Ordinal))
+            if (Interlocked.Increment(ref _seen) == 1)
             {
-                throw new RequestFailedException(503, "Refused by the test.");
+                _held.TrySetResult();
+                await _open.Task.WaitAsync(TimeSpan.FromSeconds(30));
             }
 
             await ProcessNextAsync(message, pipeline);
         }
 
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => throw new NotSupportedException();
+    }
+
+    /// <summary>Answers every request that writes <paramref name="row"/> (alone or in a transaction) with an error status, as the service would.</summary>
+    private sealed class Refuse(string row, int status) : HttpPipelinePolicy
+    {
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            if (Writes(message))
+            {
+                throw new RequestFailedException(status, $"Refused by the test ({status}).");
+            }
+
+            await ProcessNextAsync(message, pipeline);
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => throw new NotSupportedException();
+
+        private bool Writes(HttpMessage message)
+        {
+            if (Uri.UnescapeDataString(message.Request.Uri.Path).Contains($"RowKey='{row}'", StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            if (message.Request.Content is not { } content)
+            {
+                return false;
+            }
+
+            using var body = new MemoryStream();
+            content.WriteTo(body, CancellationToken.None);
+            return Encoding.UTF8.GetString(body.ToArray()).Contains($"\"RowKey\":\"{row}\"", StringComparison.Ordinal);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Azure;
 using Azure.Data.Tables;
 
@@ -9,16 +10,18 @@ namespace ContentPipeline.Storage;
 /// other transaction of that partition is in flight. Nothing waits on a timer: a lone write goes out at once, and under
 /// load the batches grow by themselves. Every <c>published</c> article has an entry in the one <c>published</c>
 /// partition, so concurrent ingests share transactions there. Writes to one partition land in the order they were
-/// asked for. A transaction the service refuses (a delete of an entry already gone, say) is retried one operation at a
-/// time, so one caller's failure is never another's.
+/// asked for. An operation the service refuses fails only its own caller (see <see cref="SendAsync(List{Operation})"/>).
 /// </summary>
 internal sealed class IndexWriter(TableClient index)
 {
     /// <summary>Operations per transaction (the service's limit).</summary>
     public const int MaxBatchOperations = 100;
 
-    /// <summary>Estimated entity bytes per transaction, well under the service's 4 MiB payload limit.</summary>
-    public const long MaxBatchBytes = 2_000_000;
+    /// <summary>
+    /// Estimated entity bytes (two per character) per transaction. JSON may escape a character as six bytes, so this
+    /// keeps a transaction under the service's 4 MiB payload limit whatever the text.
+    /// </summary>
+    public const long MaxBatchBytes = 1_200_000;
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Queue<Operation>> _queues = new(StringComparer.Ordinal);
@@ -56,7 +59,8 @@ internal sealed class IndexWriter(TableClient index)
             _ = Task.Run(() => DrainAsync(partition), CancellationToken.None);
         }
 
-        // The writes go on when a caller stops waiting: others may share their transaction.
+        // The writes go on when a caller stops waiting (others may share their transaction); a failure after that is
+        // left on the abandoned task, and the article's IndexSynced flag still says the index needs mending.
         return Task.WhenAll(operations.Select(o => o.Done.Task)).WaitAsync(cancellationToken);
     }
 
@@ -108,9 +112,15 @@ internal sealed class IndexWriter(TableClient index)
         return batch;
     }
 
+    /// <summary>
+    /// Sends a batch. When the service refuses one operation (a 4xx), only that operation's caller fails (a delete of an
+    /// entry already gone is no failure) and the others go again, together when the service named the operation,
+    /// one by one when it did not. Anything else (throttling, a 5xx, a network failure, after the SDK's own retries)
+    /// fails the whole batch, so the callers' triggers retry rather than this writer adding load one write at a time.
+    /// </summary>
     private async Task SendAsync(List<Operation> batch)
     {
-        if (batch.Count > 1)
+        while (batch.Count > 1)
         {
             try
             {
@@ -118,9 +128,14 @@ internal sealed class IndexWriter(TableClient index)
                 batch.ForEach(o => o.Done.TrySetResult());
                 return;
             }
-            catch (RequestFailedException)
+            catch (TableTransactionFailedException ex) when (IsRefusal(ex.Status) && ex.FailedTransactionActionIndex is { } failed && failed < batch.Count)
             {
-                // One refused operation fails the whole transaction: send each alone, so each caller gets its own answer.
+                Refused(batch[failed], ex);
+                batch.RemoveAt(failed);
+            }
+            catch (RequestFailedException ex) when (IsRefusal(ex.Status))
+            {
+                break; // refused, but the service did not say which operation: find it by sending each alone
             }
         }
 
@@ -131,12 +146,26 @@ internal sealed class IndexWriter(TableClient index)
                 await SendOneAsync(operation.Action).ConfigureAwait(false);
                 operation.Done.TrySetResult();
             }
-#pragma warning disable CA1031 // Not swallowed: handed to the caller that asked for this write, which sees it thrown.
-            catch (Exception ex)
-#pragma warning restore CA1031
+            catch (RequestFailedException ex)
             {
                 operation.Done.TrySetException(ex);
             }
+        }
+    }
+
+    /// <summary>A status that says this request is wrong, not that the service is busy or failing.</summary>
+    private static bool IsRefusal(int status) =>
+        status is >= 400 and < 500 and not (int)HttpStatusCode.RequestTimeout and not (int)HttpStatusCode.TooManyRequests;
+
+    private static void Refused(Operation operation, RequestFailedException error)
+    {
+        if (operation.Action.ActionType == TableTransactionActionType.Delete && error.Status == (int)HttpStatusCode.NotFound)
+        {
+            operation.Done.TrySetResult(); // already gone: what the caller wanted
+        }
+        else
+        {
+            operation.Done.TrySetException(error);
         }
     }
 
