@@ -263,6 +263,12 @@ public sealed partial class ArticleStore
         {
             var guessNew = insertFirst && attempt == 1;
             var current = guessNew ? null : await ReadAsync(id, cancellationToken).ConfigureAwait(false);
+            if (insertFirst && attempt == 2 && committedOutcome is null && current is { IndexSynced: false })
+            {
+                // Our insert was refused by an article whose save is still under way: that is a race lost, as if we
+                // had read first and lost the insert (a writer that loses a race to a tied version yields).
+                lostRace = true;
+            }
 
             // Once our change is committed, later rounds only bring the index in step: the change is not decided again
             // (a version check would now fail against our own write), and its outcome is the one reported.
