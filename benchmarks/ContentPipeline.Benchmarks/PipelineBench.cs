@@ -35,6 +35,7 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
     private Process? _host;
     private string _hostUrl = string.Empty;
     private readonly List<string> _ids = [];
+    private readonly ConcurrentQueue<string> _hostLog = new();
 
     public async Task RunAsync(bool ingestOnly)
     {
@@ -53,19 +54,26 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
 
     private async Task IngestAsync(BlobServiceClient blobs, TableServiceClient tables)
     {
-        Console.WriteLine($"Ingest: uploading {corpus.Count:N0} files...");
-        var incoming = blobs.GetBlobContainerClient(StorageNames.IncomingContainer);
-        await incoming.CreateIfNotExistsAsync();
-        var upload = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(corpus, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (d, ct) =>
-            await incoming.GetBlobClient(d.Name).UploadAsync(BinaryData.FromBytes(d.Bytes), ct));
-        upload.Stop();
-
-        // Azurite's cost per blob request grows with the blobs its account holds, so the floor of the requests ingest
-        // cannot skip runs first, from the same state the ingest starts in, and its receipts are removed afterwards.
+        // Azurite gets slower as it holds more (its blob store scans every blob of the account to find one, its table
+        // store scans the partition, and its heap grows), so each floor runs in an Azurite of its own that starts from
+        // the state the ingest starts from: the floors measure the work, not what ran before them.
         var (articles, index) = Entities();
-        Console.WriteLine("  floor: the requests ingest cannot skip, made raw...");
-        var requiredRate = corpus.Count / (await RequiredRequestsAsync(blobs, tables, articles, index)).TotalSeconds;
+        Console.WriteLine("Ingest floors, each in a fresh Azurite...");
+        TimeSpan oneByOne, batched, required;
+        await using (var fresh = await Azurite.StartAsync())
+        {
+            (oneByOne, batched) = await FloorsAsync(new TableServiceClient(fresh.ConnectionString), articles, index);
+        }
+
+        await using (var fresh = await Azurite.StartAsync())
+        {
+            var freshBlobs = new BlobServiceClient(fresh.ConnectionString);
+            await UploadAsync(freshBlobs);
+            required = await RequiredRequestsAsync(freshBlobs, new TableServiceClient(fresh.ConnectionString), articles, index);
+        }
+
+        Console.WriteLine($"Ingest: uploading {corpus.Count:N0} files...");
+        var upload = await UploadAsync(blobs);
 
         // The upload is excluded: the host starts once every file is in the container, and the clock starts when it is ready.
         _hostUrl = $"http://127.0.0.1:{FreePort()}";
@@ -101,13 +109,23 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
             throw new InvalidOperationException($"{stored} articles stored for {corpus.Count} files.");
         }
 
-        var ingestRate = corpus.Count / clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"  upload {corpus.Count / upload.Elapsed.TotalSeconds:N0} files/s (excluded); ingest {ingestRate:N0} articles/s");
+        var failed = await FailedAsync(http, "IngestArticle");
+        if (failed > 0)
+        {
+            // Failed attempts are retried by the host (the count above is of successes): show why, not hide it.
+            Console.WriteLine($"  {failed} ingest attempts failed and were retried; the host's first warnings:");
+            foreach (var line in _hostLog.Take(40))
+            {
+                Console.WriteLine($"    {line}");
+            }
+        }
 
-        // Floors: the same entities written straight with the SDK, into tables of their own.
-        var (oneByOne, batched) = await FloorsAsync(tables, articles, index);
+        var ingestRate = corpus.Count / clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"  upload {corpus.Count / upload.TotalSeconds:N0} files/s (excluded); ingest {ingestRate:N0} articles/s");
+
         var oneByOneRate = corpus.Count / oneByOne.TotalSeconds;
         var batchedRate = corpus.Count / batched.TotalSeconds;
+        var requiredRate = corpus.Count / required.TotalSeconds;
         report.Add(new ReportRow($"Ingest, {corpus.Count:N0} articles ({articles.Count + index.Count:N0} entities), upload excluded", Report.Rate(ingestRate, "articles"), $"{Report.Rate(batchedRate, "articles")} batched per partition", ingestRate / batchedRate, "≥ 0.80", ingestRate / batchedRate >= 0.8));
         report.Add(new ReportRow("Ingest vs one-by-one upserts of the same entities", Report.Rate(ingestRate, "articles"), $"{Report.Rate(oneByOneRate, "articles")} one by one ({HostParallelism} in flight)", ingestRate / oneByOneRate, "–", null));
         report.Add(new ReportRow("Ingest vs the requests it cannot skip, made raw", Report.Rate(ingestRate, "articles"), $"{Report.Rate(requiredRate, "articles")} download + insert + batched index + synced mark + receipt", ingestRate / requiredRate, "–", null));
@@ -115,6 +133,16 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
         var quarter = samples.FirstOrDefault(s => s.Done >= corpus.Count / 4).WorkingSet;
         var growth = quarter == 0 ? 0 : (double)peak / quarter;
         report.Add(new ReportRow("Host peak working set during ingest", $"{peak / 1024 / 1024:N0} MiB", $"{quarter / 1024 / 1024:N0} MiB at 25% of the corpus", growth, "flat (≤ 1.25)", growth <= 1.25));
+    }
+
+    private async Task<TimeSpan> UploadAsync(BlobServiceClient blobs)
+    {
+        var incoming = blobs.GetBlobContainerClient(StorageNames.IncomingContainer);
+        await incoming.CreateIfNotExistsAsync();
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(corpus, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (d, ct) =>
+            await incoming.GetBlobClient(d.Name).UploadAsync(BinaryData.FromBytes(d.Bytes), ct));
+        return clock.Elapsed;
     }
 
     private (List<TableEntity> Articles, List<TableEntity> Index) Entities()
@@ -159,7 +187,7 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
     /// The storage requests an ingest of these files cannot do without, made straight with the SDK at the host's
     /// parallelism: read each file (one ranged download), insert its article entity, write the index entries in full
     /// batches of 100 per partition (better than any group commit can do), mark the entity synced, and write the blob
-    /// receipt the host keeps. What ingest spends beyond this is the pipeline's own overhead. The host is not running yet.
+    /// receipt the host keeps. What ingest spends beyond this is the pipeline's own overhead.
     /// </summary>
     private async Task<TimeSpan> RequiredRequestsAsync(BlobServiceClient blobs, TableServiceClient tables, List<TableEntity> articles, List<TableEntity> index)
     {
@@ -188,9 +216,7 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
         var indexWrites = Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 1 }, async (batch, ct) =>
             await indexTable.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct));
         await Task.WhenAll(perArticle, indexWrites);
-        var elapsed = clock.Elapsed;
-        await receipts.DeleteAsync();
-        return elapsed;
+        return clock.Elapsed;
     }
 
     private async Task LookupsAsync(TableServiceClient tables)
@@ -314,7 +340,15 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
         return count;
     }
 
-    private static Process StartHost(string connectionString, string url)
+    private void KeepLogLine(string? line)
+    {
+        if (line is not null && _hostLog.Count < 400)
+        {
+            _hostLog.Enqueue(line);
+        }
+    }
+
+    private Process StartHost(string connectionString, string url)
     {
         var dll = Path.Combine(Azurite.RepositoryRoot(), "src", "ContentPipeline.LocalHost", "bin", "Release", "net10.0", "ContentPipeline.LocalHost.dll");
         if (!File.Exists(dll))
@@ -333,8 +367,8 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
         start.Environment["LocalHost__BlobParallelism"] = HostParallelism.ToString(CultureInfo.InvariantCulture);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start) ?? throw new InvalidOperationException("The host did not start.");
-        process.OutputDataReceived += static (_, _) => { };
-        process.ErrorDataReceived += static (_, _) => { };
+        process.OutputDataReceived += (_, e) => KeepLogLine(e.Data);
+        process.ErrorDataReceived += (_, e) => KeepLogLine(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
@@ -355,9 +389,13 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
         }
     }
 
-    private static async Task<long> SucceededAsync(HttpClient http, string function) =>
+    private static Task<long> SucceededAsync(HttpClient http, string function) => InvocationsAsync(http, function, "succeeded");
+
+    private static Task<long> FailedAsync(HttpClient http, string function) => InvocationsAsync(http, function, "failed");
+
+    private static async Task<long> InvocationsAsync(HttpClient http, string function, string outcome) =>
         (await TryStatusAsync(http))?.GetProperty("functions").EnumerateArray().Single(f => f.GetProperty("name").GetString() == function)
-            .GetProperty("invocations").GetProperty("succeeded").GetInt64() ?? 0;
+            .GetProperty("invocations").GetProperty(outcome).GetInt64() ?? 0;
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {
