@@ -125,19 +125,12 @@ internal static class ArticleEntityCodec
     /// <summary>The index entries of one summary under each key: encoded once, copied per key.</summary>
     public static IEnumerable<TableEntity> EncodeSummaries(ArticleSummary summary, IEnumerable<IndexKey> keys)
     {
-        var first = true;
         TableEntity? template = null;
         foreach (var key in keys)
         {
-            if (first)
-            {
-                first = false;
-                yield return template = EncodeSummary(summary, key);
-            }
-            else
-            {
-                yield return new TableEntity(template!) { PartitionKey = key.PartitionKey, RowKey = key.RowKey };
-            }
+            yield return template is null
+                ? template = EncodeSummary(summary, key)
+                : new TableEntity(template) { PartitionKey = key.PartitionKey, RowKey = key.RowKey };
         }
     }
 
