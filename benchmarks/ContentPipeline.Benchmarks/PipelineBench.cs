@@ -177,12 +177,19 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
 
         var batchedTable = tables.GetTableClient("floorbatched");
         await batchedTable.CreateIfNotExistsAsync();
-        var batches = all.GroupBy(e => e.PartitionKey).SelectMany(g => g.Chunk(100)).ToList();
+        var batches = FullBatches(all);
         clock.Restart();
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = HostParallelism }, async (batch, ct) =>
-            await batchedTable.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct));
+            await UpsertBatchAsync(batchedTable, batch, ct));
         return (oneByOne, clock.Elapsed);
     }
+
+    /// <summary>Entities grouped by partition in transactions as full as the service allows.</summary>
+    private static List<TableEntity[]> FullBatches(IEnumerable<TableEntity> entities) =>
+        entities.GroupBy(e => e.PartitionKey).SelectMany(g => g.Chunk(IndexWriter.MaxBatchOperations)).ToList();
+
+    private static Task UpsertBatchAsync(TableClient table, TableEntity[] batch, CancellationToken cancellationToken) =>
+        table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken);
 
     /// <summary>
     /// The storage requests an ingest of these files cannot do without, made straight with the SDK at the host's
@@ -199,7 +206,7 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
         var indexTable = tables.GetTableClient("floorrequiredindex");
         await articleTable.CreateIfNotExistsAsync();
         await indexTable.CreateIfNotExistsAsync();
-        var batches = index.GroupBy(e => e.PartitionKey).SelectMany(g => g.Chunk(100)).ToList();
+        var batches = FullBatches(index);
         var clock = Stopwatch.StartNew();
         var perArticle = Parallel.ForEachAsync(Enumerable.Range(0, corpus.Count), new ParallelOptions { MaxDegreeOfParallelism = HostParallelism }, async (i, ct) =>
         {
@@ -208,14 +215,14 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
                 await download.Content.CopyToAsync(Stream.Null, ct);
             }
 
-            var entity = new TableEntity(articles[i]) { ["IndexSynced"] = false };
+            var entity = new TableEntity(articles[i]) { [ArticleEntityCodec.Props.IndexSynced] = false };
             var added = await articleTable.AddEntityAsync(entity, ct);
-            await articleTable.UpdateEntityAsync(new TableEntity(entity.PartitionKey, entity.RowKey) { ["IndexSynced"] = true }, added.Headers.ETag!.Value, TableUpdateMode.Merge, ct);
+            await articleTable.UpdateEntityAsync(ArticleEntityCodec.SyncedPatch(entity.PartitionKey), added.Headers.ETag!.Value, TableUpdateMode.Merge, ct);
             await receipts.GetBlobClient($"blobreceipts/bench/IngestArticle/{i}/{StorageNames.IncomingContainer}/{corpus[i].Name}")
                 .UploadAsync(BinaryData.Empty, new BlobUploadOptions { Metadata = new Dictionary<string, string> { ["outcome"] = "succeeded" } }, ct);
         });
         var indexWrites = Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 1 }, async (batch, ct) =>
-            await indexTable.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct));
+            await UpsertBatchAsync(indexTable, batch, ct));
         await Task.WhenAll(perArticle, indexWrites);
         return clock.Elapsed;
     }
