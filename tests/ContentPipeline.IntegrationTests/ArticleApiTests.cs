@@ -422,7 +422,7 @@ public sealed class ArticleApiTests(PipelineFixture fixture) : IClassFixture<Pip
 
         var name = $"{Guid.NewGuid():N}.txt";
         await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromString(text));
-        var result = await Services.GetRequiredService<IngestService>().IngestAsync(fixture.Incoming.GetBlobClient(name), default);
+        var result = await Services.GetRequiredService<IngestService>().IngestAsync(name, default);
         Assert.True(result.Outcome is IngestOutcome.Created, string.Join("; ", result.Problems));
         Urls[result.ArticleId!] = file.Url;
         return result.ArticleId!;
@@ -432,7 +432,7 @@ public sealed class ArticleApiTests(PipelineFixture fixture) : IClassFixture<Pip
     {
         var name = $"{Guid.NewGuid():N}.txt";
         await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()));
-        await Services.GetRequiredService<IngestService>().IngestAsync(fixture.Incoming.GetBlobClient(name), default);
+        await Services.GetRequiredService<IngestService>().IngestAsync(name, default);
     }
 
     private Task<HttpReply> GetAsync(string id) =>

@@ -339,7 +339,7 @@ public sealed class IngestArticleTests(PipelineFixture fixture) : IClassFixture<
     private async Task RunIngestAsync(string blobName)
     {
         var function = ActivatorUtilities.CreateInstance<IngestArticle>(fixture.Services);
-        await function.RunAsync(fixture.Incoming.GetBlobClient(blobName), CancellationToken.None);
+        await function.RunAsync(fixture.Incoming.GetBlobClient(blobName), blobName, CancellationToken.None);
     }
 
     private async Task<string> UploadAsync(ArticleText file)

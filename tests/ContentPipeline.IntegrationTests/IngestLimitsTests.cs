@@ -23,7 +23,7 @@ public sealed class IngestLimitsTests(SmallFileCapFixture fixture) : IClassFixtu
         var bytes = new ArticleText { Body = new string('x', 5000) }.ToBytes();
         await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(bytes));
 
-        await ActivatorUtilities.CreateInstance<IngestArticle>(fixture.Services).RunAsync(fixture.Incoming.GetBlobClient(name), CancellationToken.None);
+        await ActivatorUtilities.CreateInstance<IngestArticle>(fixture.Services).RunAsync(fixture.Incoming.GetBlobClient(name), name, CancellationToken.None);
 
         Assert.False(await fixture.Incoming.GetBlobClient(name).ExistsAsync());
         var kept = await fixture.Rejected.GetBlobClient($"files/{name}").DownloadContentAsync();
@@ -44,7 +44,7 @@ public sealed class IngestLimitsTests(SmallFileCapFixture fixture) : IClassFixtu
         Assert.True(file.ToBytes().Length < 2048);
         await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()));
 
-        await ActivatorUtilities.CreateInstance<IngestArticle>(fixture.Services).RunAsync(fixture.Incoming.GetBlobClient(name), CancellationToken.None);
+        await ActivatorUtilities.CreateInstance<IngestArticle>(fixture.Services).RunAsync(fixture.Incoming.GetBlobClient(name), name, CancellationToken.None);
 
         Assert.True(await fixture.Incoming.GetBlobClient(name).ExistsAsync());
         Assert.False(await fixture.Rejected.GetBlobClient($"files/{name}").ExistsAsync());
@@ -62,14 +62,14 @@ public sealed class IngestStorageFailureTests(PipelineFixture fixture) : IClassF
         await fixture.ArticlesTable.DeleteAsync();
         var function = ActivatorUtilities.CreateInstance<IngestArticle>(fixture.Services);
 
-        var error = await Assert.ThrowsAsync<RequestFailedException>(() => function.RunAsync(fixture.Incoming.GetBlobClient(name), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => function.RunAsync(fixture.Incoming.GetBlobClient(name), name, CancellationToken.None));
 
         Assert.Equal(404, error.Status);
         Assert.True(await fixture.Incoming.GetBlobClient(name).ExistsAsync());
         Assert.False(await fixture.Rejected.GetBlobClient($"files/{name}").ExistsAsync());
 
         await fixture.ArticlesTable.CreateIfNotExistsAsync();
-        await function.RunAsync(fixture.Incoming.GetBlobClient(name), CancellationToken.None);
+        await function.RunAsync(fixture.Incoming.GetBlobClient(name), name, CancellationToken.None);
         Assert.Single(fixture.ArticlesTable.Query<Azure.Data.Tables.TableEntity>(maxPerPage: 10));
     }
 }

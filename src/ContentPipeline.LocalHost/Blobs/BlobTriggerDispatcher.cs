@@ -5,6 +5,8 @@ using System.Threading.Channels;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using ContentPipeline.Diagnostics;
+using ContentPipeline.Ingest;
 using ContentPipeline.LocalHost.Catalog;
 using ContentPipeline.Storage;
 using Microsoft.Extensions.Hosting;
@@ -113,7 +115,13 @@ public sealed partial class BlobTriggerDispatcher : BackgroundService
     {
         try
         {
-            var blob = _blobs.GetBlobContainerClient(item.Function.BlobContainer).GetBlobClient(item.BlobName);
+            var container = _blobs.GetBlobContainerClient(item.Function.BlobContainer);
+            if (!BlobNames.TryGetClient(container, item.BlobName, out var blob, out _))
+            {
+                await RunUnsafeNameAsync(item, container, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             var etag = item.ETag ?? await blob.GetCurrentETagAsync(cancellationToken).ConfigureAwait(false);
             if (etag is null)
             {
@@ -135,12 +143,29 @@ public sealed partial class BlobTriggerDispatcher : BackgroundService
         catch (RequestFailedException ex)
         {
             // Storage trouble in the host's own bookkeeping: the next scan offers the blob again.
-            LogBookkeepingFailed(ex, item.BlobName);
+            LogBookkeepingFailed(ex, LogText.Escape(item.BlobName));
         }
         finally
         {
             _pending.TryRemove(PendingKey(item), out _);
         }
+    }
+
+    /// <summary>
+    /// A name that cannot address its blob safely: the host builds no path or receipt from it and does no I/O with it. It
+    /// hands it to the function as Azure's host would (with the client its URL collapses to), and the function records
+    /// why it leaves the blob alone. Remembered in memory, so the watcher does not offer it again.
+    /// </summary>
+    private async Task RunUnsafeNameAsync(BlobWorkItem item, BlobContainerClient container, CancellationToken cancellationToken)
+    {
+        var key = HandledKey(item.Function, BlobReceipts.Key(item.ETag ?? string.Empty, item.Function.BlobContainer, item.BlobName));
+        if (!item.Force && _handled.ContainsKey(key))
+        {
+            return;
+        }
+
+        await RunWithRetriesAsync(item, container.GetBlobClient(item.BlobName), item.ETag ?? string.Empty, cancellationToken).ConfigureAwait(false);
+        _handled.TryAdd(key, 0);
     }
 
     private async Task<string> RunWithRetriesAsync(BlobWorkItem item, BlobClient blob, string etag, CancellationToken cancellationToken)
@@ -156,7 +181,7 @@ public sealed partial class BlobTriggerDispatcher : BackgroundService
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // A host catches whatever the function throws: that is what retries and poison are for.
-                LogAttemptFailed(ex, item.Function.Name, item.BlobName, attempt, _options.MaxBlobAttempts);
+                LogAttemptFailed(ex, item.Function.Name, LogText.Escape(item.BlobName), attempt, _options.MaxBlobAttempts);
                 if (attempt >= _options.MaxBlobAttempts)
                 {
                     await PoisonAsync(item, etag, cancellationToken).ConfigureAwait(false);
@@ -182,7 +207,7 @@ public sealed partial class BlobTriggerDispatcher : BackgroundService
             ETag = etag,
         });
         await queue.SendMessageAsync(message, cancellationToken).ConfigureAwait(false);
-        LogPoisoned(item.Function.Name, item.BlobName, PoisonQueue);
+        LogPoisoned(item.Function.Name, LogText.Escape(item.BlobName), PoisonQueue);
     }
 
     private static string HandledKey(FunctionDescriptor function, string receiptKey) => $"{function.FunctionId}|{receiptKey}";

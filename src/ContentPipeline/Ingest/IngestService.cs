@@ -1,7 +1,9 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using ContentPipeline.Diagnostics;
 using ContentPipeline.Parsing;
 using ContentPipeline.Storage;
 using Microsoft.Extensions.Logging;
@@ -23,7 +25,10 @@ public enum IngestOutcome
     /// <summary>A newer upload of the article was already stored; this one was ignored.</summary>
     Stale,
 
-    /// <summary>The file was moved to the rejected container with its reason.</summary>
+    /// <summary>
+    /// The file was moved to the rejected container with its reason; or, when its name is unsafe, left untouched with
+    /// the reason recorded (<see cref="ProblemCodes.UnsafeName"/>).
+    /// </summary>
     Rejected,
 
     /// <summary>The blob no longer exists (deleted, or already rejected by an earlier delivery).</summary>
@@ -46,21 +51,61 @@ public sealed partial class IngestService
     private readonly FrontMatterParser _parser;
     private readonly ArticleStore _store;
     private readonly RejectedFileStore _rejected;
+    private readonly BlobContainerClient _incoming;
     private readonly ILogger<IngestService> _logger;
 
     /// <summary>Creates the service.</summary>
-    public IngestService(FrontMatterParser parser, ArticleStore store, RejectedFileStore rejected, ILogger<IngestService> logger)
+    public IngestService(FrontMatterParser parser, ArticleStore store, RejectedFileStore rejected, BlobServiceClient blobs, ILogger<IngestService> logger)
     {
+        ArgumentNullException.ThrowIfNull(blobs);
         _parser = parser;
         _store = store;
         _rejected = rejected;
+        _incoming = blobs.GetBlobContainerClient(StorageNames.IncomingContainer);
         _logger = logger;
     }
 
-    /// <summary>Ingests <paramref name="blob"/>.</summary>
-    public async Task<IngestResult> IngestAsync(BlobClient blob, CancellationToken cancellationToken)
+    /// <summary>Ingests the blob called <paramref name="blobName"/> in the incoming container.</summary>
+    public Task<IngestResult> IngestAsync(string blobName, CancellationToken cancellationToken) =>
+        IngestAsync(StorageNames.IncomingContainer, blobName, cancellationToken);
+
+    /// <summary>
+    /// Ingests a delivered blob. The container and name come from outside (an event, a listing, the admin API), so they
+    /// are checked before any client is built: only the incoming container is read, and only the exact blob named.
+    /// A blob that fails the check is left untouched and the reason is recorded (see <see cref="BlobNames"/>).
+    /// </summary>
+    public async Task<IngestResult> IngestAsync(string containerName, string blobName, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(blob);
+        ArgumentNullException.ThrowIfNull(containerName);
+        ArgumentNullException.ThrowIfNull(blobName);
+        if (!TryGetIncomingBlob(containerName, blobName, out var blob, out var unsafeName))
+        {
+            await _rejected.RecordUnsafeNameAsync(containerName, blobName, etag: null, unsafeName, cancellationToken).ConfigureAwait(false);
+            return new IngestResult(IngestOutcome.Rejected, blobName, null, [unsafeName]);
+        }
+
+        return await IngestAsync(blob, cancellationToken).ConfigureAwait(false);
+    }
+
+    private bool TryGetIncomingBlob(string containerName, string blobName, [NotNullWhen(true)] out BlobClient? blob, [NotNullWhen(false)] out ParseProblem? problem)
+    {
+        if (!BlobNames.TryGetClient(_incoming, blobName, out blob, out problem))
+        {
+            return false;
+        }
+
+        if (containerName != _incoming.Name)
+        {
+            blob = null;
+            problem = BlobNames.WrongContainer(blobName, containerName, _incoming.Name);
+            return false;
+        }
+
+        return true;
+    }
+
+    private async Task<IngestResult> IngestAsync(BlobClient blob, CancellationToken cancellationToken)
+    {
         var cap = _parser.Limits.MaxFileBytes;
         ArticleSource version;
         long size;
@@ -84,7 +129,7 @@ public sealed partial class IngestService
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
         {
-            LogMissing(blob.Name);
+            LogMissing(LogText.Escape(blob.Name));
             return new IngestResult(IngestOutcome.Missing, blob.Name, null, []);
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.RequestedRangeNotSatisfiable)
@@ -110,7 +155,7 @@ public sealed partial class IngestService
                 SaveOutcome.Unchanged => IngestOutcome.Unchanged,
                 _ => IngestOutcome.Stale,
             };
-            LogIngested(blob.Name, parsed.Article.Id, outcome);
+            LogIngested(LogText.Escape(blob.Name), parsed.Article.Id, outcome);
             return new IngestResult(outcome, blob.Name, parsed.Article.Id, []);
         }
         catch (ArticleTooLargeException ex)

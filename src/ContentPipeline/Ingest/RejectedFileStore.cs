@@ -1,9 +1,11 @@
 using System.Net;
-using System.Text.Json;
+using System.Security.Cryptography;
+using System.Text;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using ContentPipeline.Articles;
+using ContentPipeline.Diagnostics;
 using ContentPipeline.Parsing;
 using ContentPipeline.Storage;
 using Microsoft.Extensions.Logging;
@@ -11,12 +13,12 @@ using Microsoft.Extensions.Logging;
 namespace ContentPipeline.Ingest;
 
 /// <summary>The machine-readable record kept next to a rejected file.</summary>
-/// <param name="BlobName">The file's name in the incoming container.</param>
-/// <param name="ETag">The ETag of the version that was rejected.</param>
-/// <param name="Size">Its size in bytes.</param>
+/// <param name="BlobName">The file's name in the incoming container, exactly as delivered.</param>
+/// <param name="ETag">The ETag of the version that was rejected (null when the file was not read: an unsafe name).</param>
+/// <param name="Size">Its size in bytes (null when the file was not read).</param>
 /// <param name="RejectedAt">When it was rejected.</param>
 /// <param name="Problems">Why: file, line, column, code and message of each problem.</param>
-public sealed record Rejection(string BlobName, string ETag, long Size, DateTimeOffset RejectedAt, IReadOnlyList<ParseProblem> Problems);
+public sealed record Rejection(string BlobName, string? ETag, long? Size, DateTimeOffset RejectedAt, IReadOnlyList<ParseProblem> Problems);
 
 /// <summary>
 /// Moves files that cannot be ingested out of the incoming container into <c>rejected/files/{name}</c>, with the
@@ -45,6 +47,26 @@ public sealed partial class RejectedFileStore
     /// <summary>The blob holding the reason for the rejected file called <paramref name="blobName"/>.</summary>
     public BlobClient ReasonBlob(string blobName) => _rejected.GetBlobClient($"{StorageNames.RejectedReasonsPrefix}{blobName}.json");
 
+    /// <summary>The blob holding the reason for a blob whose name is unsafe: named by a hash, never by the name itself.</summary>
+    public BlobClient UnsafeNameReasonBlob(string containerName, string blobName)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{containerName}/{blobName}"));
+        return _rejected.GetBlobClient($"{StorageNames.RejectedUnsafeNamesPrefix}{Convert.ToHexStringLower(hash)}.json");
+    }
+
+    /// <summary>
+    /// Records why the blob <paramref name="blobName"/> of <paramref name="containerName"/> cannot be ingested because of
+    /// its name, without building any client from that name: the file stays where it is, untouched.
+    /// </summary>
+    public async Task<Rejection> RecordUnsafeNameAsync(string containerName, string blobName, string? etag, ParseProblem problem, CancellationToken cancellationToken)
+    {
+        var rejection = new Rejection(blobName, etag, null, _time.GetUtcNow(), [problem]);
+        var reason = UnsafeNameReasonBlob(containerName, blobName);
+        await UploadReasonAsync(reason, rejection, cancellationToken).ConfigureAwait(false);
+        LogUnsafeName(LogText.Escape(containerName), LogText.Escape(blobName), LogText.Escape(problem.Message), reason.Name);
+        return rejection;
+    }
+
     /// <summary>
     /// Rejects the incoming <paramref name="source"/>: keeps <paramref name="content"/> (the bytes already read), writes the
     /// reason, then deletes the incoming blob.
@@ -60,22 +82,25 @@ public sealed partial class RejectedFileStore
     private async Task<Rejection> RecordAndRemoveAsync(BlobClient source, ArticleSource version, long size, IReadOnlyList<ParseProblem> problems, CancellationToken cancellationToken)
     {
         var rejection = new Rejection(version.BlobName, version.ETag, size, _time.GetUtcNow(), problems);
-        await ReasonBlob(version.BlobName).UploadAsync(
-            BinaryData.FromObjectAsJson(rejection, ArticleJson.Options),
-            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } },
-            cancellationToken).ConfigureAwait(false);
+        await UploadReasonAsync(ReasonBlob(version.BlobName), rejection, cancellationToken).ConfigureAwait(false);
         try
         {
             await source.DeleteIfExistsAsync(conditions: new BlobRequestConditions { IfMatch = new ETag(version.ETag) }, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.PreconditionFailed)
         {
-            LogReplacedMeanwhile(version.BlobName);
+            LogReplacedMeanwhile(LogText.Escape(version.BlobName));
         }
 
-        LogRejected(version.BlobName, problems.Count, problems.Count == 0 ? string.Empty : problems[0].ToString(), FileBlob(version.BlobName).Name);
+        LogRejected(LogText.Escape(version.BlobName), problems.Count, problems.Count == 0 ? string.Empty : LogText.Escape(problems[0].ToString()), LogText.Escape(FileBlob(version.BlobName).Name));
         return rejection;
     }
+
+    private static Task UploadReasonAsync(BlobClient reason, Rejection rejection, CancellationToken cancellationToken) =>
+        reason.UploadAsync(
+            BinaryData.FromObjectAsJson(rejection, ArticleJson.Options),
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } },
+            cancellationToken);
 
     /// <summary>
     /// Rejects a file too large to read: the service copies it into the rejected container (only the version that was
@@ -95,6 +120,9 @@ public sealed partial class RejectedFileStore
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected {BlobName}: {ProblemCount} problem(s), first {FirstProblem}; moved to rejected/{RejectedBlob}")]
     private partial void LogRejected(string blobName, int problemCount, string firstProblem, string rejectedBlob);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Left {Container}/{BlobName} untouched: {Reason}; reason recorded in rejected/{ReasonBlob}")]
+    private partial void LogUnsafeName(string container, string blobName, string reason, string reasonBlob);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kept incoming {BlobName}: it was replaced after the rejected version was read")]
     private partial void LogReplacedMeanwhile(string blobName);

@@ -57,4 +57,20 @@ public static class ProblemCodes
 
     /// <summary>The article does not fit in Table Storage even with its body moved out.</summary>
     public const string TooLargeForStorage = "too-large-for-storage";
+
+    /// <summary>A list (topics, images, related items) has more items than the configured limit.</summary>
+    public const string TooManyItems = "too-many-items";
+
+    /// <summary>A text field is longer than the configured limit.</summary>
+    public const string TooLong = "too-long";
+
+    /// <summary>A domain is not a host name (letters, digits and hyphens in dot-separated labels).</summary>
+    public const string InvalidHost = "invalid-host";
+
+    /// <summary>
+    /// The blob's name cannot be used safely: a <c>.</c> or <c>..</c> segment, a backslash, a control character, a
+    /// trailing dot or slash, a name too long for the rejected area, or a container other than the trigger's. The file
+    /// is left where it is, untouched; the reason is recorded under a name derived from a hash of the blob's name.
+    /// </summary>
+    public const string UnsafeName = "unsafe-name";
 }

@@ -21,6 +21,12 @@ public static class StorageNames
     /// <summary>Prefix of the machine-readable reasons inside <see cref="RejectedContainer"/> (<c>reasons/{name}.json</c>).</summary>
     public const string RejectedReasonsPrefix = "reasons/";
 
+    /// <summary>
+    /// Prefix of the reasons for blobs whose names cannot be used safely (<c>unsafe-names/{hash}.json</c>, the hash of
+    /// container and name): such a file is left where it is, and its name never becomes part of another blob's name.
+    /// </summary>
+    public const string RejectedUnsafeNamesPrefix = "unsafe-names/";
+
     /// <summary>Article bodies too large to live in their table entity (<c>{id}/{contentHash}.md</c>).</summary>
     public const string BodiesContainer = "article-bodies";
 
