@@ -2,6 +2,7 @@ using ContentPipeline.Functions.Http;
 using ContentPipeline.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
 
 namespace ContentPipeline.Functions.Articles;
 
@@ -9,8 +10,10 @@ namespace ContentPipeline.Functions.Articles;
 /// Point lookups: one table read, then 304 when the caller's ETag is current. Anonymous callers see published
 /// articles only (a draft's id answers 404) and never <c>secured</c>; editors (function key) see everything.
 /// </summary>
-public sealed class GetArticle(ArticleStore store)
+public sealed partial class GetArticle(ArticleStore store, ILogger<GetArticle> logger)
 {
+    private static readonly TimeSpan BodyRetryAfter = TimeSpan.FromSeconds(60);
+
     [Function(nameof(GetArticle))]
     public Task<IResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Article)] HttpRequest request,
@@ -44,8 +47,27 @@ public sealed class GetArticle(ArticleStore store)
             return Results.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        stored = await store.IncludeBodyAsync(stored, cancellationToken).ConfigureAwait(false);
-        ApiResults.SetCaching(request.HttpContext.Response, EntityTags.For(stored.Version), audience == Audience.Public); // it may have been re-read
+        try
+        {
+            // The article is read again when its body blob was replaced after the first read: check it again.
+            stored = await store.IncludeBodyAsync(stored, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArticleBodyMissingException ex)
+        {
+            LogBodyMissing(ex, id);
+            return ApiResults.Problem(StatusCodes.Status503ServiceUnavailable, "Article temporarily unavailable",
+                "The article's body cannot be read right now; the operators have been told. Try again later.", retryAfter: BodyRetryAfter);
+        }
+
+        if (stored is null || (audience == Audience.Public && !stored.Article.Published))
+        {
+            return ApiResults.ArticleNotFound(id);
+        }
+
+        ApiResults.SetCaching(request.HttpContext.Response, EntityTags.For(stored.Version), audience == Audience.Public);
         return ApiResults.Json(ArticleRepresentation.Create(stored, audience));
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Article {ArticleId} is stored, but its body blob is missing: upload its file again")]
+    private partial void LogBodyMissing(Exception exception, string articleId);
 }

@@ -40,7 +40,7 @@ public sealed class ListArticles(ArticleQueries queries)
             return ApiResults.BadParameter(ListParameters.Cursor, ex.Message);
         }
 
-        request.HttpContext.Response.Headers.CacheControl = audience == Audience.Public ? ApiResults.PublicCaching : "private, no-store";
+        request.HttpContext.Response.Headers.CacheControl = audience == Audience.Public ? ApiResults.PublicCaching : ApiResults.PrivateCaching;
         return ApiResults.Json(new { items = page.Items, cursor = page.Cursor });
     }
 }

@@ -11,6 +11,8 @@ namespace ContentPipeline.Functions.Articles;
 /// </summary>
 public sealed class PublishArticle(ArticleStore store)
 {
+    private static readonly TimeSpan ContentionRetryAfter = TimeSpan.FromSeconds(1);
+
     [Function(nameof(PublishArticle))]
     public Task<IResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.Publish)] HttpRequest request,
@@ -42,7 +44,17 @@ public sealed class PublishArticle(ArticleStore store)
             return ApiResults.BadParameter("If-Match", "Give one or more quoted ETags, as returned in the ETag header, or *.");
         }
 
-        var result = await store.SetPublishedAsync(id, published, precondition, cancellationToken).ConfigureAwait(false);
+        SaveResult result;
+        try
+        {
+            result = await store.SetPublishedAsync(id, published, precondition, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArticleContentionException)
+        {
+            return ApiResults.Problem(StatusCodes.Status409Conflict, "The article is being changed",
+                "Other changes to this article kept arriving while this one was applied; nothing was changed. Try again.", retryAfter: ContentionRetryAfter);
+        }
+
         if (result.Article is not { } article)
         {
             return ApiResults.ArticleNotFound(id);

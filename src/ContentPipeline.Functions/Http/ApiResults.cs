@@ -10,16 +10,25 @@ internal static class ApiResults
     /// <summary>Caches may keep public responses but must revalidate (a cheap 304), so an unpublished article disappears at once.</summary>
     public const string PublicCaching = "public, no-cache";
 
-    public static IResult Json(object value, int statusCode = StatusCodes.Status200OK) =>
-        Results.Json(value, ArticleJson.Options, "application/json; charset=utf-8", statusCode);
+    /// <summary>For editors' responses and every error: nobody keeps a copy.</summary>
+    public const string NoStore = "no-store";
 
-    public static IResult Problem(int status, string title, string detail, string? parameter = null) =>
-        Results.Problem(
-            detail: detail,
-            statusCode: status,
-            title: title,
-            type: $"https://httpstatuses.io/{status}",
-            extensions: parameter is null ? null : new Dictionary<string, object?> { ["parameter"] = parameter });
+    /// <summary>Editors' responses: only the editor's own browser may keep them, and only to revalidate.</summary>
+    public const string PrivateCaching = "private, no-store";
+
+    public static IResult Json(object value, int statusCode = StatusCodes.Status200OK) =>
+        Results.Json(value, ArticleJson.WebOptions, "application/json; charset=utf-8", statusCode);
+
+    /// <summary>An <c>application/problem+json</c> error, never cacheable; <paramref name="retryAfter"/> adds <c>Retry-After</c>.</summary>
+    public static IResult Problem(int status, string title, string detail, string? parameter = null, TimeSpan? retryAfter = null) =>
+        new ProblemResult(
+            Results.Problem(
+                detail: detail,
+                statusCode: status,
+                title: title,
+                type: $"https://httpstatuses.io/{status}",
+                extensions: parameter is null ? null : new Dictionary<string, object?> { ["parameter"] = parameter }),
+            retryAfter);
 
     public static IResult BadParameter(string parameter, string detail) =>
         Problem(StatusCodes.Status400BadRequest, $"Invalid parameter '{parameter}'", detail, parameter);
@@ -36,6 +45,6 @@ internal static class ApiResults
     public static void SetCaching(HttpResponse response, string etag, bool isPublic)
     {
         response.Headers[HeaderNames.ETag] = etag;
-        response.Headers[HeaderNames.CacheControl] = isPublic ? PublicCaching : "private, no-store";
+        response.Headers[HeaderNames.CacheControl] = isPublic ? PublicCaching : PrivateCaching;
     }
 }

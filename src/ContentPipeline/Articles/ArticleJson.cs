@@ -2,19 +2,27 @@ using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Unicode;
 
 namespace ContentPipeline.Articles;
 
 /// <summary>The one JSON shape of the pipeline: camelCase, nulls omitted, used in storage, hashes and the API.</summary>
 public static class ArticleJson
 {
-    /// <summary>Serializer options shared by storage and the HTTP API.</summary>
+    /// <summary>Serializer options of storage and content hashes (changing them would change every stored hash).</summary>
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        // Responses are served as application/json with UTF-8; escaping every non-ASCII letter only costs bytes.
+        // Stored as UTF-8 JSON; escaping every non-ASCII letter only costs bytes.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
+
+    /// <summary>
+    /// The same shape for what leaves the service (API responses): letters of every script stay as they are, but
+    /// <c>&lt;</c>, <c>&gt;</c>, <c>&amp;</c>, quotes and <c>+</c> are escaped, so a response is safe to embed in a
+    /// web page.
+    /// </summary>
+    public static JsonSerializerOptions WebOptions { get; } = new(Options) { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
 
     /// <summary>
     /// A hash of everything the file said about the article (fields, unknown fields and body): two uploads with the

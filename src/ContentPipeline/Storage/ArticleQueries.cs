@@ -1,5 +1,8 @@
 using System.Buffers.Text;
+using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Azure;
 using Azure.Data.Tables;
 using ContentPipeline.Articles;
 
@@ -75,7 +78,7 @@ public sealed class InvalidCursorException : Exception
 /// provider, or drafts) read in RowKey order with the service's continuation token as the cursor; "all" merges the
 /// published and drafts partitions by RowKey, and its cursor is the last RowKey served.
 /// </summary>
-public sealed class ArticleQueries
+public sealed partial class ArticleQueries
 {
     /// <summary>The most items a page may hold.</summary>
     public const int MaxLimit = 100;
@@ -125,11 +128,19 @@ public sealed class ArticleQueries
     {
         var token = request.Cursor is null ? null : Cursor.Decode(request.Cursor, partition).Token;
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
-        await foreach (var page in _index.QueryAsync<TableEntity>(filter, request.Limit, cancellationToken: cancellationToken)
-                           .AsPages(token, request.Limit).ConfigureAwait(false))
+        try
         {
-            var items = page.Values.Select(ArticleEntityCodec.DecodeSummary).ToList();
-            return new ArticlePage(items, page.ContinuationToken is { } next ? new Cursor(partition, next, null).Encode() : null);
+            await foreach (var page in _index.QueryAsync<TableEntity>(filter, request.Limit, cancellationToken: cancellationToken)
+                               .AsPages(token, request.Limit).ConfigureAwait(false))
+            {
+                var items = page.Values.Select(ArticleEntityCodec.DecodeSummary).ToList();
+                return new ArticlePage(items, page.ContinuationToken is { } next ? new Cursor(partition, next, null).Encode() : null);
+            }
+        }
+        catch (RequestFailedException ex) when (token is not null && ex.Status == (int)HttpStatusCode.BadRequest)
+        {
+            // The token passed the format check but the service cannot continue from it (forged, or from another account).
+            throw new InvalidCursorException("The table service cannot continue from this cursor: start the list again without it.", ex);
         }
 
         return new ArticlePage([], null);
@@ -174,6 +185,13 @@ public sealed class ArticleQueries
         return ([], false);
     }
 
+    /// <summary>
+    /// The table service's continuation token as the SDK writes it: next partition key and next row key, each an
+    /// opaque base64-like string, separated by one space.
+    /// </summary>
+    [GeneratedRegex("^[A-Za-z0-9!*+/=_-]{1,1024} [A-Za-z0-9!*+/=_-]{1,1024}$")]
+    private static partial Regex ContinuationToken();
+
     /// <summary>The opaque cursor: base64url JSON naming the list it belongs to and where to continue.</summary>
     private sealed record Cursor(string Scope, string? Token, string? After)
     {
@@ -198,6 +216,11 @@ public sealed class ArticleQueries
             if (cursor is null || cursor.Scope != scope || (cursor.Token is null && cursor.After is null))
             {
                 throw new InvalidCursorException("The cursor belongs to another list: keep the same filters and status while paging.");
+            }
+
+            if ((cursor.Token is not null && !ContinuationToken().IsMatch(cursor.Token)) || (cursor.After is not null && !IndexPartitions.IsRowKey(cursor.After)))
+            {
+                throw new InvalidCursorException("The cursor is not one this API returned.");
             }
 
             return cursor;

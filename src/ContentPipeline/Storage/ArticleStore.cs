@@ -70,8 +70,12 @@ public sealed partial class ArticleStore
         return row is null ? null : includeBody ? await IncludeBodyAsync(row.Stored, cancellationToken).ConfigureAwait(false) : row.Stored;
     }
 
-    /// <summary>Loads the body of an article read without it, when the body lives in blob storage.</summary>
-    public async Task<StoredArticle> IncludeBodyAsync(StoredArticle stored, CancellationToken cancellationToken)
+    /// <summary>
+    /// Loads the body of an article read without it, when the body lives in blob storage. Returns null when the article
+    /// was deleted meanwhile.
+    /// </summary>
+    /// <exception cref="ArticleBodyMissingException">The article names a body blob that does not exist.</exception>
+    public async Task<StoredArticle?> IncludeBodyAsync(StoredArticle stored, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stored);
         if (stored.BodyBlobName is null || stored.Article.Body is not null)
@@ -88,9 +92,14 @@ public sealed partial class ArticleStore
         {
             // A re-upload replaced the body (and removed the old blob) after the entity was read: read the article again.
             var again = await GetAsync(stored.Article.Id, includeBody: false, cancellationToken).ConfigureAwait(false);
-            if (again is null || again.BodyBlobName == stored.BodyBlobName)
+            if (again is null)
             {
-                throw;
+                return null;
+            }
+
+            if (again.BodyBlobName == stored.BodyBlobName)
+            {
+                throw new ArticleBodyMissingException($"The body of article {stored.Article.Id} ({StorageNames.BodiesContainer}/{stored.BodyBlobName}) is missing; upload the article's file again.", ex);
             }
 
             return await IncludeBodyAsync(again, cancellationToken).ConfigureAwait(false);
@@ -339,7 +348,7 @@ public sealed partial class ArticleStore
             }
         }
 
-        throw new RequestFailedException((int)HttpStatusCode.Conflict, $"Article {id} kept changing under {MaxAttempts} attempts to save it; the caller should retry.");
+        throw new ArticleContentionException($"Article {id} kept changing under {MaxAttempts} attempts to save it; try again.");
     }
 
     /// <summary>

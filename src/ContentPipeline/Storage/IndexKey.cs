@@ -38,6 +38,11 @@ public static class IndexPartitions
     public static string RowKey(DateTimeOffset published, string id) =>
         string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.MaxValue.UtcTicks - published.UtcTicks:D19}{Separator}{id}");
 
+    /// <summary>Whether <paramref name="value"/> has the shape of <see cref="RowKey"/>: 19 digits, the separator, an article id.</summary>
+    public static bool IsRowKey(string? value) =>
+        value is { Length: 20 + ArticleId.Length } && value[19] == Separator && !value.AsSpan(0, 19).ContainsAnyExceptInRange('0', '9')
+        && ArticleId.IsWellFormed(value[20..]);
+
     /// <summary>The slug an article's provider is indexed under, or <see langword="null"/>.</summary>
     public static string? ProviderSlug(ArticleProvider? provider)
     {
