@@ -18,6 +18,13 @@ public sealed class FeedOptions
     [Range(1, 1000)]
     public int MaxItems { get; set; } = 50;
 
+    /// <summary>
+    /// Most category and topic feeds one run creates (each is three files); more wait for the next runs. Bounds what one
+    /// upload with many new topics, or a burst of them, makes a single run write.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxNewFeedsPerRun { get; set; } = 100;
+
     /// <summary>Title of the overall feed; category and topic feeds add their name to it.</summary>
     [Required]
     [MinLength(1)]

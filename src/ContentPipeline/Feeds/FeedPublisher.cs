@@ -100,7 +100,7 @@ public sealed partial class FeedPublisher
 
         var (articles, newest) = await ReadPublishedAsync(cancellationToken).ConfigureAwait(false);
         newest = Max(newest, await NewestDraftChangeAsync(mark, cancellationToken).ConfigureAwait(false));
-        var documents = BuildFeeds(articles);
+        var (documents, deferred) = LimitNewFeeds(BuildFeeds(articles), existing);
         var wanted = new Dictionary<string, (byte[] Content, string ContentType)>(StringComparer.Ordinal);
         foreach (var document in documents)
         {
@@ -124,8 +124,9 @@ public sealed partial class FeedPublisher
             }
         }
 
+        // With feeds left for later runs the mark stays, so the next run sees the change again and goes on with them.
         var ceiling = runStart - InFlightMargin;
-        var nextMark = Max(mark, newest is { } seen && seen < ceiling ? seen : ceiling);
+        var nextMark = deferred > 0 ? mark : Max(mark, newest is { } seen && seen < ceiling ? seen : ceiling);
         var indexStamp = nextMark is { } m ? $"{m.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}|{configuration}" : null;
         var indexChanged = await WriteIfChangedAsync(IndexPath, IndexDocument(documents), "application/json; charset=utf-8", existing,
             indexStamp is null ? null : new Dictionary<string, string> { [MarkKey] = indexStamp }, cancellationToken).ConfigureAwait(false);
@@ -142,7 +143,36 @@ public sealed partial class FeedPublisher
 
         _mark = nextMark;
         LogPublished(documents.Count, articles.Count, written, unchanged, deleted);
+        if (deferred > 0)
+        {
+            LogDeferred(deferred, _options.MaxNewFeedsPerRun);
+        }
+
         return new FeedRunResult(false, articles.Count, written, unchanged, deleted, documents.Count);
+    }
+
+    /// <summary>
+    /// Keeps at most <see cref="FeedOptions.MaxNewFeedsPerRun"/> feeds that do not exist yet (the overall feed always
+    /// goes); the others wait for the next runs. One upload with many new topics cannot make one run write hundreds of
+    /// files.
+    /// </summary>
+    private (List<FeedDocument> Documents, int Deferred) LimitNewFeeds(List<FeedDocument> documents, IReadOnlyDictionary<string, BlobItem> existing)
+    {
+        var (kept, created, deferred) = (new List<FeedDocument>(documents.Count), 0, 0);
+        foreach (var document in documents)
+        {
+            var isNew = document.Definition.Kind != FeedKind.All && !existing.ContainsKey(document.Definition.PathOf(FeedFormat.Json));
+            if (isNew && created == _options.MaxNewFeedsPerRun)
+            {
+                deferred++;
+                continue;
+            }
+
+            created += isNew ? 1 : 0;
+            kept.Add(document);
+        }
+
+        return (kept, deferred);
     }
 
     /// <summary>The feeds to publish: the overall one, then one per category and topic present among published articles.</summary>
@@ -184,7 +214,7 @@ public sealed partial class FeedPublisher
                     json = PublicUrl(d.Definition.PathOf(FeedFormat.Json)).AbsoluteUri,
                 }),
             },
-            new JsonSerializerOptions(ArticleJson.Options) { WriteIndented = true });
+            new JsonSerializerOptions(ArticleJson.WebOptions) { WriteIndented = true });
 
     private async Task<bool> WriteIfChangedAsync(string path, byte[] content, string contentType, IReadOnlyDictionary<string, BlobItem> existing, Dictionary<string, string>? metadata, CancellationToken cancellationToken)
     {
@@ -289,6 +319,9 @@ public sealed partial class FeedPublisher
         Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { _options.MaxItems, _options.Title, _options.Description, _options.SiteUrl, _options.CacheControl, Base = BaseUrl(), Version = 1 })))[..16];
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Deferred} new feeds wait for the next runs: a run creates at most {MaxNewFeedsPerRun}")]
+    private partial void LogDeferred(int deferred, int maxNewFeedsPerRun);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Feeds unchanged: no index entry written since {Mark}")]
     private partial void LogSkipped(DateTimeOffset mark);

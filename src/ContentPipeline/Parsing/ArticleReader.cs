@@ -33,11 +33,13 @@ internal sealed class ArticleReader
     };
 
     private readonly string _file;
+    private readonly FrontMatterLimits _limits;
     private readonly List<ParseProblem> _problems;
 
-    public ArticleReader(string file, List<ParseProblem> problems)
+    public ArticleReader(string file, FrontMatterLimits limits, List<ParseProblem> problems)
     {
         _file = file;
+        _limits = limits;
         _problems = problems;
     }
 
@@ -47,8 +49,8 @@ internal sealed class ArticleReader
     public Article? Read(YamlMappingValue root, string? body)
     {
         var before = _problems.Count;
-        var title = RequiredText(root, "title", string.Empty);
-        var category = RequiredText(root, "category", string.Empty);
+        var title = Limited(root, "title", string.Empty, RequiredText(root, "title", string.Empty), _limits.MaxTitleLength);
+        var category = Limited(root, "category", string.Empty, RequiredText(root, "category", string.Empty), _limits.MaxNameLength);
         if (category is not null && Slug.From(category).Length == 0)
         {
             AddProblem(root["category"]!.Start, ProblemCodes.WrongType, $"'category' must contain a letter or digit, got '{category}'");
@@ -59,15 +61,15 @@ internal sealed class ArticleReader
         var originalUrl = Url(root, "originalUrl", string.Empty, required: false);
         var article = new
         {
-            Excerpt = Text(root, "excerpt", string.Empty),
-            Type = Text(root, "type", string.Empty),
+            Excerpt = LimitedText(root, "excerpt", string.Empty, _limits.MaxExcerptLength),
+            Type = LimitedText(root, "type", string.Empty, _limits.MaxNameLength),
             Quality = Integer(root, "quality", string.Empty),
             Heat = Integer(root, "heat", string.Empty),
             Published = Boolean(root, "published", string.Empty) ?? false,
             Provider = Provider(root["provider"], "provider"),
-            Topics = List(root, "topics", string.Empty, TopicItem),
-            Images = List(root, "images", string.Empty, ImageItem),
-            Related = List(root, "related", string.Empty, RelatedItem),
+            Topics = List(root, "topics", string.Empty, _limits.MaxTopics, TopicItem),
+            Images = List(root, "images", string.Empty, _limits.MaxImages, ImageItem),
+            Related = List(root, "related", string.Empty, _limits.MaxRelated, RelatedItem),
             Secured = Text(root, "secured", string.Empty),
             Extensions = Unknown(root, ArticleFields),
         };
@@ -103,6 +105,12 @@ internal sealed class ArticleReader
     private string? TopicItem(YamlValue node, string path)
     {
         var topic = ScalarText(node, path, string.Empty);
+        if (topic is not null && topic.Length > _limits.MaxNameLength)
+        {
+            TooLong(node, path, topic.Length, _limits.MaxNameLength);
+            return null;
+        }
+
         if (topic is not null && Slug.From(topic).Length == 0)
         {
             AddProblem(node.Start, ProblemCodes.WrongType, $"'{path}' must contain a letter or digit, got '{topic}'");
@@ -127,8 +135,8 @@ internal sealed class ArticleReader
 
         return new ArticleProvider
         {
-            Name = Text(map, "name", path),
-            Domain = Text(map, "domain", path),
+            Name = LimitedText(map, "name", path, _limits.MaxNameLength),
+            Domain = Domain(map, path),
             Extensions = Unknown(map, ProviderFields),
         };
     }
@@ -163,24 +171,24 @@ internal sealed class ArticleReader
             return null;
         }
 
-        var title = RequiredText(map, "title", path);
+        var title = Limited(map, "title", path, RequiredText(map, "title", path), _limits.MaxTitleLength);
         var webUrl = Url(map, "webUrl", path, required: true);
         var related = new RelatedArticle
         {
             Title = title ?? string.Empty,
-            Excerpt = Text(map, "excerpt", path),
+            Excerpt = LimitedText(map, "excerpt", path, _limits.MaxExcerptLength),
             PublishedDateTime = Date(map, "publishedDateTime", path),
             WebUrl = webUrl?.OriginalString ?? string.Empty,
-            Type = Text(map, "type", path),
+            Type = LimitedText(map, "type", path, _limits.MaxNameLength),
             Provider = Provider(map["provider"], Join(path, "provider")),
             Quality = Integer(map, "quality", path),
-            Images = List(map, "images", path, ImageItem),
+            Images = List(map, "images", path, _limits.MaxImages, ImageItem),
             Extensions = Unknown(map, RelatedFields),
         };
         return title is null || webUrl is null ? null : related;
     }
 
-    private List<T> List<T>(YamlMappingValue map, string key, string parent, Func<YamlValue, string, T?> item)
+    private List<T> List<T>(YamlMappingValue map, string key, string parent, int maxItems, Func<YamlValue, string, T?> item)
         where T : class
     {
         var node = map[key];
@@ -193,6 +201,12 @@ internal sealed class ArticleReader
         if (node is not YamlSequenceValue sequence)
         {
             AddProblem(node.Start, ProblemCodes.WrongType, $"'{path}' must be a list, but it is {node.KindName}");
+            return [];
+        }
+
+        if (sequence.Items.Count > maxItems)
+        {
+            AddProblem(node.Start, ProblemCodes.TooManyItems, string.Create(CultureInfo.InvariantCulture, $"'{path}' has {sequence.Items.Count:N0} items; the limit is {maxItems:N0}"));
             return [];
         }
 
@@ -222,6 +236,37 @@ internal sealed class ArticleReader
         }
 
         return value;
+    }
+
+    private string? LimitedText(YamlMappingValue map, string key, string parent, int maxLength) =>
+        Limited(map, key, parent, Text(map, key, parent), maxLength);
+
+    /// <summary>The value, or null with a problem when it is longer than <paramref name="maxLength"/>.</summary>
+    private string? Limited(YamlMappingValue map, string key, string parent, string? value, int maxLength)
+    {
+        if (value is not null && value.Length > maxLength)
+        {
+            TooLong(map[key]!, Join(parent, key), value.Length, maxLength);
+            return null;
+        }
+
+        return value;
+    }
+
+    private void TooLong(YamlValue node, string path, int length, int maxLength) =>
+        AddProblem(node.Start, ProblemCodes.TooLong, string.Create(CultureInfo.InvariantCulture, $"'{path}' is {length:N0} characters long; the limit is {maxLength:N0}"));
+
+    /// <summary>A provider's domain: a DNS host name such as <c>theiet.org</c> (internationalised names allowed), no scheme or path.</summary>
+    private string? Domain(YamlMappingValue map, string parent)
+    {
+        var domain = LimitedText(map, "domain", parent, _limits.MaxNameLength);
+        if (domain is not null && Uri.CheckHostName(domain) != UriHostNameType.Dns)
+        {
+            AddProblem(map["domain"]!.Start, ProblemCodes.InvalidHost, $"'{Join(parent, "domain")}' must be a host name such as example.org (no scheme, path or spaces), got '{domain}'");
+            return null;
+        }
+
+        return domain;
     }
 
     private string? Text(YamlMappingValue map, string key, string parent)
@@ -333,6 +378,12 @@ internal sealed class ArticleReader
         var text = ScalarText(node, parent, key);
         if (text is null)
         {
+            return null;
+        }
+
+        if (text.Length > _limits.MaxUrlLength)
+        {
+            TooLong(node, Join(parent, key), text.Length, _limits.MaxUrlLength);
             return null;
         }
 

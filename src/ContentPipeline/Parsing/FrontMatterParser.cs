@@ -97,7 +97,7 @@ public sealed class FrontMatterParser
                 $"the front matter must be a mapping of fields (key: value), but it is {root.KindName}"));
         }
 
-        var article = new ArticleReader(fileName, problems).Read(mapping, Body(text, position));
+        var article = new ArticleReader(fileName, _limits, problems).Read(mapping, Body(text, position));
         return article is null ? ParseResult.Failure(problems) : ParseResult.Success(article);
     }
 
