@@ -47,7 +47,7 @@ public sealed class FeedPublisherTests(FeedPublisherTests.Fixture fixture) : ICl
 
         var rss = await LoadAsync($"category/{category}.rss.xml", new Rss20FeedFormatter());
         var item = Assert.Single(rss.Items);
-        Assert.Equal("Visible <one> & ]]>", item.Title.Text);
+        Assert.Equal("Visible &lt;one&gt; &amp; ]]&gt;", item.Title.Text); // RSS readers render titles as HTML: it stays text
         Assert.Equal(FeedWriter.ItemId(published), item.Id);
         Assert.Contains(rss.Links, l => l.RelationshipType == "self" && l.Uri.AbsoluteUri.EndsWith($"/feeds/category/{category}.rss.xml", StringComparison.Ordinal));
         var atom = await LoadAsync($"topic/{topic}.atom.xml", new Atom10FeedFormatter());
@@ -159,7 +159,7 @@ public sealed class FeedPublisherTests(FeedPublisherTests.Fixture fixture) : ICl
     {
         var name = $"{Guid.NewGuid():N}.txt";
         await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()));
-        var result = await fixture.Services.GetRequiredService<IngestService>().IngestAsync(fixture.Incoming.GetBlobClient(name), default);
+        var result = await fixture.Services.GetRequiredService<IngestService>().IngestAsync(name, default);
         return result.ArticleId ?? throw new InvalidOperationException(string.Join("; ", result.Problems));
     }
 

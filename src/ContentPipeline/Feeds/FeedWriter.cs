@@ -43,7 +43,8 @@ public static class FeedWriter
     {
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        // Letters of every script as they are; <, >, & and quotes escaped, so the feed is safe to embed in a page.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
     };
 
     /// <summary>The stable id of an article in every feed (a tag URI, RFC 4151).</summary>
@@ -59,8 +60,8 @@ public static class FeedWriter
     private static byte[] WriteXml(FeedDocument document, FeedFormat format)
     {
         var feed = new SyndicationFeed(
-            XmlSafeText.Clean(document.Title),
-            XmlSafeText.Clean(document.Description),
+            Text(document.Title, format),
+            Text(document.Description, format),
             document.SiteUrl ?? document.SelfUrl,
             $"{TagAuthority}feed/{document.Definition.BasePath}",
             document.Updated)
@@ -88,13 +89,13 @@ public static class FeedWriter
         var item = new SyndicationItem
         {
             Id = ItemId(article.Id),
-            Title = new TextSyndicationContent(XmlSafeText.Clean(article.Title)),
+            Title = new TextSyndicationContent(Text(article.Title, format)),
             PublishDate = article.PublishedDateTime,
             LastUpdatedTime = article.UpdatedAt > article.PublishedDateTime ? article.UpdatedAt : article.PublishedDateTime,
         };
         if (!string.IsNullOrEmpty(article.Excerpt))
         {
-            item.Summary = new TextSyndicationContent(XmlSafeText.Clean(article.Excerpt));
+            item.Summary = new TextSyndicationContent(Text(article.Excerpt, format));
         }
 
         if (Uri.TryCreate(article.WebUrl, UriKind.Absolute, out var link))
@@ -148,6 +149,17 @@ public static class FeedWriter
                 Categories(a).ToList(),
                 Author(a) is { } author ? [new JsonFeedAuthor(author.Name, author.Url)] : null)).ToList());
         return JsonSerializer.SerializeToUtf8Bytes(feed, JsonOptions);
+    }
+
+    /// <summary>
+    /// Text for an XML feed. Atom says its <c>type="text"</c> is plain text; RSS 2.0 readers render <c>title</c> and
+    /// <c>description</c> as HTML, so there text is HTML-encoded first (the XML writer then escapes it once more):
+    /// an excerpt holding <c>&lt;img onerror=…&gt;</c> reaches readers as those characters, never as markup.
+    /// </summary>
+    private static string Text(string text, FeedFormat format)
+    {
+        var clean = XmlSafeText.Clean(text);
+        return format == FeedFormat.Rss ? HtmlText.Encode(clean) : clean;
     }
 
     private static IEnumerable<string> Categories(ArticleSummary article) =>

@@ -36,10 +36,56 @@ public class FeedWriterTests
 
         var expected = XmlSafeText.Clean(hostile);
         var expectedInXml = expected.Replace("\r\n", "\n", StringComparison.Ordinal); // XML parsers normalise line ends
-        Assert.Equal(expectedInXml, Load(rss, new Rss20FeedFormatter()).Items.First().Title.Text);
+        // RSS readers render title and description as HTML: the text arrives HTML-encoded, and decodes to what was written.
+        Assert.Equal(expectedInXml, System.Net.WebUtility.HtmlDecode(Load(rss, new Rss20FeedFormatter()).Items.First().Title.Text));
         Assert.Equal(expectedInXml, Load(atom, new Atom10FeedFormatter()).Items.First().Title.Text);
         Assert.Equal(expected, json.RootElement.GetProperty("items")[0].GetProperty("title").GetString());
         Assert.DoesNotContain(json.RootElement.GetProperty("items")[0].GetProperty("title").GetString()!, c => c is '\u0001' or '\uFFFE');
+    }
+
+    [Fact]
+    public void Rss_HtmlInTitleOrExcerpt_ReachesReadersAsText_NeverAsMarkup()
+    {
+        const string title = "Cats & <b>dogs</b>";
+        const string excerpt = "<img src=x onerror=alert(1)> & more";
+
+        var bytes = FeedWriter.Write(Document([Summary("a1", title, excerpt: excerpt)]), FeedFormat.Rss);
+        var item = Load(ReadStrict(bytes), new Rss20FeedFormatter()).Items.First();
+
+        // What an RSS reader hands its HTML renderer after parsing the XML: encoded text, no element.
+        Assert.Equal("&lt;img src=x onerror=alert(1)&gt; &amp; more", item.Summary.Text);
+        Assert.Equal("Cats &amp; &lt;b&gt;dogs&lt;/b&gt;", item.Title.Text);
+        Assert.DoesNotContain("<img", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Atom_HtmlInTitleOrExcerpt_IsPlainTextByType()
+    {
+        const string excerpt = "<img src=x onerror=alert(1)>";
+
+        var bytes = FeedWriter.Write(Document([Summary("a1", "T", excerpt: excerpt)]), FeedFormat.Atom);
+        var xml = new XmlDocument();
+        xml.Load(ReadStrict(bytes));
+        var ns = new XmlNamespaceManager(xml.NameTable);
+        ns.AddNamespace("a", "http://www.w3.org/2005/Atom");
+        var summary = (XmlElement)xml.SelectSingleNode("/a:feed/a:entry/a:summary", ns)!;
+
+        Assert.Equal("text", summary.GetAttribute("type"));
+        Assert.Equal(excerpt, summary.InnerText); // RFC 4287: type="text" is never rendered as markup
+    }
+
+    [Fact]
+    public void JsonFeed_EscapesAngleBracketsAndAmpersands_SoItIsSafeToEmbed()
+    {
+        var bytes = FeedWriter.Write(Document([Summary("a1", "Cats & <b>dogs</b>", excerpt: "<script>alert(1)</script>")]), FeedFormat.Json);
+        var text = Encoding.UTF8.GetString(bytes);
+        using var json = JsonDocument.Parse(bytes);
+
+        Assert.DoesNotContain('<', text);
+        Assert.DoesNotContain('>', text);
+        Assert.DoesNotContain("& ", text, StringComparison.Ordinal);
+        Assert.Contains("\\u003Cscript\\u003E", text, StringComparison.Ordinal);
+        Assert.Equal("<script>alert(1)</script>", json.RootElement.GetProperty("items")[0].GetProperty("summary").GetString());
     }
 
     [Fact]
