@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseHttpConventions();
 builder.AddApplicationInsights();
 builder.Services.AddContentPipeline(builder.Configuration);
 builder.Build().Run();

@@ -25,7 +25,10 @@ public static class LocalFunctionsHost
 {
     public const string DefaultUrl = "http://127.0.0.1:7071";
 
-    public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null)
+    /// <param name="args">Command-line arguments (<c>--urls</c>, <c>Setting=value</c>).</param>
+    /// <param name="configure">Adds configuration after the defaults (tests: settings of their own).</param>
+    /// <param name="configureLogging">Adds logging providers or filters (tests: a provider that captures every line).</param>
+    public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null, Action<ILoggingBuilder>? configureLogging = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
@@ -39,6 +42,8 @@ public static class LocalFunctionsHost
 
         // The Azure SDK logs every request, and every expected 404/409, below Error: keep the console for the pipeline.
         builder.Logging.AddFilter("Azure", Microsoft.Extensions.Logging.LogLevel.Error);
+        builder.AddHostHttp();
+        configureLogging?.Invoke(builder.Logging);
         var hostJson = HostJson.Load(AppContext.BaseDirectory);
         builder.Services.AddContentPipeline(builder.Configuration);
         builder.Services.AddOptions<LocalHostOptions>().BindConfiguration(LocalHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -61,6 +66,7 @@ public static class LocalFunctionsHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TimerScheduler>());
 
         var app = builder.Build();
+        app.UseHostHttp();
         FunctionEndpoints.Map(app, app.Services.GetRequiredService<FunctionCatalog>(), hostJson);
         EventGridWebhook.Map(app);
         AdminEndpoints.Map(app);

@@ -34,7 +34,7 @@ Console.WriteLine($$"""
 
     Content pipeline is running (local Functions host).
       API            {{url}}/api/articles              (OpenAPI: {{url}}/api/openapi.json)
-      Function key   {{keys.Function}}     (editors: x-functions-key header or ?code=)
+      Function key   {{keys.Function}}     (editors: send it in the x-functions-key header)
       Master key     {{keys.Master}}     (admin API)
       Blob webhook   {{url}}/runtime/webhooks/blobs?functionName=Host.Functions.IngestArticle&code={{keys.BlobsExtension}}
       Storage        {{blobs.Uri}}   (containers incoming, rejected, feeds)

@@ -43,7 +43,13 @@ public static class AdminEndpoints
             try
             {
                 using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
-                input = body.RootElement.TryGetProperty("input", out var i) ? i.GetString() : null;
+                if (body.RootElement.ValueKind != JsonValueKind.Object
+                    || (body.RootElement.TryGetProperty("input", out var i) && i.ValueKind is not (JsonValueKind.String or JsonValueKind.Null)))
+                {
+                    return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Body must be {\"input\": \"...\"}", detail: "Send a JSON object whose 'input' is a string (for a blob trigger: \"container/blob name\").");
+                }
+
+                input = i.ValueKind == JsonValueKind.String ? i.GetString() : null;
             }
             catch (JsonException ex)
             {

@@ -53,13 +53,20 @@ public static class EventGridWebhook
 
         using (body)
         {
-            var events = body.RootElement.ValueKind == JsonValueKind.Array ? body.RootElement.EnumerateArray().ToList() : [body.RootElement];
+            if (!EventGridEvent.TryReadAll(body.RootElement, out var events, out var error))
+            {
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not an Event Grid payload", detail: error);
+            }
+
             if (context.Request.Headers[EventTypeHeader] == "SubscriptionValidation")
             {
-                var code = events.Select(e => e.TryGetProperty("data", out var d) && d.TryGetProperty("validationCode", out var c) ? c.GetString() : null).FirstOrDefault(c => c is not null);
-                return code is null
-                    ? Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "No validation code", detail: "A SubscriptionValidation event carries data.validationCode.")
-                    : Results.Json(new { validationResponse = code });
+                string? code = null;
+                if (events.Count == 0 || !events[0].TryGetData("validationCode", out code) || code is null)
+                {
+                    return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "No validation code", detail: "A SubscriptionValidation event carries data.validationCode, a string.");
+                }
+
+                return Results.Json(new { validationResponse = code });
             }
 
             var queued = 0;
@@ -75,29 +82,21 @@ public static class EventGridWebhook
         }
     }
 
-    private static BlobWorkItem? ToWorkItem(FunctionDescriptor function, JsonElement e)
+    private static BlobWorkItem? ToWorkItem(FunctionDescriptor function, EventGridEvent e)
     {
-        var type = e.TryGetProperty("eventType", out var t) ? t.GetString() : e.TryGetProperty("type", out var ct) ? ct.GetString() : null;
-        if (type != BlobCreated || !e.TryGetProperty("data", out var data) || !e.TryGetProperty("subject", out var subjectElement))
-        {
-            return null;
-        }
-
-        var api = data.TryGetProperty("api", out var a) ? a.GetString() : null;
-        if (api is null || !FinishedWrites.Contains(api, StringComparer.Ordinal))
+        if (e.EventType != BlobCreated || !e.TryGetData("api", out var api) || api is null || !FinishedWrites.Contains(api, StringComparer.Ordinal))
         {
             return null;
         }
 
         // subject: /blobServices/default/containers/{container}/blobs/{name}
-        var subject = subjectElement.GetString() ?? string.Empty;
+        var subject = e.Subject ?? string.Empty;
         var prefix = $"/blobServices/default/containers/{function.BlobContainer}/blobs/";
         if (!subject.StartsWith(prefix, StringComparison.Ordinal) || subject.Length == prefix.Length)
         {
             return null;
         }
 
-        var etag = data.TryGetProperty("eTag", out var tag) ? tag.GetString() : null;
-        return new BlobWorkItem(function, subject[prefix.Length..], string.IsNullOrEmpty(etag) ? null : etag);
+        return new BlobWorkItem(function, subject[prefix.Length..], e.TryGetData("eTag", out var etag) && !string.IsNullOrEmpty(etag) ? etag : null);
     }
 }

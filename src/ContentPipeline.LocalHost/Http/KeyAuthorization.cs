@@ -43,11 +43,32 @@ public sealed class KeyAuthorization
         };
         if (keysFile is not null)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keysFile))!);
-            File.WriteAllText(keysFile, JsonSerializer.Serialize(keys));
+            Save(keysFile, keys);
         }
 
         return keys;
+    }
+
+    /// <summary>Writes the keys to a file that only its owner may read or write (created so, and made so if it existed).</summary>
+    private static void Save(string keysFile, HostKeys keys)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keysFile))!);
+        var ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = ownerOnly;
+        }
+
+        using (var file = new FileStream(keysFile, options))
+        {
+            JsonSerializer.Serialize(file, keys);
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(keysFile, ownerOnly);
+        }
     }
 
     private static string Pick(string configured, string? saved) =>

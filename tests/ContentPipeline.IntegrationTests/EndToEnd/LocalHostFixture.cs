@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ContentPipeline.IntegrationTests.EndToEnd;
 
@@ -40,6 +41,9 @@ public class LocalHostFixture : IAsyncLifetime
     public BlobContainerClient Rejected => Blobs.GetBlobContainerClient(StorageNames.RejectedContainer);
 
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
+
+    /// <summary>Every log line of the host, for the fixtures that log below Warning (see <see cref="Settings"/>).</summary>
+    public CapturedLogs Logs { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -104,7 +108,10 @@ public class LocalHostFixture : IAsyncLifetime
             new("LocalHost:RetryDelay", "00:00:00.050"),
             new("Logging:LogLevel:Default", "Warning"),
         ];
-        _host = LocalFunctionsHost.Build(["--urls", "http://127.0.0.1:0"], config => config.AddInMemoryCollection(defaults).AddInMemoryCollection(Settings)); // a fixture's own settings win
+        _host = LocalFunctionsHost.Build(
+            ["--urls", "http://127.0.0.1:0"],
+            config => config.AddInMemoryCollection(defaults).AddInMemoryCollection(Settings), // a fixture's own settings win
+            logging => logging.AddProvider(Logs));
         await _host.StartAsync();
         BaseUrl = new Uri(_host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         Http?.Dispose();
