@@ -27,6 +27,20 @@ param location string
 @description('Object id of the user or service principal running azd (azd passes AZURE_PRINCIPAL_ID). It may upload to and read the containers (Storage Blob Data Contributor), so the README\'s upload works. Empty: no assignment.')
 param principalId string = ''
 
+@description('Object id of the uploader: a user, group or service principal (an upload job) that puts article files in the incoming container (azd env var UPLOADER_PRINCIPAL_ID). It gets Storage Blob Data Contributor on that container only. Empty: no assignment.')
+param uploaderPrincipalId string = ''
+
+@allowed([
+  'User'
+  'Group'
+  'ServicePrincipal'
+])
+@description('Type of uploaderPrincipalId (azd env var UPLOADER_PRINCIPAL_TYPE).')
+param uploaderPrincipalType string = 'ServicePrincipal'
+
+@description('Origins whose web pages may call the API from a browser, comma-separated, e.g. \'https://editor.example.com,http://localhost:5173\' (azd env var CORS_ALLOWED_ORIGINS). Empty: no browser origin is allowed.')
+param corsAllowedOrigins string = ''
+
 @description('NCRONTAB schedule of the PublishFeeds timer (6 fields, UTC). The default is the app\'s documented one.')
 param feedSchedule string = '0 */5 * * * *'
 
@@ -53,6 +67,8 @@ var tags = {
   'azd-env-name': environmentName
 }
 var functionAppName = 'func-${prefix}-${resourceToken}'
+// The comma-separated list as an array, without blanks: '' and ' , ' allow no origin.
+var corsOrigins = filter(map(split(corsAllowedOrigins, ','), origin => trim(origin)), origin => !empty(origin))
 
 resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -103,6 +119,11 @@ module roles 'modules/roles.bicep' = {
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     identityPrincipalId: identity.outputs.principalId
     userPrincipalId: principalId
+    uploaderPrincipalId: uploaderPrincipalId
+    uploaderPrincipalType: uploaderPrincipalType
+    incomingContainerName: storage.outputs.incomingContainerName
+    systemTopicPrincipalId: storage.outputs.systemTopicPrincipalId
+    deadLetterContainerName: storage.outputs.deadLetterContainerName
   }
 }
 
@@ -124,6 +145,7 @@ module functionApp 'modules/function-app.bicep' = {
     feedMaxItems: feedMaxItems
     ingestMaxFileBytes: ingestMaxFileBytes
     maximumInstanceCount: maximumInstanceCount
+    corsAllowedOrigins: corsOrigins
   }
   // The app starts as soon as it exists: its identity must already hold its roles.
   dependsOn: [

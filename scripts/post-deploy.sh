@@ -22,6 +22,7 @@ cd "$(dirname "$0")/.."
 : "${AZURE_FUNCTION_APP_NAME:?not set: run through azd, or eval \"\$(azd env get-values)\" first}"
 : "${AZURE_FUNCTION_APP_HOST_NAME:?not set: run through azd, or eval \"\$(azd env get-values)\" first}"
 : "${EVENT_GRID_SYSTEM_TOPIC_NAME:?not set: run through azd, or eval \"\$(azd env get-values)\" first}"
+: "${AZURE_STORAGE_ACCOUNT_NAME:?not set: run through azd, or eval \"\$(azd env get-values)\" first}"
 
 command -v az >/dev/null || { echo "error: the Azure CLI (az) is required: install it and run 'az login'" >&2; exit 2; }
 
@@ -58,6 +59,7 @@ cat >"$parameters" <<JSON
   "contentVersion": "1.0.0.0",
   "parameters": {
     "systemTopicName": { "value": "${EVENT_GRID_SYSTEM_TOPIC_NAME}" },
+    "storageAccountName": { "value": "${AZURE_STORAGE_ACCOUNT_NAME}" },
     "functionAppHostName": { "value": "${AZURE_FUNCTION_APP_HOST_NAME}" },
     "blobsExtensionKey": { "value": "${key}" }
   }

@@ -5,9 +5,15 @@
 // code is deployed and the host has indexed the trigger. scripts/post-deploy.sh (the azd postdeploy hook) reads the
 // key and deploys this template into the app's resource group; running it again updates the subscription in place.
 // Event Grid validates the webhook when the subscription is created (the blobs extension answers the handshake).
+//
+// An event still undelivered when its retries run out is written to the eventgrid-deadletter container (created, and
+// the topic's identity given write access to it alone, by main.bicep), so a missed upload can be found and replayed.
 
 @description('Name of the storage account\'s Event Grid system topic (main.bicep output EVENT_GRID_SYSTEM_TOPIC_NAME).')
 param systemTopicName string
+
+@description('Name of the storage account that holds the dead-letter container (main.bicep output AZURE_STORAGE_ACCOUNT_NAME).')
+param storageAccountName string
 
 @description('Host name of the function app (main.bicep output AZURE_FUNCTION_APP_HOST_NAME).')
 param functionAppHostName string
@@ -18,6 +24,10 @@ param blobsExtensionKey string
 
 resource systemTopic 'Microsoft.EventGrid/systemTopics@2025-02-15' existing = {
   name: systemTopicName
+}
+
+resource account 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
+  name: storageAccountName
 }
 
 resource ingestSubscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15' = {
@@ -61,6 +71,20 @@ resource ingestSubscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions
     retryPolicy: {
       maxDeliveryAttempts: 30
       eventTimeToLiveInMinutes: 1440
+    }
+    // Then it writes the event, as a blob, with the system topic's identity (no key or SAS to keep). Those blobs raise
+    // BlobCreated events too, but the filter above passes only the incoming container's.
+    deadLetterWithResourceIdentity: {
+      identity: {
+        type: 'SystemAssigned'
+      }
+      deadLetterDestination: {
+        endpointType: 'StorageBlob'
+        properties: {
+          resourceId: account.id
+          blobContainerName: 'eventgrid-deadletter'
+        }
+      }
     }
   }
 }

@@ -45,6 +45,9 @@ param ingestMaxFileBytes int
 @description('Most instances the app scales out to.')
 param maximumInstanceCount int
 
+@description('Origins (https://host[:port]) whose web pages may call the API from a browser; empty: none.')
+param corsAllowedOrigins array
+
 resource account 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
   name: storageAccountName
 }
@@ -108,6 +111,12 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
+      // Only the listed origins; none by default. No credentials: callers authenticate with a function key in a header
+      // (x-functions-key), not with cookies.
+      cors: {
+        allowedOrigins: corsAllowedOrigins
+        supportCredentials: false
+      }
       appSettings: [
         // The host's storage (leases, blob receipts, keys, diagnostics); accountName covers blob, queue and table.
         {

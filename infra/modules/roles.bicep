@@ -13,8 +13,43 @@ param identityPrincipalId string
 @description('Principal id of the user running azd; empty: none.')
 param userPrincipalId string
 
+@description('Principal id of the uploader (a user, group or service principal that puts article files in the incoming container); empty: none.')
+param uploaderPrincipalId string
+
+@allowed([
+  'User'
+  'Group'
+  'ServicePrincipal'
+])
+@description('Type of the uploader\'s principal.')
+param uploaderPrincipalType string
+
+@description('The container uploaders write to (storage.bicep).')
+param incomingContainerName string
+
+@description('Principal id of the Event Grid system topic\'s system-assigned identity.')
+param systemTopicPrincipalId string
+
+@description('The container the ingest subscription dead-letters to (storage.bicep).')
+param deadLetterContainerName string
+
 resource account 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
   name: storageAccountName
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-01-01' existing = {
+  parent: account
+  name: 'default'
+}
+
+resource incomingContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' existing = {
+  parent: blobService
+  name: incomingContainerName
+}
+
+resource deadLetterContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' existing = {
+  parent: blobService
+  name: deadLetterContainerName
 }
 
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
@@ -54,7 +89,8 @@ resource metricsPublisher 'Microsoft.Authorization/roleDefinitions@2022-04-01' e
 }
 
 // Storage Blob Data Contributor (ba92f5b4-2d11-453d-a403-e96b0029c9fe): the person who deployed can upload articles
-// (az storage blob upload --auth-mode login) and read rejected files.
+// (az storage blob upload --auth-mode login) and read rejected files; the uploader can write to incoming only; the
+// system topic can write dead letters to their container only.
 resource blobDataContributor 'Microsoft.Authorization/roleDefinitions@2022-04-01' existing = {
   scope: subscription()
   name: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
@@ -108,5 +144,30 @@ resource userBlobs 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!e
   properties: {
     roleDefinitionId: blobDataContributor.id
     principalId: userPrincipalId
+  }
+}
+
+// Scoped to the incoming container, not the account: an uploader's credentials cannot read other containers (rejected
+// files, the host's keys in azure-webjobs-secrets, the app package) nor write the feeds. Contributor is the narrowest
+// built-in role that can write blobs.
+resource uploaderBlobs 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(uploaderPrincipalId)) {
+  name: guid(incomingContainer.id, uploaderPrincipalId, blobDataContributor.id)
+  scope: incomingContainer
+  properties: {
+    roleDefinitionId: blobDataContributor.id
+    principalId: uploaderPrincipalId
+    principalType: uploaderPrincipalType
+  }
+}
+
+// Event Grid writes the ingest subscription's undeliverable events with the system topic's identity
+// (deadLetterWithResourceIdentity in events/ingest-subscription.bicep); it needs to write to that container and no other.
+resource systemTopicDeadLetters 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(deadLetterContainer.id, systemTopicPrincipalId, blobDataContributor.id)
+  scope: deadLetterContainer
+  properties: {
+    roleDefinitionId: blobDataContributor.id
+    principalId: systemTopicPrincipalId
+    principalType: 'ServicePrincipal'
   }
 }

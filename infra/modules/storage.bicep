@@ -25,15 +25,25 @@ param deploymentContainerName string
 @description('Name of the Event Grid system topic of this account.')
 param systemTopicName string
 
+// Where uploaders put article files (ContentPipeline.Storage.StorageNames.IncomingContainer); roles.bicep lets the
+// uploader write here and nowhere else.
+var incomingContainerName = 'incoming'
+
+// Where Event Grid puts the events of the ingest subscription that it could not deliver within its retries
+// (events/ingest-subscription.bicep, which names it too). Only the system topic's identity may write here.
+var deadLetterContainerName = 'eventgrid-deadletter'
+
 // Containers no anonymous caller may read. The pipeline's (ContentPipeline.Storage.StorageNames, except feeds), the
-// host's own (receipts and timer leases; function keys), created here so that nothing depends on the app creating them.
+// host's own (receipts and timer leases; function keys), Event Grid's dead letters, created here so that nothing
+// depends on the app creating them.
 var privateContainerNames = [
-  'incoming'
+  incomingContainerName
   'rejected'
   'article-bodies'
   'azure-webjobs-hosts'
   'azure-webjobs-secrets'
   deploymentContainerName
+  deadLetterContainerName
 ]
 
 // The pipeline's tables (ContentPipeline.Storage.StorageNames.Tables).
@@ -72,6 +82,19 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-01-01'
   parent: account
   name: 'default'
   properties: {
+    // A deleted or overwritten blob, or a deleted container, can be recovered for 7 days: an uploader's mistake or a bug
+    // that deletes or rewrites articles, bodies or feeds is undone by restoring the previous version or undeleting.
+    // allowPermanentDelete false: no caller can purge a soft-deleted blob or version before the 7 days are up.
+    deleteRetentionPolicy: {
+      enabled: true
+      days: 7
+      allowPermanentDelete: false
+    }
+    containerDeleteRetentionPolicy: {
+      enabled: true
+      days: 7
+    }
+    isVersioningEnabled: true
     // Browsers may fetch the feeds (JSON Feed from a web page). CORS grants no access by itself: private containers
     // stay private.
     cors: {
@@ -143,11 +166,15 @@ resource poisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@202
 }
 
 // Publishes the account's blob events. The subscription that delivers BlobCreated events to the ingest function is
-// created after the code is deployed (events/ingest-subscription.bicep, run by scripts/post-deploy.sh).
+// created after the code is deployed (events/ingest-subscription.bicep, run by scripts/post-deploy.sh). The topic's
+// own identity writes that subscription's dead letters (no key or SAS); roles.bicep scopes its role to their container.
 resource systemTopic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
   name: systemTopicName
   location: location
   tags: tags
+  identity: {
+    type: 'SystemAssigned'
+  }
   properties: {
     source: account.id
     topicType: 'Microsoft.Storage.StorageAccounts'
@@ -159,3 +186,6 @@ output blobEndpoint string = account.properties.primaryEndpoints.blob
 output deploymentContainerName string = deploymentContainerName
 output feedsUrl string = '${account.properties.primaryEndpoints.blob}${feedsContainer.name}/'
 output systemTopicName string = systemTopic.name
+output systemTopicPrincipalId string = systemTopic.identity.principalId
+output incomingContainerName string = incomingContainerName
+output deadLetterContainerName string = deadLetterContainerName

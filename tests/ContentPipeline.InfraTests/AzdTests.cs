@@ -48,13 +48,32 @@ public partial class AzdTests
     [Fact]
     public void MainParameters_SetEveryRequiredParameter_AndNoUnknownOne()
     {
-        var file = JsonNode.Parse(File.ReadAllText(Repository.PathOf("infra/main.parameters.json")))?["parameters"]?.AsObject() ?? [];
+        var file = MainParametersFile();
         var parameters = Templates.Main.Parameters;
 
         Assert.All(parameters.Where(p => p.Value?["defaultValue"] is null), p => Assert.True(file.ContainsKey(p.Key), $"{p.Key} has no value."));
         Assert.All(file, p => Assert.True(parameters.ContainsKey(p.Key), $"main.bicep has no parameter {p.Key}."));
         Assert.Equal("${AZURE_ENV_NAME}", (string?)file["environmentName"]?["value"]);
         Assert.Equal("${AZURE_LOCATION}", (string?)file["location"]?["value"]);
+    }
+
+    [Theory]
+    [InlineData("uploaderPrincipalId", "${UPLOADER_PRINCIPAL_ID}", "")]
+    [InlineData("uploaderPrincipalType", "${UPLOADER_PRINCIPAL_TYPE=ServicePrincipal}", "ServicePrincipal")]
+    [InlineData("corsAllowedOrigins", "${CORS_ALLOWED_ORIGINS}", "")]
+    public void MainParameters_TakeAnOptionalSetting_FromItsAzdVariable(string parameter, string value, string templateDefault)
+    {
+        // azd puts '' for an unset variable (or the default after '='); the template reads '' as "none".
+        Assert.Equal(value, (string?)MainParametersFile()[parameter]?["value"]);
+        Assert.Equal(templateDefault, (string?)Templates.Main.Parameters[parameter]?["defaultValue"]);
+    }
+
+    [Fact]
+    public void PostDeployScript_PassesTheStorageAccountOutput_ForTheDeadLetterContainer()
+    {
+        Assert.True(Templates.Main.Outputs.ContainsKey("AZURE_STORAGE_ACCOUNT_NAME"));
+        Assert.Equal("string", (string?)Templates.IngestSubscription.Parameters["storageAccountName"]?["type"]);
+        Assert.Matches(StorageAccountNameParameter(), PostDeployScript());
     }
 
     [Fact]
@@ -92,6 +111,9 @@ public partial class AzdTests
 
     private const string PostDeployScriptPath = "scripts/post-deploy.sh";
 
+    private static JsonObject MainParametersFile() =>
+        JsonNode.Parse(File.ReadAllText(Repository.PathOf("infra/main.parameters.json")))?["parameters"]?.AsObject() ?? [];
+
     private static string PostDeployScript() => File.ReadAllText(Repository.PathOf(PostDeployScriptPath));
 
     private static Dictionary<object, object> AzureYaml() =>
@@ -108,4 +130,7 @@ public partial class AzdTests
 
     [GeneratedRegex(@"""(?<name>\w+)"":\s*\{\s*""value""")]
     private static partial Regex PassedParameter();
+
+    [GeneratedRegex(@"""storageAccountName"":\s*\{\s*""value"":\s*""\$\{AZURE_STORAGE_ACCOUNT_NAME\}""")]
+    private static partial Regex StorageAccountNameParameter();
 }

@@ -10,6 +10,9 @@ namespace ContentPipeline.InfraTests;
 /// </summary>
 public class EventGridTests
 {
+    /// <summary>Where Event Grid writes the ingest events it could not deliver. Only the templates use it (no code constant).</summary>
+    internal const string DeadLetterContainer = "eventgrid-deadletter";
+
     [Fact]
     public void IngestTrigger_UsesTheEventGridSource_OnTheIncomingContainer()
     {
@@ -69,6 +72,32 @@ public class EventGridTests
 
         Assert.Equal(1440, (int?)subscription["properties.retryPolicy.eventTimeToLiveInMinutes"]);
         Assert.Equal(1, (int?)subscription["properties.destination.properties.maxEventsPerBatch"]);
+    }
+
+    [Fact]
+    public void Subscription_DeadLettersToTheDeadLetterContainer_WithTheSystemTopicsIdentity()
+    {
+        var subscription = Subscription();
+
+        Assert.Equal("SystemAssigned", subscription.Resolved("properties.deadLetterWithResourceIdentity.identity.type"));
+        Assert.Equal("StorageBlob", subscription.Resolved("properties.deadLetterWithResourceIdentity.deadLetterDestination.endpointType"));
+        Assert.Equal("[resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName'))]",
+            subscription.Raw("properties.deadLetterWithResourceIdentity.deadLetterDestination.properties.resourceId"));
+        Assert.Equal(DeadLetterContainer, subscription.Resolved("properties.deadLetterWithResourceIdentity.deadLetterDestination.properties.blobContainerName"));
+        // Not the form that would need a key or SAS to write.
+        Assert.Null(subscription["properties.deadLetterDestination"]);
+    }
+
+    [Fact]
+    public void DeadLetterContainer_IsCreatedPrivate_AndTheSystemTopicHasItsOwnIdentity()
+    {
+        var snapshot = Templates.MainWithDefaults;
+        var container = Assert.Single(snapshot.ResourcesOfType("Microsoft.Storage/storageAccounts/blobServices/containers"),
+            c => c.Id.EndsWith($"/containers/{DeadLetterContainer}", StringComparison.Ordinal));
+        var topic = Assert.Single(snapshot.ResourcesOfType("Microsoft.EventGrid/systemTopics"));
+
+        Assert.Equal("None", container.Text("properties.publicAccess"));
+        Assert.Equal("SystemAssigned", topic.Text("identity.type"));
     }
 
     private static ArmResource Subscription() =>

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ContentPipeline.InfraTests.Infrastructure;
 
 namespace ContentPipeline.InfraTests;
@@ -46,5 +47,26 @@ public class FunctionAppTests
 
         Assert.Equal(["ftp", "scm"], policies.SelectMany(p => p.ChildNames()).Order(StringComparer.Ordinal));
         Assert.All(policies, p => Assert.False((bool?)p["properties.allow"]));
+    }
+
+    [Fact]
+    public void Cors_AllowsNoBrowserOrigin_ByDefault()
+    {
+        var site = Assert.Single(Templates.MainWithDefaults.ResourcesOfType("Microsoft.Web/sites"));
+
+        Assert.Equal("", (string?)Templates.Main.Parameters["corsAllowedOrigins"]?["defaultValue"]);
+        Assert.Empty(Assert.IsType<JsonArray>(site["properties.siteConfig.cors.allowedOrigins"]));
+        Assert.False((bool?)site["properties.siteConfig.cors.supportCredentials"]);
+    }
+
+    [Fact]
+    public void Cors_AllowsExactlyTheConfiguredOrigins_WithoutBlanksOrCredentials()
+    {
+        var site = Assert.Single(Templates.MainConfigured.ResourcesOfType("Microsoft.Web/sites"));
+        var origins = Assert.IsType<JsonArray>(site["properties.siteConfig.cors.allowedOrigins"]).Select(o => (string?)o);
+
+        // From Templates.Configured.CorsAllowedOrigins: " https://editor.example.com, ,http://localhost:5173,".
+        Assert.Equal(["https://editor.example.com", "http://localhost:5173"], origins);
+        Assert.False((bool?)site["properties.siteConfig.cors.supportCredentials"]);
     }
 }

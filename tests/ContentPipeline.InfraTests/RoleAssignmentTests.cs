@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ContentPipeline.InfraTests.Infrastructure;
+using ContentPipeline.Storage;
 
 namespace ContentPipeline.InfraTests;
 
@@ -39,9 +41,78 @@ public partial class RoleAssignmentTests
     [Fact]
     public void DeployingUser_MayOnlyReadAndWriteBlobs()
     {
-        var others = Templates.Main.ResourcesOfType("Microsoft.Authorization/roleAssignments").Where(a => !IsIdentitys(a)).ToList();
+        var user = Assert.Single(Assignments(), a => a.Raw("properties.principalId") == "[parameters('userPrincipalId')]");
 
-        Assert.Equal(StorageBlobDataContributor, RoleOf(Assert.Single(others)));
+        Assert.Equal(StorageBlobDataContributor, RoleOf(user));
+    }
+
+    [Fact]
+    public void RoleAssignments_GoToTheAppIdentity_TheDeployingUser_TheUploader_AndTheSystemTopic_Only()
+    {
+        var principals = Assignments().Select(a => a.Raw("properties.principalId") ?? "").Order(StringComparer.Ordinal);
+
+        // Four for the app's identity (above), one each for the others.
+        string[] expected =
+        [
+            .. Enumerable.Repeat("[parameters('identityPrincipalId')]", 4),
+            "[parameters('userPrincipalId')]",
+            "[parameters('uploaderPrincipalId')]",
+            "[parameters('systemTopicPrincipalId')]",
+        ];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), principals);
+    }
+
+    [Fact]
+    public void Uploader_MayReadAndWriteBlobs_InTheIncomingContainerOnly()
+    {
+        var snapshot = Templates.MainConfigured;
+        var incoming = Container(snapshot, StorageNames.IncomingContainer);
+
+        var uploader = Assert.Single(Assignments(snapshot), a => a.Text("properties.principalId") == Templates.Configured.UploaderPrincipalId);
+
+        Assert.Equal(incoming.Id, uploader.RoleAssignmentScope);
+        Assert.Equal(StorageBlobDataContributor, uploader.RoleDefinitionGuid);
+        Assert.Equal(Templates.Configured.UploaderPrincipalType, uploader.Text("properties.principalType"));
+        // Named by a guid of container, principal and role: provisioning again updates it instead of adding another.
+        Assert.True(Guid.TryParse(uploader.Text("name"), out _), uploader.Text("name"));
+        Assert.Equal(4, Assignments(snapshot).Count(a => a.Text("properties.principalId")?.Contains("userAssignedIdentities", StringComparison.Ordinal) == true));
+    }
+
+    [Fact]
+    public void Uploader_WhenNoneIsSet_GetsNoRole()
+    {
+        var snapshot = Templates.MainWithDefaults;
+        var incoming = Container(snapshot, StorageNames.IncomingContainer);
+
+        Assert.Equal("", (string?)Templates.Main.Parameters["uploaderPrincipalId"]?["defaultValue"]);
+        Assert.DoesNotContain(Assignments(snapshot), a => a.RoleAssignmentScope == incoming.Id);
+    }
+
+    [Fact]
+    public void UploaderPrincipalType_IsAUser_AGroup_OrAServicePrincipal()
+    {
+        var parameter = Templates.Main.Parameters["uploaderPrincipalType"];
+
+        Assert.Equal("ServicePrincipal", (string?)parameter?["defaultValue"]);
+        Assert.Equal(["Group", "ServicePrincipal", "User"], Assert.IsType<JsonArray>(parameter?["allowedValues"]).Select(v => (string?)v).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void SystemTopicIdentity_MayWriteToTheDeadLetterContainerOnly()
+    {
+        var snapshot = Templates.MainWithDefaults;
+        var topic = Assert.Single(snapshot.ResourcesOfType("Microsoft.EventGrid/systemTopics"));
+        var deadLetters = Container(snapshot, EventGridTests.DeadLetterContainer);
+
+        // The topic's principal id exists only once it is deployed: the snapshot keeps it as a reference to the topic.
+        var assignment = Assert.Single(Assignments(snapshot), a =>
+            a.Text("properties.principalId") is { } principal
+                && principal.StartsWith($"[reference('{topic.Id}',", StringComparison.Ordinal)
+                && principal.EndsWith(".identity.principalId]", StringComparison.Ordinal));
+
+        Assert.Equal(deadLetters.Id, assignment.RoleAssignmentScope);
+        Assert.Equal(StorageBlobDataContributor, assignment.RoleDefinitionGuid);
+        Assert.Equal("ServicePrincipal", assignment.Text("properties.principalType"));
     }
 
     [Theory]
@@ -54,8 +125,16 @@ public partial class RoleAssignmentTests
         Assert.DoesNotContain(role, Templates.MainJson, StringComparison.OrdinalIgnoreCase);
     }
 
-    private static IEnumerable<ArmResource> IdentityAssignments() =>
-        Templates.Main.ResourcesOfType("Microsoft.Authorization/roleAssignments").Where(IsIdentitys);
+    private const string RoleAssignmentType = "Microsoft.Authorization/roleAssignments";
+
+    private static IEnumerable<ArmResource> Assignments() => Templates.Main.ResourcesOfType(RoleAssignmentType);
+
+    private static IEnumerable<PredictedResource> Assignments(DeploymentSnapshot snapshot) => snapshot.ResourcesOfType(RoleAssignmentType);
+
+    private static PredictedResource Container(DeploymentSnapshot snapshot, string name) =>
+        Assert.Single(snapshot.ResourcesOfType("Microsoft.Storage/storageAccounts/blobServices/containers"), c => c.Id.EndsWith($"/containers/{name}", StringComparison.Ordinal));
+
+    private static IEnumerable<ArmResource> IdentityAssignments() => Assignments().Where(IsIdentitys);
 
     private static bool IsIdentitys(ArmResource assignment) =>
         assignment.Raw("properties.principalId") == "[parameters('identityPrincipalId')]";

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ContentPipeline.InfraTests.Infrastructure;
 using ContentPipeline.Storage;
 
@@ -7,6 +8,8 @@ namespace ContentPipeline.InfraTests;
 public class StorageTests
 {
     private const string ContainerType = "Microsoft.Storage/storageAccounts/blobServices/containers";
+
+    private const string BlobServiceType = "Microsoft.Storage/storageAccounts/blobServices";
 
     [Fact]
     public void StorageAccount_DisallowsSharedKeyAccess()
@@ -48,6 +51,32 @@ public class StorageTests
     }
 
     [Fact]
+    public void BlobService_KeepsDeletedAndOverwrittenBlobs_ForSevenDays()
+    {
+        var blobService = Assert.Single(Templates.Main.ResourcesOfType(BlobServiceType));
+
+        // Soft delete of blobs and containers, and a version for every overwrite; nobody can purge them early.
+        Assert.True((bool?)blobService["properties.deleteRetentionPolicy.enabled"]);
+        Assert.Equal(7, (int?)blobService["properties.deleteRetentionPolicy.days"]);
+        Assert.False((bool?)blobService["properties.deleteRetentionPolicy.allowPermanentDelete"]);
+        Assert.True((bool?)blobService["properties.containerDeleteRetentionPolicy.enabled"]);
+        Assert.Equal(7, (int?)blobService["properties.containerDeleteRetentionPolicy.days"]);
+        Assert.True((bool?)blobService["properties.isVersioningEnabled"]);
+    }
+
+    [Fact]
+    public void BlobServiceCors_LetsBrowsersGetTheFeeds_AndReadTheirCachingHeaders()
+    {
+        var blobService = Assert.Single(Templates.Main.ResourcesOfType(BlobServiceType));
+        var rule = Assert.Single(Assert.IsType<JsonArray>(blobService["properties.cors.corsRules"]));
+
+        Assert.Equal(["*"], Strings(rule?["allowedOrigins"]));
+        Assert.Equal(["GET", "HEAD"], Strings(rule?["allowedMethods"]));
+        Assert.Contains("ETag", Strings(rule?["exposedHeaders"]));
+        Assert.Contains("Last-Modified", Strings(rule?["exposedHeaders"]));
+    }
+
+    [Fact]
     public void EveryTableTheCodeUses_IsCreated()
     {
         var created = Templates.Main.ResourcesOfType("Microsoft.Storage/storageAccounts/tableServices/tables").SelectMany(t => t.ChildNames()).ToList();
@@ -72,6 +101,8 @@ public class StorageTests
         Assert.Equal("Microsoft.Storage.StorageAccounts", topic.Resolved("properties.topicType"));
         Assert.Contains("Microsoft.Storage/storageAccounts", topic.Raw("properties.source"), StringComparison.Ordinal);
     }
+
+    private static List<string?> Strings(JsonNode? array) => [.. Assert.IsType<JsonArray>(array).Select(v => (string?)v)];
 
     private static IEnumerable<(string Name, string? PublicAccess)> Containers() =>
         Templates.Main.ResourcesOfType(ContainerType)

@@ -7,7 +7,8 @@ namespace ContentPipeline.InfraTests.Infrastructure;
 /// The Bicep CLI from the NuGet package Azure.Bicep.CommandLine.linux-x64, which restore downloads into the packages
 /// folder (PackageDownload). It needs no network to build or lint local files. Each command runs once for every file
 /// under infra/ (--pattern): one process each instead of one per file and test keeps the run short and light on a
-/// 2-core machine that runs the integration tests at the same time.
+/// 2-core machine that runs the integration tests at the same time. Snapshots (evaluated deployments) are one process
+/// each too, and the tests take only two (Templates).
 /// </summary>
 internal static class BicepCli
 {
@@ -37,6 +38,36 @@ internal static class BicepCli
     /// <summary>The result of linting every file under infra/.</summary>
     public static Result LintResult => Lints.Value;
 
+    /// <summary>
+    /// What deploying a .bicep file under infra/ with these parameter values would create (bicep snapshot): the
+    /// template evaluated offline against a made-up subscription, so conditions, lambdas, names, ids and the values
+    /// passed between modules are literals. Only what Azure assigns at deployment (a new identity's principal id, an
+    /// endpoint) stays an expression.
+    /// </summary>
+    public static DeploymentSnapshot Snapshot(string bicepFile, string name, IReadOnlyDictionary<string, string> parameters)
+    {
+        var folder = Directory.CreateTempSubdirectory("infra-snapshot-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(folder, recursive: true);
+        var parametersFile = Path.Combine(folder, $"{name}.bicepparam");
+        var template = Path.GetRelativePath(folder, Repository.PathOf(bicepFile)).Replace('\\', '/');
+        var lines = parameters.Select(p => $"param {p.Key} = '{BicepString(p.Value)}'");
+        File.WriteAllLines(parametersFile, [$"using '{template}'", .. lines]);
+
+        var result = Run(
+            "snapshot", parametersFile,
+            "--tenant-id", DeploymentSnapshot.TenantId,
+            "--subscription-id", DeploymentSnapshot.SubscriptionId,
+            "--location", DeploymentSnapshot.Location,
+            "--deployment-name", name);
+        var json = Path.Combine(folder, $"{name}.snapshot.json");
+        if (result.ExitCode != 0 || !File.Exists(json))
+        {
+            throw new InvalidOperationException($"bicep snapshot of {bicepFile} failed (exit code {result.ExitCode}):\n{result.Output}");
+        }
+
+        return new DeploymentSnapshot(JsonNode.Parse(File.ReadAllText(json))?.AsObject() ?? throw new InvalidOperationException($"{json} holds no JSON object."));
+    }
+
     /// <summary>The ARM JSON compiled from a .bicep file under infra/ (path relative to the repository root).</summary>
     public static JsonObject Compiled(string bicepFile)
     {
@@ -50,6 +81,10 @@ internal static class BicepCli
 
         return JsonNode.Parse(File.ReadAllText(json))?.AsObject() ?? throw new InvalidOperationException($"{json} holds no JSON object.");
     }
+
+    /// <summary>The inside of a single-quoted Bicep string: backslash, quote and interpolation escaped.</summary>
+    private static string BicepString(string value) =>
+        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal).Replace("${", "\\${", StringComparison.Ordinal);
 
     private static (Result, string) BuildAll()
     {

@@ -2,12 +2,31 @@ using System.Text.Json.Nodes;
 
 namespace ContentPipeline.InfraTests.Infrastructure;
 
-/// <summary>The templates under test, each compiled once per test run.</summary>
+/// <summary>The templates under test, each compiled once per test run, and main.bicep evaluated twice (snapshots).</summary>
 internal static class Templates
 {
-    private static readonly Lazy<(ArmTemplate Template, string Json)> MainTemplate = new(() => Compile("infra/main.bicep"));
+    private const string MainPath = "infra/main.bicep";
+
+    /// <summary>The parameters without a default, as azd sets them.</summary>
+    private static readonly Dictionary<string, string> RequiredParameters = new()
+    {
+        ["environmentName"] = "infratest",
+        ["location"] = DeploymentSnapshot.Location,
+    };
+
+    private static readonly Lazy<(ArmTemplate Template, string Json)> MainTemplate = new(() => Compile(MainPath));
 
     private static readonly Lazy<(ArmTemplate Template, string Json)> IngestSubscriptionTemplate = new(() => Compile(IngestSubscriptionPath));
+
+    private static readonly Lazy<DeploymentSnapshot> MainDefaultSnapshot = new(() => BicepCli.Snapshot(MainPath, "defaults", RequiredParameters));
+
+    private static readonly Lazy<DeploymentSnapshot> MainConfiguredSnapshot = new(() => BicepCli.Snapshot(MainPath, "configured", new Dictionary<string, string>(RequiredParameters)
+    {
+        ["principalId"] = Configured.DeployingPrincipalId,
+        ["uploaderPrincipalId"] = Configured.UploaderPrincipalId,
+        ["uploaderPrincipalType"] = Configured.UploaderPrincipalType,
+        ["corsAllowedOrigins"] = Configured.CorsAllowedOrigins,
+    }));
 
     /// <summary>The template that the post-deploy hook deploys (relative to the repository root).</summary>
     public const string IngestSubscriptionPath = "infra/events/ingest-subscription.bicep";
@@ -16,6 +35,25 @@ internal static class Templates
     public static ArmTemplate Main => MainTemplate.Value.Template;
 
     public static string MainJson => MainTemplate.Value.Json;
+
+    /// <summary>infra/main.bicep evaluated as `azd up` deploys it when no optional azd variable is set.</summary>
+    public static DeploymentSnapshot MainWithDefaults => MainDefaultSnapshot.Value;
+
+    /// <summary>infra/main.bicep evaluated with every optional input set (the values in <see cref="Configured"/>).</summary>
+    public static DeploymentSnapshot MainConfigured => MainConfiguredSnapshot.Value;
+
+    /// <summary>The values of <see cref="MainConfigured"/>'s optional parameters.</summary>
+    public static class Configured
+    {
+        public const string DeployingPrincipalId = "11111111-1111-1111-1111-111111111111";
+
+        public const string UploaderPrincipalId = "22222222-2222-2222-2222-222222222222";
+
+        public const string UploaderPrincipalType = "Group";
+
+        /// <summary>As a person would type it: spaces, an empty entry, a trailing comma.</summary>
+        public const string CorsAllowedOrigins = " https://editor.example.com, ,http://localhost:5173,";
+    }
 
     /// <summary>The Event Grid subscription that scripts/post-deploy.sh deploys after the code.</summary>
     public static ArmTemplate IngestSubscription => IngestSubscriptionTemplate.Value.Template;
