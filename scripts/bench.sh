@@ -8,4 +8,6 @@ cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "error: wrk is required for the lookup benchmark (apt-get install wrk)" >&2; exit 2; }
 npm ci --no-audit --no-fund --loglevel=error
 dotnet build Functions.sln --configuration Release --verbosity quiet -nologo
+# The ingest runs through the local host, which runs the published app (the package azd deploys) as its worker.
+dotnet publish src/ContentPipeline.Functions --configuration Release --no-build --output artifacts/functions --verbosity quiet -nologo
 dotnet benchmarks/ContentPipeline.Benchmarks/bin/Release/net10.0/ContentPipeline.Benchmarks.dll "$@"

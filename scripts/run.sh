@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole pipeline locally with one command, from a fresh clone:
-# installs Azurite (npm ci) and NuGet packages, builds, starts Azurite with its data in .azurite/ (git-ignored, reused
-# by the next run), starts the local Functions host, uploads seeds/ into 'incoming', and prints URLs and keys.
+# installs Azurite (npm ci) and NuGet packages, builds, publishes the Functions app (the package azd deploys) to
+# artifacts/functions, starts Azurite with its data in .azurite/ (git-ignored, reused by the next run), starts the local
+# Functions host, which runs that package as its worker process, uploads seeds/ into 'incoming', and prints URLs and keys.
 # Ctrl-C stops everything it started. Ports: HOST_PORT (7071), BLOB_PORT (10000), QUEUE_PORT (10001), TABLE_PORT (10002).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,7 @@ done
 echo "Installing Azurite and building (first run takes a minute)..."
 npm ci --no-audit --no-fund --loglevel=error
 dotnet build src/ContentPipeline.LocalHost --configuration Release --verbosity quiet -nologo
+dotnet publish src/ContentPipeline.Functions --configuration Release --output artifacts/functions --verbosity quiet -nologo
 
 mkdir -p "$DATA"
 node node_modules/azurite/dist/src/azurite.js --location "$DATA" --skipApiVersionCheck --loose \
@@ -40,10 +42,14 @@ port_taken "$BLOB_PORT" || fail "Azurite did not start; see $DATA/azurite.log"
 account=devstoreaccount1
 key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
 export ContentStorage="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$BLOB_PORT/$account;QueueEndpoint=http://127.0.0.1:$QUEUE_PORT/$account;TableEndpoint=http://127.0.0.1:$TABLE_PORT/$account;"
+export AzureWebJobsStorage="$ContentStorage" # the host's own state (blob-trigger queue, timer status) in the same Azurite
 export LocalHost__KeysFile="$PWD/$DATA/host-keys.json"
 
+# Other app settings come from the app's local.settings.json (FeedSchedule, ...); the environment wins over it.
 dotnet src/ContentPipeline.LocalHost/bin/Release/net10.0/ContentPipeline.LocalHost.dll \
-  --urls "http://127.0.0.1:$HOST_PORT" --upload seeds &
+  --urls "http://127.0.0.1:$HOST_PORT" --LocalHost:AppPath=artifacts/functions \
+  --LocalHost:SettingsFile=src/ContentPipeline.Functions/local.settings.json --upload seeds &
 host=$!
-trap 'kill "$host" "$azurite" 2>/dev/null; wait "$host" "$azurite" 2>/dev/null || true' EXIT INT TERM
+# The host first (it stops its worker and saves its state in Azurite), then Azurite.
+trap 'kill "$host" 2>/dev/null; wait "$host" 2>/dev/null; kill "$azurite" 2>/dev/null; wait "$azurite" 2>/dev/null || true' EXIT INT TERM
 wait "$host"

@@ -364,15 +364,22 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
             throw new InvalidOperationException($"Build the local host first (dotnet build -c Release): {dll} is missing.");
         }
 
+        var app = Path.Combine(Azurite.RepositoryRoot(), "artifacts", "functions");
+        if (!File.Exists(Path.Combine(app, "functions.metadata")))
+        {
+            throw new InvalidOperationException($"Publish the Functions app first (scripts/bench.sh does): {app} has no functions.metadata.");
+        }
+
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { dll, "--urls", url })
+        foreach (var arg in new[] { dll, "--urls", url, $"--LocalHost:AppPath={app}" })
         {
             start.ArgumentList.Add(arg);
         }
 
         start.Environment["ContentStorage"] = connectionString;
+        start.Environment["AzureWebJobsStorage"] = connectionString;
+        start.Environment["FeedSchedule"] = "0 0 0 1 1 *"; // feed runs are measured on their own
         start.Environment["LocalHost__Keys__Master"] = MasterKey;
-        start.Environment["LocalHost__BlobParallelism"] = HostParallelism.ToString(CultureInfo.InvariantCulture);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start) ?? throw new InvalidOperationException("The host did not start.");
         process.OutputDataReceived += (_, e) => KeepLogLine(e.Data);

@@ -1,20 +1,20 @@
-using Azure;
-using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using ContentPipeline.Hosting;
+using ContentPipeline.LocalHost.Storage;
 using ContentPipeline.Storage;
 using Microsoft.Extensions.Hosting;
 
 namespace ContentPipeline.LocalHost;
 
 /// <summary>
-/// Locally, feed readers fetch the feeds straight from Azurite, so the feeds container allows anonymous reads of its
-/// blobs (never a listing). In Azure, infra/ decides how the feeds are exposed.
+/// A local convenience for this app, not part of a Functions host: feed readers fetch the feeds straight from Azurite,
+/// so the feeds container allows anonymous reads of its blobs (never a listing). In Azure, infra/ decides.
 /// </summary>
-public sealed class FeedsPublicAccess(BlobServiceClient blobs) : IHostedService
+public sealed class FeedsPublicAccess(StorageAccounts accounts) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var feeds = blobs.GetBlobContainerClient(StorageNames.FeedsContainer);
+        var feeds = accounts.Blobs(StorageConnection.Name).GetBlobContainerClient(StorageNames.FeedsContainer);
         await feeds.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await feeds.SetAccessPolicyAsync(PublicAccessType.Blob, cancellationToken: cancellationToken).ConfigureAwait(false);
     }

@@ -7,26 +7,35 @@ public sealed class LocalHostOptions
 {
     public const string Section = "LocalHost";
 
-    /// <summary>Names this host in blob receipts and timer status blobs, as the Azure host id does.</summary>
+    /// <summary>The published Functions app to run (the folder with functions.metadata and worker.config.json).</summary>
+    [Required]
+    public string AppPath { get; set; } = string.Empty;
+
+    /// <summary>A local.settings.json whose Values become app settings (lowest priority); none by default.</summary>
+    public string? SettingsFile { get; set; }
+
+    /// <summary>The host id: names the blob-trigger queue (<c>azure-webjobs-blobtrigger-{id}</c>) and the timer status blobs.</summary>
     [Required]
     [RegularExpression("^[a-z0-9-]{1,32}$")]
     public string HostId { get; set; } = "contentpipeline-local";
 
-    /// <summary>How often each blob-triggered container is scanned for new and changed blobs.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    /// <summary>
+    /// Whether the host raises the blob events Event Grid would raise for the watched containers (Azurite raises none).
+    /// Off: only events posted to the webhook run blob triggers, as with a subscription that delivers nothing.
+    /// </summary>
+    public bool RaiseBlobEvents { get; set; } = true;
+
+    /// <summary>How often each Event Grid blob trigger's container is listed to raise its events.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan WatchInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Tries per blob before it is recorded as poison (Azure: 5).</summary>
-    [Range(1, 20)]
-    public int MaxBlobAttempts { get; set; } = 5;
+    /// <summary>Longest wait between two polls of an empty blob-trigger queue (Azure: one minute; a posted event wakes it).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Pause before retry n is n times this.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>Blob invocations running at once (host.json <c>extensions.blobs.maxDegreeOfParallelism</c> overrides it).</summary>
-    [Range(1, 256)]
-    public int BlobParallelism { get; set; } = 8;
+    /// <summary>How long to wait for the worker to start and load its functions.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
+    public TimeSpan WorkerStartTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Where generated keys are kept between runs (none: keys live as long as the process).</summary>
     public string? KeysFile { get; set; }

@@ -1,13 +1,16 @@
 using System.Net.Sockets;
-using Azure.Storage.Blobs;
+using ContentPipeline.Hosting;
 using ContentPipeline.LocalHost;
 using ContentPipeline.LocalHost.Http;
+using ContentPipeline.LocalHost.Storage;
+using ContentPipeline.LocalHost.Worker;
 using ContentPipeline.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
-// Usage: ContentPipeline.LocalHost [--upload <folder>] [--urls http://127.0.0.1:7071] [Setting=value ...]
+// Usage: ContentPipeline.LocalHost --LocalHost:AppPath=<published app> [--LocalHost:SettingsFile=<local.settings.json>]
+//        [--urls http://127.0.0.1:7071] [--upload <folder>] [--Values:Name=value ...]
 var upload = args.SkipWhile(a => a != "--upload").Skip(1).FirstOrDefault();
 var app = LocalFunctionsHost.Build(args.Where((a, i) => a != "--upload" && (i == 0 || args[i - 1] != "--upload")).ToArray());
 try
@@ -20,9 +23,20 @@ catch (IOException ex) when (ex.InnerException is SocketException { SocketErrorC
     return 2;
 }
 
+try
+{
+    await app.Services.GetRequiredService<WorkerSupervisor>().WhenReadyAsync(app.Lifetime.ApplicationStopping);
+}
+catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or TimeoutException or WorkerUnavailableException or IOException or OperationCanceledException)
+{
+    Console.Error.WriteLine($"error: the Functions app did not start ({ex.Message}); the log above says why.");
+    await app.StopAsync();
+    return 1;
+}
+
 var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 var keys = app.Services.GetRequiredService<KeyAuthorization>().Keys;
-var blobs = app.Services.GetRequiredService<BlobServiceClient>();
+var blobs = app.Services.GetRequiredService<StorageAccounts>().Blobs(StorageConnection.Name);
 var feeds = blobs.GetBlobContainerClient(StorageNames.FeedsContainer).Uri;
 if (upload is not null)
 {
@@ -32,11 +46,11 @@ if (upload is not null)
 
 Console.WriteLine($$"""
 
-    Content pipeline is running (local Functions host).
+    Content pipeline is running (local Functions host, driving the published app's worker over gRPC).
       API            {{url}}/api/articles              (OpenAPI: {{url}}/api/openapi.json)
       Function key   {{keys.Function}}     (editors: send it in the x-functions-key header)
       Master key     {{keys.Master}}     (admin API)
-      Blob webhook   {{url}}/runtime/webhooks/blobs?functionName=Host.Functions.IngestArticle&code={{keys.BlobsExtension}}
+      Blob webhook   {{url}}/runtime/webhooks/blobs?functionName=Host.Functions.IngestArticle   (x-functions-key: {{keys.BlobsExtension}})
       Storage        {{blobs.Uri}}   (containers incoming, rejected, feeds)
       Feeds          {{feeds}}/index.json   (all.rss.xml, all.atom.xml, all.json, category/{slug}.*, topic/{slug}.*)
 

@@ -2,19 +2,21 @@ using System.Text.Json;
 using ContentPipeline.LocalHost.Blobs;
 using ContentPipeline.LocalHost.Catalog;
 using ContentPipeline.LocalHost.Http;
+using ContentPipeline.LocalHost.Storage;
 using ContentPipeline.LocalHost.Timers;
+using ContentPipeline.LocalHost.Worker;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Hosting;
 
 namespace ContentPipeline.LocalHost.Admin;
 
 /// <summary>
 /// The admin API, master key only, as on Azure: <c>POST /admin/functions/{name}</c> with <c>{"input": "..."}</c> runs a
-/// non-HTTP function now and answers 202 (for a blob trigger the input is <c>container/blob</c>);
-/// <c>GET /admin/host/status</c> tells the host's state and how often each function ran.
+/// non-HTTP function now and answers 202 (for a blob trigger the input is <c>container/blob</c>, and the function runs
+/// once, directly, without the queue and its retries); <c>GET /admin/host/status</c> tells the host's state and, here,
+/// how often each function ran.
 /// </summary>
 public static class AdminEndpoints
 {
@@ -24,14 +26,22 @@ public static class AdminEndpoints
         endpoints.MapGet("/admin/host/status", Status);
     }
 
-    private static async Task<IResult> RunAsync(string name, HttpContext context, FunctionCatalog catalog, KeyAuthorization keys, BlobTriggerDispatcher blobs, TimerScheduler timers, IHostApplicationLifetime lifetime)
+    private static async Task<IResult> RunAsync(
+        string name,
+        HttpContext context,
+        WorkerSupervisor supervisor,
+        KeyAuthorization keys,
+        IFunctionInvoker invoker,
+        StorageAccounts accounts,
+        TimerScheduler timers,
+        IHostApplicationLifetime lifetime)
     {
         if (!keys.Allows(AuthorizationLevel.Admin, context.Request))
         {
             return Results.Unauthorized();
         }
 
-        var function = catalog.Find(name);
+        var function = (await supervisor.Catalog.WaitAsync(context.RequestAborted).ConfigureAwait(false)).Find(name);
         if (function is null)
         {
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such function", detail: $"There is no function '{name}'.");
@@ -63,35 +73,41 @@ public static class AdminEndpoints
                 _ = timers.RunNowAsync(function, lifetime.ApplicationStopping);
                 return Results.Accepted();
             case TriggerKind.Blob:
-                var prefix = function.BlobContainer + "/";
-                if (input is null || !input.StartsWith(prefix, StringComparison.Ordinal) || input.Length == prefix.Length)
+                var parts = input?.Split('/', 2);
+                if (parts is not [{ Length: > 0 } container, { Length: > 0 } blobName])
                 {
-                    return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Input must name a blob", detail: $"For {function.Name}, input is \"{prefix}{{blob name}}\".");
+                    return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Input must name a blob", detail: $"For {function.Name}, input is \"{function.Blob!.Container}/{{blob name}}\".");
                 }
 
-                blobs.Enqueue(new BlobWorkItem(function, input[prefix.Length..], ETag: null, Force: true));
+                // As the Azure host binds the input: a client from container and name (its URL collapses dot segments),
+                // handed to the function, which checks what it was given.
+                var blob = accounts.Blobs(function.Blob!.Connection).GetBlobContainerClient(container).GetBlobClient(blobName);
+                _ = invoker.InvokeAsync(function, BlobTriggerInput.Create(function, blob, properties: null), lifetime.ApplicationStopping);
                 return Results.Accepted();
             default:
                 return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "HTTP functions are called at their route", detail: $"{function.Name} is HTTP-triggered.");
         }
     }
 
-    private static IResult Status(HttpContext context, FunctionCatalog catalog, KeyAuthorization keys, FunctionInvoker invoker, BlobWatcher watcher)
+    private static IResult Status(HttpContext context, KeyAuthorization keys, WorkerSupervisor supervisor, WorkerInvoker invoker, EventGridStandIn events)
     {
         if (!keys.Allows(AuthorizationLevel.Admin, context.Request))
         {
             return Results.Unauthorized();
         }
 
+        var functions = supervisor.Catalog.IsCompletedSuccessfully ? supervisor.Catalog.Result.Functions : [];
         return Results.Json(new
         {
-            state = "Running",
-            blobScans = watcher.Scans,
-            functions = catalog.Functions.Select(f => new
+            state = supervisor.IsReady ? "Running" : "Initializing",
+            blobScans = events.Scans,
+            functions = functions.Select(f => new
             {
                 name = f.Name,
                 trigger = f.Kind.ToString().ToLowerInvariant(),
-                invocations = invoker.Counts.TryGetValue(f.Name, out var c) ? new { started = c.Started, succeeded = c.Succeeded, failed = c.Failed } : new { started = 0L, succeeded = 0L, failed = 0L },
+                invocations = invoker.Counts.TryGetValue(f.Name, out var c)
+                    ? new { started = c.Started, succeeded = c.Succeeded, failed = c.Failed }
+                    : new { started = 0L, succeeded = 0L, failed = 0L },
             }),
         });
     }

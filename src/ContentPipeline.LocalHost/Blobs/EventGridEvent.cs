@@ -59,7 +59,7 @@ public sealed record EventGridEvent(string? EventType, string? Subject, JsonElem
                 return false;
             }
 
-            read.Add(new EventGridEvent(eventType ?? cloudType, subject, data));
+            read.Add(new EventGridEvent(eventType ?? cloudType, subject, data.Clone())); // independent of the parsed document
         }
 
         events = read;

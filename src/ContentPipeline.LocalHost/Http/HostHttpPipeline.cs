@@ -13,7 +13,7 @@ namespace ContentPipeline.LocalHost.Http;
 /// <summary>
 /// What the host's front door does to every request, as the Azure platform does in front of a function app: CORS from
 /// one setting (the same <c>CORS_ALLOWED_ORIGINS</c> that infra/ gives <c>siteConfig.cors</c>; none by default, preflight
-/// answered), <c>X-Content-Type-Options: nosniff</c>, no <c>Server</c> banner, and one request log line per call in
+/// answered), <c>X-Content-Type-Options: nosniff</c>, no <c>Server</c> banner (the worker's is dropped too), and one request log line per call in
 /// which a <c>code</c> query parameter (a key) is redacted. ASP.NET Core's own request lines, which hold the whole
 /// query string, are turned off.
 /// </summary>
@@ -47,7 +47,13 @@ public static partial class HostHttpPipeline
         app.Use(async (context, next) =>
         {
             var started = Stopwatch.GetTimestamp();
-            context.Response.Headers.XContentTypeOptions = "nosniff";
+            context.Response.OnStarting(() =>
+            {
+                // Also over what the worker's own web server sent (its banner, its nosniff): one of each, no banner.
+                context.Response.Headers.XContentTypeOptions = "nosniff";
+                context.Response.Headers.Remove(HeaderNames.Server);
+                return Task.CompletedTask;
+            });
             await next(context).ConfigureAwait(false);
             LogRequest(logger, context.Request.Method, LogText.Escape(context.Request.Path.Value), LogText.Escape(RedactedQuery(context.Request.Query)), context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         });

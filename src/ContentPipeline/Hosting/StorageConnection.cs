@@ -2,6 +2,7 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 
 namespace ContentPipeline.Hosting;
@@ -53,6 +54,15 @@ public static class StorageConnection
         return string.IsNullOrWhiteSpace(section.Value)
             ? new TableServiceClient(ServiceUri(section, "table"), credential, options)
             : new TableServiceClient(section.Value, options);
+    }
+
+    /// <summary>Creates the queue service client for the connection.</summary>
+    public static QueueServiceClient CreateQueueServiceClient(IConfigurationSection section, TokenCredential credential, QueueClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        return string.IsNullOrWhiteSpace(section.Value)
+            ? new QueueServiceClient(ServiceUri(section, "queue"), credential, options)
+            : new QueueServiceClient(section.Value, options);
     }
 
     private static Uri ServiceUri(IConfigurationSection section, string service)

@@ -11,8 +11,10 @@ namespace ContentPipeline.Hosting;
 /// <summary>
 /// Creates the pipeline's tables and containers at start-up when they are missing (Azurite starts empty). In Azure the
 /// Bicep templates create them, and an identity without the right to create is told so in a log line, not a crash.
+/// It runs while the host is starting (<see cref="IHostedLifecycleService.StartingAsync"/>), before any hosted service
+/// starts, so the Functions worker connects to its host only once the storage it serves exists.
 /// </summary>
-public sealed partial class StorageProvisioner : IHostedService
+public sealed partial class StorageProvisioner : IHostedLifecycleService
 {
     private readonly BlobServiceClient _blobs;
     private readonly TableServiceClient _tables;
@@ -43,10 +45,22 @@ public sealed partial class StorageProvisioner : IHostedService
     }
 
     /// <inheritdoc />
-    public Task StartAsync(CancellationToken cancellationToken) => EnsureCreatedAsync(cancellationToken);
+    public Task StartingAsync(CancellationToken cancellationToken) => EnsureCreatedAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Not allowed to create the pipeline's tables and containers ({ErrorCode}); they must exist already (infra/ creates them)")]
     private partial void LogNotAllowed(string? errorCode);

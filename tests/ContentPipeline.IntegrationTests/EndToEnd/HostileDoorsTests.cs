@@ -31,15 +31,18 @@ public sealed class HostileDoorsTests(VerboseHostFixture host) : IClassFixture<V
 
         await RawBlobUpload.PutAsync(host.Incoming, $"..%2Ffeeds%2F{victim.Name}", NotAnArticle);
 
-        await LocalHostFixture.EventuallyAsync(async () => (await ReasonAsync(stored)).HasValue, "the unsafe name is recorded");
+        // Its event's URL collapses to feeds/{name}, as it does in the Azure host: the function gets a blob of the feeds
+        // container and no 'name', and leaves it alone.
+        await LocalHostFixture.EventuallyAsync(async () => (await ReasonAsync("feeds", victim.Name)).HasValue, "the unsafe delivery is recorded");
+        Assert.Contains("container 'feeds'", (await ReasonAsync("feeds", victim.Name))!.Value.GetProperty("problems")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal("victim", (await victim.DownloadContentAsync()).Value.Content.ToString());
         Assert.Contains(stored, await RawBlobUpload.ListNamesAsync(host.Incoming));
 
-        // Later scans see the same blob again; it is not run again (a run would rewrite its reason).
-        var recorded = (await ReasonBlob(stored).GetPropertiesAsync()).Value.ETag;
+        // Later scans see the same blob again and raise no new event for it (a run would rewrite its reason).
+        var recorded = (await ReasonBlob("feeds", victim.Name).GetPropertiesAsync()).Value.ETag;
         var scans = (await host.StatusAsync()).GetProperty("blobScans").GetInt64();
         await LocalHostFixture.EventuallyAsync(async () => (await host.StatusAsync()).GetProperty("blobScans").GetInt64() >= scans + 3, "three more scans");
-        Assert.Equal(recorded, (await ReasonBlob(stored).GetPropertiesAsync()).Value.ETag);
+        Assert.Equal(recorded, (await ReasonBlob("feeds", victim.Name).GetPropertiesAsync()).Value.ETag);
     }
 
     [Fact]
@@ -52,7 +55,7 @@ public sealed class HostileDoorsTests(VerboseHostFixture host) : IClassFixture<V
         var reply = await PostWebhookAsync($$$"""[{"id":"1","eventType":"Microsoft.Storage.BlobCreated","subject":"/blobServices/default/containers/incoming/blobs/{{{stored}}}","data":{"api":"PutBlob","url":"http://127.0.0.1/devstoreaccount1/incoming/{{{stored}}}"}}]""");
 
         Assert.Equal(HttpStatusCode.Accepted, reply.StatusCode);
-        await LocalHostFixture.EventuallyAsync(async () => (await ReasonAsync(stored)).HasValue, "the unsafe name is recorded");
+        await LocalHostFixture.EventuallyAsync(async () => (await ReasonAsync("feeds", victim.Name)).HasValue, "the unsafe delivery is recorded");
         Assert.Equal("victim", (await victim.DownloadContentAsync()).Value.Content.ToString());
     }
 
@@ -65,7 +68,7 @@ public sealed class HostileDoorsTests(VerboseHostFixture host) : IClassFixture<V
         var reply = await SendAsync(HttpMethod.Post, "/admin/functions/IngestArticle", LocalHostFixture.MasterKey, JsonContent.Create(new { input = $"incoming/{stored}" }));
 
         Assert.Equal(HttpStatusCode.Accepted, reply.StatusCode);
-        await LocalHostFixture.EventuallyAsync(async () => (await ReasonAsync(stored)).HasValue, "the unsafe name is recorded");
+        await LocalHostFixture.EventuallyAsync(async () => (await ReasonAsync("article-bodies", victim.Name)).HasValue, "the unsafe delivery is recorded");
         Assert.Equal("victim", (await victim.DownloadContentAsync()).Value.Content.ToString());
     }
 
@@ -76,7 +79,7 @@ public sealed class HostileDoorsTests(VerboseHostFixture host) : IClassFixture<V
         var stored = $"x\n{forged}.txt";
         await RawBlobUpload.PutAsync(host.Incoming, Uri.EscapeDataString(stored), NotAnArticle);
 
-        await LocalHostFixture.EventuallyAsync(async () => (await ReasonAsync(stored)).HasValue, "the unsafe name is recorded");
+        await LocalHostFixture.EventuallyAsync(async () => (await ReasonAsync("incoming", stored)).HasValue, "the unsafe name is recorded");
 
         Assert.Contains(host.Logs.Lines, l => l.Contains("x\\u000A" + forged, StringComparison.Ordinal));
         Assert.DoesNotContain(host.Logs.Lines, l => l.Contains("\n" + forged, StringComparison.Ordinal));
@@ -182,12 +185,13 @@ public sealed class HostileDoorsTests(VerboseHostFixture host) : IClassFixture<V
         return victim;
     }
 
-    private Azure.Storage.Blobs.BlobClient ReasonBlob(string blobName) =>
-        host.Rejected.GetBlobClient($"unsafe-names/{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"incoming/{blobName}")))}.json");
+    /// <summary>Where the reason for an unsafe delivery is kept: named by a hash of the container and name delivered.</summary>
+    private Azure.Storage.Blobs.BlobClient ReasonBlob(string container, string blobName) =>
+        host.Rejected.GetBlobClient($"unsafe-names/{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{container}/{blobName}")))}.json");
 
-    private async Task<JsonElement?> ReasonAsync(string blobName)
+    private async Task<JsonElement?> ReasonAsync(string container, string blobName)
     {
-        var reason = ReasonBlob(blobName);
+        var reason = ReasonBlob(container, blobName);
         if (!(await reason.ExistsAsync()).Value)
         {
             return null;

@@ -15,8 +15,9 @@ using Microsoft.Extensions.Logging;
 namespace ContentPipeline.IntegrationTests.EndToEnd;
 
 /// <summary>
-/// A real Azurite and the local Functions host on free ports, driven only through their public doors: blob uploads
-/// with the Storage SDK, HTTP calls, the Event Grid webhook, the admin API.
+/// A real Azurite and the local Functions host on free ports, the host running the published app as a worker process
+/// over the host-worker gRPC protocol; driven only through their public doors: blob uploads with the Storage SDK, HTTP
+/// calls, the Event Grid webhook, the admin API.
 /// </summary>
 public class LocalHostFixture : IAsyncLifetime
 {
@@ -41,6 +42,12 @@ public class LocalHostFixture : IAsyncLifetime
     public BlobContainerClient Rejected => Blobs.GetBlobContainerClient(StorageNames.RejectedContainer);
 
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
+
+    /// <summary>Whether this host raises Event Grid's blob events itself (see <c>LocalHost:RaiseBlobEvents</c>).</summary>
+    protected virtual bool RaisesBlobEvents => true;
+
+    /// <summary>The Functions app as azd deploys it: published next to the tests by the build.</summary>
+    public static string AppPath { get; } = Path.Combine(AppContext.BaseDirectory, "functions-app");
 
     /// <summary>Every log line of the host, for the fixtures that log below Warning (see <see cref="Settings"/>).</summary>
     public CapturedLogs Logs { get; } = new();
@@ -81,6 +88,18 @@ public class LocalHostFixture : IAsyncLifetime
             .Single(f => f.GetProperty("name").GetString() == function)
             .GetProperty("invocations").GetProperty("started").GetInt64();
 
+    public async Task<long> SucceededAsync(string function) =>
+        (await StatusAsync()).GetProperty("functions").EnumerateArray()
+            .Single(f => f.GetProperty("name").GetString() == function)
+            .GetProperty("invocations").GetProperty("succeeded").GetInt64();
+
+    /// <summary>Messages waiting on the host's blob-trigger queue (visible or not).</summary>
+    public async Task<int> BlobTriggerQueueLengthAsync()
+    {
+        var queue = new Azure.Storage.Queues.QueueClient(Azurite.ConnectionString, "azure-webjobs-blobtrigger-contentpipeline-local");
+        return (await queue.ExistsAsync()).Value ? (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount : 0;
+    }
+
     /// <summary>Polls until <paramref name="condition"/> holds, for at most <paramref name="timeout"/> (default 30 s).</summary>
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
@@ -100,12 +119,15 @@ public class LocalHostFixture : IAsyncLifetime
     {
         KeyValuePair<string, string?>[] defaults =
         [
-            new("ContentStorage", Azurite.ConnectionString),
+            new("LocalHost:AppPath", AppPath),
+            new("Values:ContentStorage", Azurite.ConnectionString),
+            new("Values:AzureWebJobsStorage", Azurite.ConnectionString),
+            new("Values:FeedSchedule", "0 0 0 1 1 *"), // once a year: feed runs here come from the admin API
             new("LocalHost:Keys:Function", FunctionKey),
             new("LocalHost:Keys:Master", MasterKey),
             new("LocalHost:Keys:BlobsExtension", BlobsExtensionKey),
             new("LocalHost:WatchInterval", "00:00:00.200"),
-            new("LocalHost:RetryDelay", "00:00:00.050"),
+            new("LocalHost:MaxQueuePollingInterval", "00:00:02"),
             new("Logging:LogLevel:Default", "Warning"),
         ];
         _host = LocalFunctionsHost.Build(
@@ -116,7 +138,10 @@ public class LocalHostFixture : IAsyncLifetime
         BaseUrl = new Uri(_host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         Http?.Dispose();
         Http = new HttpClient { BaseAddress = BaseUrl };
-        await EventuallyAsync(async () => (await StatusAsync()).GetProperty("blobScans").GetInt64() >= 1, "the host has scanned its containers once");
+        await EventuallyAsync(
+            async () => (await StatusAsync()) is var status && status.GetProperty("state").GetString() == "Running" && status.GetProperty("blobScans").GetInt64() >= (RaisesBlobEvents ? 1 : 0),
+            "the worker is ready and the containers were scanned once",
+            TimeSpan.FromSeconds(90));
     }
 
     private async Task StopHostAsync()

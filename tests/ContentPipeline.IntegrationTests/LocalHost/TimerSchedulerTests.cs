@@ -5,67 +5,26 @@ using ContentPipeline.IntegrationTests.EndToEnd;
 using ContentPipeline.IntegrationTests.Infrastructure;
 using ContentPipeline.LocalHost;
 using ContentPipeline.LocalHost.Catalog;
+using ContentPipeline.LocalHost.Rpc;
+using ContentPipeline.LocalHost.Storage;
 using ContentPipeline.LocalHost.Timers;
-using Microsoft.Azure.Functions.Worker;
+using ContentPipeline.LocalHost.Worker;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ContentPipeline.IntegrationTests.LocalHost;
 
-/// <summary>A timer function of this test assembly, so the scheduler's behaviour can be observed and slowed down.</summary>
-public sealed class ProbeTimer(ProbeTimer.Recorder recorder)
-{
-    public const string Schedule = "%ProbeSchedule%";
-
-    [Function("Probe")]
-    public async Task RunAsync([TimerTrigger(Schedule)] TimerInfo timer, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(timer);
-        var running = Interlocked.Increment(ref recorder.Running);
-        recorder.MaxRunning = Math.Max(recorder.MaxRunning, running);
-        recorder.Runs.Enqueue(timer.IsPastDue);
-        recorder.Scheduled.Enqueue(timer.ScheduleStatus!.Last);
-        try
-        {
-            await recorder.Gate.Task.WaitAsync(cancellationToken);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref recorder.Running);
-        }
-    }
-
-    public sealed class Recorder
-    {
-#pragma warning disable CA1051 // a test probe: plain counters
-        public int Running;
-        public int MaxRunning;
-#pragma warning restore CA1051
-
-        public ConcurrentQueue<bool> Runs { get; } = new();
-
-        public ConcurrentQueue<DateTime> Scheduled { get; } = new();
-
-        public TaskCompletionSource Gate { get; set; } = CompletedGate();
-
-        public static TaskCompletionSource CompletedGate()
-        {
-            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            gate.SetResult();
-            return gate;
-        }
-    }
-}
-
-/// <summary>The local host's timers, on a fake clock (no sleeping): schedule, no overlap, IsPastDue, the schedule monitor.</summary>
+/// <summary>
+/// The local host's timers, on a fake clock and against a real Azurite (the schedule monitor): schedule, no overlap,
+/// IsPastDue, the monitor. The function is a probe invoker that records the TimerInfo JSON the worker would get.
+/// </summary>
 public sealed class TimerSchedulerTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 26, 8, 0, 5, TimeSpan.Zero);
     private readonly FakeTimeProvider _clock = new(Start);
-    private readonly ProbeTimer.Recorder _recorder = new();
+    private readonly ProbeInvoker _probe = new();
     private Azurite _azurite = null!;
     private BlobServiceClient _blobs = null!;
 
@@ -83,16 +42,16 @@ public sealed class TimerSchedulerTests : IAsyncLifetime
         using var scheduler = Create("*/10 * * * * *");
         await scheduler.StartAsync(default);
 
-        await AdvanceUntilAsync(() => _recorder.Runs.Count == 1, TimeSpan.FromSeconds(1));
-        await AdvanceUntilAsync(() => _recorder.Runs.Count == 2, TimeSpan.FromSeconds(1));
+        await AdvanceUntilAsync(() => _probe.Runs.Count == 1, TimeSpan.FromSeconds(1));
+        await AdvanceUntilAsync(() => _probe.Runs.Count == 2, TimeSpan.FromSeconds(1));
 
         // Each run is the occurrence on a 10-second boundary (UTC), one after the other, none of them late.
-        var scheduled = _recorder.Scheduled.ToArray();
-        Assert.Equal(DateTimeKind.Utc, scheduled[0].Kind);
-        Assert.All(scheduled, s => Assert.Equal(0, s.Second % 10));
-        Assert.Equal(TimeSpan.FromSeconds(10), scheduled[1] - scheduled[0]);
-        Assert.True(scheduled[0] >= Start.UtcDateTime);
-        Assert.All(_recorder.Runs, pastDue => Assert.False(pastDue));
+        var runs = _probe.Runs.ToArray();
+        Assert.All(runs, r => Assert.Equal(TimeSpan.Zero, r.Scheduled.Offset));
+        Assert.All(runs, r => Assert.Equal(0, r.Scheduled.Second % 10));
+        Assert.Equal(TimeSpan.FromSeconds(10), runs[1].Scheduled - runs[0].Scheduled);
+        Assert.True(runs[0].Scheduled >= Start);
+        Assert.All(runs, r => Assert.False(r.IsPastDue));
         await scheduler.StopAsync(default);
     }
 
@@ -100,35 +59,36 @@ public sealed class TimerSchedulerTests : IAsyncLifetime
     public async Task ARunThatOverrunsItsInterval_IsNeverOverlapped_AndMissedOccurrencesAreNotQueuedUp()
     {
         using var scheduler = Create("*/10 * * * * *");
-        _recorder.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _probe.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await scheduler.StartAsync(default);
-        await AdvanceUntilAsync(() => _recorder.Runs.Count == 1, TimeSpan.FromSeconds(1));
+        await AdvanceUntilAsync(() => _probe.Runs.Count == 1, TimeSpan.FromSeconds(1)); // 08:00:10, held at the gate
 
-        var admin = scheduler.RunNowAsync(Probe(scheduler), default); // the admin API during a run waits for it
-        _clock.Advance(TimeSpan.FromSeconds(35)); // three occurrences pass while the first run is still going
-        await Task.Delay(200);
-        Assert.Single(_recorder.Runs);
-        _recorder.Gate.SetResult();
+        var admin = scheduler.RunNowAsync(Probe, default); // the admin API during a run waits for it
+        _clock.Advance(TimeSpan.FromSeconds(35)); // 08:00:20, :30 and :40 pass while the first run is still going
+        _probe.Gate.SetResult();
         await admin;
-        await AdvanceUntilAsync(() => _recorder.Runs.Count == 3, TimeSpan.FromSeconds(1));
+        await AdvanceUntilAsync(() => _probe.Runs.Count == 3, TimeSpan.FromSeconds(1));
 
-        Assert.Equal(1, _recorder.MaxRunning);
-        Assert.Equal([false, false, false], _recorder.Runs.Take(3)); // missed occurrences are not queued up
+        var runs = _probe.Runs.ToArray();
+        Assert.Equal(1, _probe.MaxRunning);
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 8, 0, 50, TimeSpan.Zero), runs[2].Scheduled); // the next occurrence, not :20
+        Assert.All(runs, r => Assert.False(r.IsPastDue));
         await scheduler.StopAsync(default);
     }
 
     [Fact]
-    public async Task AWakeUpLaterThanScheduled_RunsOnceWithIsPastDue()
+    public async Task AWakeUpLaterThanScheduled_RunsOnceWithIsPastDue_ThenOnSchedule()
     {
         using var scheduler = Create("0 */5 * * * *");
         await scheduler.StartAsync(default);
         await WaitForStatusAsync();
 
         _clock.Advance(TimeSpan.FromMinutes(12)); // the process was frozen past two occurrences
+        await EventuallyAsync(() => _probe.Runs.Count == 1);
+        _clock.SetUtcNow(new DateTimeOffset(2026, 11, 26, 8, 14, 58, TimeSpan.Zero)); // just before the next occurrence, 08:15
+        await AdvanceUntilAsync(() => _probe.Runs.Count == 2, TimeSpan.FromMilliseconds(500));
 
-        await EventuallyAsync(() => _recorder.Runs.Count == 1);
-        await Task.Delay(200);
-        Assert.Equal([true], _recorder.Runs);
+        Assert.Equal([true, false], _probe.Runs.Select(r => r.IsPastDue)); // one late run, then on time: nothing queued up
         await scheduler.StopAsync(default);
     }
 
@@ -146,28 +106,38 @@ public sealed class TimerSchedulerTests : IAsyncLifetime
         using var second = Create("0 */5 * * * *");
         await second.StartAsync(default);
 
-        await EventuallyAsync(() => _recorder.Runs.Count == 1);
-        Assert.Equal([true], _recorder.Runs);
+        await EventuallyAsync(() => _probe.Runs.Count == 1);
+        Assert.True(_probe.Runs.Single().IsPastDue);
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 8, 5, 0, TimeSpan.Zero), _probe.Runs.Single().Scheduled);
         await second.StopAsync(default);
     }
 
     [Fact]
     public void AnInvalidSchedule_FailsAtStart()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Create("every five minutes"));
+        using var scheduler = Create("every five minutes");
+
+        var error = Assert.Throws<InvalidOperationException>(() => scheduler.ScheduleOf(Probe));
 
         Assert.Contains("NCRONTAB", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>A timer function as the worker's metadata describes it.</summary>
+    private static readonly FunctionDescriptor Probe = FunctionCatalog.From(
+    [
+        new RpcFunctionMetadata { Name = "Probe", FunctionId = "probe-id", RawBindings = { """{"name":"timer","direction":"In","type":"timerTrigger","schedule":"%ProbeSchedule%"}""" } },
+    ]).Functions.Single();
+
     private TimerScheduler Create(string schedule)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("ProbeSchedule", schedule)]).Build();
-        var services = new ServiceCollection().AddSingleton(_recorder).BuildServiceProvider();
-        var catalog = new FunctionCatalog(typeof(ProbeTimer).Assembly);
-        return new TimerScheduler(catalog, new FunctionInvoker(services), _blobs, configuration, _clock, Options.Create(new LocalHostOptions()), NullLogger<TimerScheduler>.Instance);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(
+        [
+            new("Values:ProbeSchedule", schedule),
+            new("Values:AzureWebJobsStorage", _azurite.ConnectionString),
+        ]).Build();
+        var settings = AppSettings.Load(null, configuration);
+        return new TimerScheduler(new FixedCatalog(Probe), _probe, new StorageAccounts(settings), settings, _clock, Options.Create(new LocalHostOptions()), NullLogger<TimerScheduler>.Instance);
     }
-
-    private static FunctionDescriptor Probe(TimerScheduler scheduler) => new FunctionCatalog(typeof(ProbeTimer).Assembly).Find("Probe")!;
 
     /// <summary>Advances the fake clock step by step, letting the scheduler's storage calls finish in between.</summary>
     private async Task AdvanceUntilAsync(Func<bool> condition, TimeSpan step)
@@ -186,13 +156,53 @@ public sealed class TimerSchedulerTests : IAsyncLifetime
 
     private async Task WaitForStatusAsync()
     {
-        var status = _blobs.GetBlobContainerClient("azure-webjobs-hosts").GetBlobClient("timers/contentpipeline-local/ContentPipeline.IntegrationTests.LocalHost.ProbeTimer.RunAsync/status");
+        var status = _blobs.GetBlobContainerClient("azure-webjobs-hosts").GetBlobClient("timers/contentpipeline-local/Host.Functions.Probe/status");
         await LocalHostFixture.EventuallyAsync(async () => (await status.ExistsAsync()).Value, "the schedule monitor is written");
         using var json = JsonDocument.Parse((await status.DownloadContentAsync()).Value.Content.ToString());
-        Assert.Equal(new DateTime(2026, 11, 26, 8, 5, 0, DateTimeKind.Utc), json.RootElement.GetProperty("Next").GetDateTime().ToUniversalTime());
-        await Task.Delay(100); // the scheduler is now waiting on the clock
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 8, 5, 0, TimeSpan.Zero), json.RootElement.GetProperty("Next").GetDateTimeOffset());
     }
 
     private static Task EventuallyAsync(Func<bool> condition) =>
         LocalHostFixture.EventuallyAsync(() => Task.FromResult(condition()), "the timer ran", TimeSpan.FromSeconds(10));
+
+    private sealed class FixedCatalog(FunctionDescriptor function) : IFunctionCatalogSource
+    {
+        public Task<FunctionCatalog> Catalog { get; } = Task.FromResult(FunctionCatalog.From([function.Metadata]));
+    }
+
+    /// <summary>Stands in for the worker: reads the TimerInfo JSON it is sent, and can hold a run at a gate.</summary>
+    private sealed class ProbeInvoker : IFunctionInvoker
+    {
+        private int _running;
+
+        public ConcurrentQueue<(DateTimeOffset Scheduled, bool IsPastDue)> Runs { get; } = new();
+
+        public int MaxRunning { get; private set; }
+
+        public TaskCompletionSource Gate { get; set; } = Completed();
+
+        public async Task<InvocationResult> InvokeAsync(FunctionDescriptor function, InvocationInput input, CancellationToken cancellationToken)
+        {
+            var running = Interlocked.Increment(ref _running);
+            MaxRunning = Math.Max(MaxRunning, running);
+            using var timer = JsonDocument.Parse(input.TriggerValue.Json);
+            Runs.Enqueue((timer.RootElement.GetProperty("ScheduleStatus").GetProperty("Last").GetDateTimeOffset(), timer.RootElement.GetProperty("IsPastDue").GetBoolean()));
+            try
+            {
+                await Gate.Task.WaitAsync(cancellationToken);
+                return InvocationResult.Success(Guid.NewGuid().ToString());
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _running);
+            }
+        }
+
+        private static TaskCompletionSource Completed()
+        {
+            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            gate.SetResult();
+            return gate;
+        }
+    }
 }

@@ -1,0 +1,131 @@
+using System.Net;
+using System.Text.Json;
+using ContentPipeline.LocalHost.Catalog;
+using ContentPipeline.LocalHost.Rpc;
+using ContentPipeline.LocalHost.Worker;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace ContentPipeline.LocalHost.Http;
+
+/// <summary>
+/// Serves HTTP-triggered functions as the Azure host does with the ASP.NET Core integration: checks the key of the
+/// function's <c>authLevel</c> (a bare 401 otherwise), sends the worker an <c>InvocationRequest</c> (an empty
+/// <c>RpcHttp</c> as the trigger's value; route values, <c>Query</c> and <c>Headers</c> as trigger metadata), and forwards
+/// the request itself to the worker's <c>HttpUri</c> with <c>x-ms-invocation-id</c>; the worker's response is the answer.
+/// Keys are not passed on: <c>code</c> is left out of the metadata and <c>x-functions-key</c> out of the forwarded headers.
+/// </summary>
+public sealed partial class HttpFunctionDispatcher(
+    WorkerSupervisor supervisor,
+    IFunctionInvoker invoker,
+    KeyAuthorization keys,
+    HostJson hostJson,
+    IHttpForwarder forwarder,
+    ILogger<HttpFunctionDispatcher> logger) : IDisposable
+{
+    public const string InvocationIdHeader = "x-ms-invocation-id";
+
+    private static readonly TimeSpan StartWait = TimeSpan.FromMinutes(1);
+
+    private readonly HttpMessageInvoker _client = new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        UseCookies = false,
+        ActivityHeadersPropagator = null,
+        ConnectTimeout = TimeSpan.FromSeconds(15),
+    });
+
+    private HttpFunctionRouter? _router;
+
+    /// <summary>Handles a request that no other endpoint of the host took.</summary>
+    public async Task HandleAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ActiveWorker worker;
+        try
+        {
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            wait.CancelAfter(StartWait);
+            worker = await supervisor.WhenReadyAsync(wait.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable; // the worker is still starting
+            return;
+        }
+
+        var router = _router ??= new HttpFunctionRouter(worker.Catalog, hostJson);
+        if (router.Match(context.Request.Method, context.Request.Path) is not { } match)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        var (function, values) = match;
+
+        if (!keys.Allows(function.Http!.AuthLevel, context.Request))
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return;
+        }
+
+        var invocationId = Guid.NewGuid().ToString();
+        var invocation = invoker.InvokeAsync(function, new InvocationInput(new TypedData { Http = new RpcHttp() }, Metadata(context.Request, values), invocationId), context.RequestAborted);
+        var error = await forwarder.SendAsync(context, worker.HttpUri!.AbsoluteUri, _client, new ForwarderRequestConfig { ActivityTimeout = hostJson.FunctionTimeout }, new InvocationTransformer(invocationId)).ConfigureAwait(false);
+        InvocationResult result;
+        try
+        {
+            result = await invocation.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return; // the caller left; the invocation was cancelled
+        }
+
+        if (!context.Response.HasStarted && (error != ForwarderError.None || !result.Succeeded))
+        {
+            LogForwardFailed(function.Name, error.ToString(), result.Error ?? "none");
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError; // as on Azure: a failed function is a bare 500
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private static Dictionary<string, TypedData> Metadata(HttpRequest request, RouteValueDictionary routeValues)
+    {
+        var metadata = new Dictionary<string, TypedData>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in routeValues)
+        {
+            if (value?.ToString() is { } text)
+            {
+                metadata[name] = new TypedData { String = text };
+            }
+        }
+
+        var query = request.Query.Where(q => !string.Equals(q.Key, KeyAuthorization.KeyQuery, StringComparison.OrdinalIgnoreCase)).ToDictionary(q => q.Key, q => q.Value.ToString());
+        var headers = request.Headers.Where(h => !string.Equals(h.Key, KeyAuthorization.KeyHeader, StringComparison.OrdinalIgnoreCase)).ToDictionary(h => h.Key, h => h.Value.ToString());
+        metadata["Query"] = new TypedData { Json = JsonSerializer.Serialize(query) };
+        metadata["Headers"] = new TypedData { Json = JsonSerializer.Serialize(headers) };
+        return metadata;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Function}: the request could not be answered by the worker (forwarding: {ForwarderError}; invocation: {Error})")]
+    private partial void LogForwardFailed(string function, string forwarderError, string error);
+
+    /// <summary>Forwards the request as it came, with the invocation's id, and without the caller's key.</summary>
+    private sealed class InvocationTransformer(string invocationId) : HttpTransformer
+    {
+        public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+        {
+            await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
+            var query = QueryString.Create(httpContext.Request.Query.Where(q => !string.Equals(q.Key, KeyAuthorization.KeyQuery, StringComparison.OrdinalIgnoreCase)));
+            proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, httpContext.Request.Path, query);
+            proxyRequest.Headers.Remove(KeyAuthorization.KeyHeader);
+            proxyRequest.Headers.TryAddWithoutValidation(InvocationIdHeader, invocationId);
+        }
+    }
+}
