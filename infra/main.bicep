@@ -44,6 +44,12 @@ param corsAllowedOrigins string = ''
 @description('NCRONTAB schedule of the PublishFeeds timer (6 fields, UTC). The default is the app\'s documented one.')
 param feedSchedule string = '0 */5 * * * *'
 
+@description('NCRONTAB schedule of the RedriveFailedBlobs timer: how often failed blobs are checked for a due retry.')
+param redriveSchedule string = '0 * * * * *'
+
+@description('NCRONTAB schedule of the SweepIncoming timer: how often incoming is swept for blobs no event brought.')
+param sweepSchedule string = '0 */15 * * * *'
+
 @minValue(1)
 @maxValue(1000)
 @description('Newest published articles per feed.')
@@ -142,6 +148,8 @@ module functionApp 'modules/function-app.bicep' = {
     feedsUrl: storage.outputs.feedsUrl
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     feedSchedule: feedSchedule
+    redriveSchedule: redriveSchedule
+    sweepSchedule: sweepSchedule
     feedMaxItems: feedMaxItems
     ingestMaxFileBytes: ingestMaxFileBytes
     maximumInstanceCount: maximumInstanceCount

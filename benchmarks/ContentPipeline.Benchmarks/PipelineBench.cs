@@ -186,7 +186,7 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
 
     /// <summary>Entities grouped by partition in transactions as full as the service allows.</summary>
     private static List<TableEntity[]> FullBatches(IEnumerable<TableEntity> entities) =>
-        entities.GroupBy(e => e.PartitionKey).SelectMany(g => g.Chunk(IndexWriter.MaxBatchOperations)).ToList();
+        entities.GroupBy(e => e.PartitionKey).SelectMany(g => g.Chunk(GroupCommitWriter.MaxBatchOperations)).ToList();
 
     private static Task UpsertBatchAsync(TableClient table, TableEntity[] batch, CancellationToken cancellationToken) =>
         table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken);

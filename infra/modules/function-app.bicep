@@ -36,6 +36,12 @@ param applicationInsightsName string
 @description('NCRONTAB schedule of PublishFeeds.')
 param feedSchedule string
 
+@description('NCRONTAB schedule of RedriveFailedBlobs (tries again, with backoff, the blobs the host gave up on).')
+param redriveSchedule string
+
+@description('NCRONTAB schedule of SweepIncoming (ingests the blobs of incoming that no event brought).')
+param sweepSchedule string
+
 @description('Newest published articles per feed.')
 param feedMaxItems int
 
@@ -165,6 +171,14 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
         {
           name: 'FeedSchedule'
           value: feedSchedule
+        }
+        {
+          name: 'RedriveSchedule'
+          value: redriveSchedule
+        }
+        {
+          name: 'SweepSchedule'
+          value: sweepSchedule
         }
         {
           name: 'Feeds__PublicBaseUrl'

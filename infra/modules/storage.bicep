@@ -50,6 +50,7 @@ var privateContainerNames = [
 var tableNames = [
   'articles'
   'articleindex'
+  'ingeststate'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {

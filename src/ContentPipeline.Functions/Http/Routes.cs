@@ -11,4 +11,5 @@ public static class Routes
     public const string EditorArticle = "editor/articles/{id}";
     public const string OpenApi = "openapi.json";
     public const string RepairIndex = "maintenance/repair-index";
+    public const string IngestFailures = "editor/ingest-failures";
 }

@@ -184,7 +184,8 @@ public sealed partial class BlobTriggerQueueListener(
         await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await poison.SendMessageAsync(message.Body, cancellationToken: cancellationToken).ConfigureAwait(false);
         await queue.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
-        LogPoisoned(function?.Name ?? "(unknown)", message.DequeueCount, BlobTriggerQueue.PoisonQueue, LogText.Escape(message.Body.ToString()));
+        var trigger = BlobTriggerMessage.TryParse(message.Body.ToString());
+        LogPoisoned(function?.Name ?? "(unknown)", message.DequeueCount, BlobTriggerQueue.PoisonQueue, LogText.Escape(trigger is null ? message.Body.ToString() : $"{trigger.ContainerName}/{trigger.BlobName} {trigger.ETag}"));
     }
 
     private async Task ReleaseAsync(QueueMessage message)
@@ -202,8 +203,8 @@ public sealed partial class BlobTriggerQueueListener(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Function} failed on {BlobName} (dequeue {DequeueCount} of {MaxDequeueCount}); the message is visible again at once")]
     private partial void LogRetrying(string function, string blobName, long dequeueCount, int maxDequeueCount);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Function} gave up after {DequeueCount} dequeues: the message is on queue {PoisonQueue}: {Message}")]
-    private partial void LogPoisoned(string function, long dequeueCount, string poisonQueue, string message);
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Function} gave up after {DequeueCount} dequeues: the message is on queue {PoisonQueue}: {Blob}")]
+    private partial void LogPoisoned(string function, long dequeueCount, string poisonQueue, string blob);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Function}: blob {Blob} no longer exists; its message is dropped")]
     private partial void LogBlobGone(string function, string blob);

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using ContentPipeline.Feeds;
 using ContentPipeline.Ingest;
 using ContentPipeline.Parsing;
@@ -18,6 +19,9 @@ public static class ServiceCollectionExtensions
     /// <summary>The configuration section of <see cref="FrontMatterLimits"/>.</summary>
     public const string IngestSection = "Ingest";
 
+    /// <summary>The configuration section of the Azure SDK clients' common options (retries, timeouts).</summary>
+    public const string AzureDefaultsSection = "AzureDefaults";
+
     /// <summary>Registers the pipeline's options (validated at start), Azure clients (singletons) and services.</summary>
     public static IServiceCollection AddContentPipeline(this IServiceCollection services, IConfiguration configuration)
     {
@@ -31,18 +35,31 @@ public static class ServiceCollectionExtensions
 
         services.AddOptions<FrontMatterLimits>().BindConfiguration(IngestSection).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RedriveOptions>().BindConfiguration(RedriveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SweepOptions>().BindConfiguration(SweepOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddAzureClients(clients =>
         {
             clients.AddClient<BlobServiceClient, BlobClientOptions>((options, credential) => StorageConnection.CreateBlobServiceClient(connection, credential, options));
             clients.AddClient<TableServiceClient, TableClientOptions>((options, credential) => StorageConnection.CreateTableServiceClient(connection, credential, options));
+            clients.AddClient<QueueServiceClient, QueueClientOptions>((options, credential) =>
+            {
+                options.MessageEncoding = QueueMessageEncoding.Base64; // the Functions host's encoding (the poison queue)
+                return StorageConnection.CreateQueueServiceClient(connection, credential, options);
+            });
             clients.UseCredential(_ => StorageConnection.CreateCredential(connection));
+
+            // Retries, timeouts and the like of every client, from the 'AzureDefaults' section (Retry:MaxRetries, ...).
+            clients.ConfigureDefaults(configuration.GetSection(AzureDefaultsSection));
         });
         services.AddSingleton(sp => new FrontMatterParser(sp.GetRequiredService<IOptions<FrontMatterLimits>>().Value));
         services.AddSingleton<ArticleStore>();
         services.AddSingleton<ArticleQueries>();
         services.AddSingleton<RejectedFileStore>();
+        services.AddSingleton<IngestStateStore>();
         services.AddSingleton<IngestService>();
+        services.AddSingleton<BlobRedriver>();
+        services.AddSingleton<IncomingSweeper>();
         services.AddSingleton<FeedPublisher>();
         services.AddSingleton<StorageProvisioner>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageProvisioner>());

@@ -51,16 +51,18 @@ public sealed partial class IngestService
     private readonly FrontMatterParser _parser;
     private readonly ArticleStore _store;
     private readonly RejectedFileStore _rejected;
+    private readonly IngestStateStore _state;
     private readonly BlobContainerClient _incoming;
     private readonly ILogger<IngestService> _logger;
 
     /// <summary>Creates the service.</summary>
-    public IngestService(FrontMatterParser parser, ArticleStore store, RejectedFileStore rejected, BlobServiceClient blobs, ILogger<IngestService> logger)
+    public IngestService(FrontMatterParser parser, ArticleStore store, RejectedFileStore rejected, IngestStateStore state, BlobServiceClient blobs, ILogger<IngestService> logger)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         _parser = parser;
         _store = store;
         _rejected = rejected;
+        _state = state;
         _incoming = blobs.GetBlobContainerClient(StorageNames.IncomingContainer);
         _logger = logger;
     }
@@ -70,17 +72,35 @@ public sealed partial class IngestService
         IngestAsync(StorageNames.IncomingContainer, blobName, cancellationToken);
 
     /// <summary>
+    /// Ingests a delivered blob (see <see cref="IngestAsync(string, string, string?, CancellationToken)"/>) whose version
+    /// the caller does not know.
+    /// </summary>
+    public Task<IngestResult> IngestAsync(string containerName, string blobName, CancellationToken cancellationToken) =>
+        IngestAsync(containerName, blobName, listedETag: null, cancellationToken);
+
+    /// <summary>
     /// Ingests a delivered blob. The container and name come from outside (an event, a listing, the admin API), so they
     /// are checked before any client is built: only the incoming container is read, and only the exact blob named.
-    /// A blob that fails the check is left untouched and the reason is recorded (see <see cref="BlobNames"/>).
+    /// A blob that fails the check is left untouched and the reason is recorded (see <see cref="BlobNames"/>). Every
+    /// outcome is recorded against the blob version it is about (<see cref="IngestStateStore"/>), so the sweep can tell
+    /// which blobs no event brought.
     /// </summary>
-    public async Task<IngestResult> IngestAsync(string containerName, string blobName, CancellationToken cancellationToken)
+    /// <param name="containerName">The delivered container.</param>
+    /// <param name="blobName">The delivered name.</param>
+    /// <param name="listedETag">The version a listing saw (the sweep): lets an unsafe name, which is never read, have its outcome recorded too.</param>
+    /// <param name="cancellationToken">Cancels the ingest.</param>
+    public async Task<IngestResult> IngestAsync(string containerName, string blobName, string? listedETag, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(containerName);
         ArgumentNullException.ThrowIfNull(blobName);
         if (!TryGetIncomingBlob(containerName, blobName, out var blob, out var unsafeName))
         {
-            await _rejected.RecordUnsafeNameAsync(containerName, blobName, etag: null, unsafeName, cancellationToken).ConfigureAwait(false);
+            await _rejected.RecordUnsafeNameAsync(containerName, blobName, listedETag, unsafeName, cancellationToken).ConfigureAwait(false);
+            if (listedETag is not null)
+            {
+                await _state.RecordOutcomeAsync(containerName, blobName, listedETag, BlobOutcome.Rejected, articleId: null, cancellationToken).ConfigureAwait(false);
+            }
+
             return new IngestResult(IngestOutcome.Rejected, blobName, null, [unsafeName]);
         }
 
@@ -121,6 +141,7 @@ public sealed partial class IngestService
             {
                 var tooLarge = FrontMatterParser.TooLarge(blob.Name, size, cap);
                 await _rejected.RejectByCopyAsync(blob, version, size, [tooLarge], cancellationToken).ConfigureAwait(false);
+                await _state.RecordOutcomeAsync(_incoming.Name, blob.Name, version.ETag, BlobOutcome.Rejected, articleId: null, cancellationToken).ConfigureAwait(false);
                 return new IngestResult(IngestOutcome.Rejected, blob.Name, null, [tooLarge]);
             }
 
@@ -155,6 +176,13 @@ public sealed partial class IngestService
                 SaveOutcome.Unchanged => IngestOutcome.Unchanged,
                 _ => IngestOutcome.Stale,
             };
+            var recorded = outcome switch
+            {
+                IngestOutcome.Unchanged => BlobOutcome.Unchanged,
+                IngestOutcome.Stale => BlobOutcome.Stale,
+                _ => BlobOutcome.Stored,
+            };
+            await _state.RecordOutcomeAsync(_incoming.Name, blob.Name, version.ETag, recorded, parsed.Article.Id, cancellationToken).ConfigureAwait(false);
             LogIngested(LogText.Escape(blob.Name), parsed.Article.Id, outcome);
             return new IngestResult(outcome, blob.Name, parsed.Article.Id, []);
         }
@@ -176,6 +204,7 @@ public sealed partial class IngestService
     {
         using var content = new MemoryStream(bytes, writable: false);
         await _rejected.RejectAsync(blob, version, bytes.Length, content, problems, cancellationToken).ConfigureAwait(false);
+        await _state.RecordOutcomeAsync(_incoming.Name, blob.Name, version.ETag, BlobOutcome.Rejected, articleId: null, cancellationToken).ConfigureAwait(false);
         return new IngestResult(IngestOutcome.Rejected, blob.Name, null, problems);
     }
 

@@ -1,7 +1,6 @@
 using System.Buffers.Text;
 using System.Net;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Azure;
 using Azure.Data.Tables;
 using ContentPipeline.Articles;
@@ -78,7 +77,7 @@ public sealed class InvalidCursorException : Exception
 /// provider, or drafts) read in RowKey order with the service's continuation token as the cursor; "all" merges the
 /// published and drafts partitions by RowKey, and its cursor is the last RowKey served.
 /// </summary>
-public sealed partial class ArticleQueries
+public sealed class ArticleQueries
 {
     /// <summary>The most items a page may hold.</summary>
     public const int MaxLimit = 100;
@@ -185,13 +184,6 @@ public sealed partial class ArticleQueries
         return ([], false);
     }
 
-    /// <summary>
-    /// The table service's continuation token as the SDK writes it: next partition key and next row key, each an
-    /// opaque base64-like string, separated by one space.
-    /// </summary>
-    [GeneratedRegex("^[A-Za-z0-9!*+/=_-]{1,1024} [A-Za-z0-9!*+/=_-]{1,1024}$")]
-    private static partial Regex ContinuationToken();
-
     /// <summary>The opaque cursor: base64url JSON naming the list it belongs to and where to continue.</summary>
     private sealed record Cursor(string Scope, string? Token, string? After)
     {
@@ -218,7 +210,7 @@ public sealed partial class ArticleQueries
                 throw new InvalidCursorException("The cursor belongs to another list: keep the same filters and status while paging.");
             }
 
-            if ((cursor.Token is not null && !ContinuationToken().IsMatch(cursor.Token)) || (cursor.After is not null && !IndexPartitions.IsRowKey(cursor.After)))
+            if ((cursor.Token is not null && !TableContinuation.IsWellFormed(cursor.Token)) || (cursor.After is not null && !IndexPartitions.IsRowKey(cursor.After)))
             {
                 throw new InvalidCursorException("The cursor is not one this API returned.");
             }

@@ -46,7 +46,7 @@ public sealed partial class ArticleStore
     private const int MaxAttempts = 10;
 
     private readonly TableClient _articles;
-    private readonly IndexWriter _index;
+    private readonly GroupCommitWriter _index;
     private readonly BlobContainerClient _bodies;
     private readonly TimeProvider _time;
     private readonly ILogger<ArticleStore> _logger;
@@ -57,7 +57,7 @@ public sealed partial class ArticleStore
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(blobs);
         _articles = tables.GetTableClient(StorageNames.ArticlesTable);
-        _index = new IndexWriter(tables.GetTableClient(StorageNames.IndexTable));
+        _index = new GroupCommitWriter(tables.GetTableClient(StorageNames.IndexTable));
         _bodies = blobs.GetBlobContainerClient(StorageNames.BodiesContainer);
         _time = time;
         _logger = logger;

@@ -39,6 +39,18 @@ public static class StorageNames
     /// <summary>Newest-first index entries: PartitionKey = index name, RowKey = inverted time + id.</summary>
     public const string IndexTable = "articleindex";
 
+    /// <summary>
+    /// What happened to each blob of the incoming container (one row per blob name, with the ETag it was about), blobs
+    /// waiting to be tried again, and the sweep's place: the app's own bookkeeping, not the Functions host's.
+    /// </summary>
+    public const string IngestStateTable = "ingeststate";
+
+    /// <summary>
+    /// Where the Functions host puts a blob trigger's message after five failed tries (in the trigger's storage
+    /// account): the app drains it and tries those blobs again later (<see cref="Ingest.BlobRedriver"/>).
+    /// </summary>
+    public const string PoisonQueue = "webjobs-blobtrigger-poison";
+
     /// <summary>The RowKey of every article entity.</summary>
     public const string ArticleRowKey = "article";
 
@@ -46,5 +58,5 @@ public static class StorageNames
     public static IReadOnlyList<string> Containers { get; } = [IncomingContainer, RejectedContainer, BodiesContainer, FeedsContainer];
 
     /// <summary>Every table the pipeline writes to.</summary>
-    public static IReadOnlyList<string> Tables { get; } = [ArticlesTable, IndexTable];
+    public static IReadOnlyList<string> Tables { get; } = [ArticlesTable, IndexTable, IngestStateTable];
 }

@@ -57,10 +57,17 @@ public class LocalHostFixture : IAsyncLifetime
         Azurite = await Azurite.StartAsync();
         Blobs = new BlobServiceClient(Azurite.ConnectionString);
         Tables = new TableServiceClient(Azurite.ConnectionString);
+        await OnAzuriteStartedAsync();
         await StartHostAsync();
     }
 
-    public async Task DisposeAsync()
+    /// <summary>The app's storage connection (a fixture may route part of it through a proxy).</summary>
+    protected virtual string ContentStorage => Azurite.ConnectionString;
+
+    /// <summary>Runs once Azurite listens, before the host starts.</summary>
+    protected virtual Task OnAzuriteStartedAsync() => Task.CompletedTask;
+
+    public virtual async Task DisposeAsync()
     {
         await StopHostAsync();
         Http?.Dispose();
@@ -120,9 +127,11 @@ public class LocalHostFixture : IAsyncLifetime
         KeyValuePair<string, string?>[] defaults =
         [
             new("LocalHost:AppPath", AppPath),
-            new("Values:ContentStorage", Azurite.ConnectionString),
+            new("Values:ContentStorage", ContentStorage),
             new("Values:AzureWebJobsStorage", Azurite.ConnectionString),
-            new("Values:FeedSchedule", "0 0 0 1 1 *"), // once a year: feed runs here come from the admin API
+            new("Values:FeedSchedule", "0 0 0 1 1 *"), // once a year: timer runs here come from the admin API,
+            new("Values:RedriveSchedule", "0 0 0 1 1 *"), // unless a fixture sets a schedule of its own
+            new("Values:SweepSchedule", "0 0 0 1 1 *"),
             new("LocalHost:Keys:Function", FunctionKey),
             new("LocalHost:Keys:Master", MasterKey),
             new("LocalHost:Keys:BlobsExtension", BlobsExtensionKey),

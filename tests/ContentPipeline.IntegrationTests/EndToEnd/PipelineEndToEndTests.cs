@@ -69,7 +69,7 @@ public sealed class PipelineEndToEndTests(LocalHostFixture host) : IClassFixture
         await host.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromString("---\ntitle: \"unterminated\ncategory: news\n---\n"));
 
         var reason = host.Rejected.GetBlobClient($"reasons/{name}.json");
-        await LocalHostFixture.EventuallyAsync(async () => (await reason.ExistsAsync()).Value, "the file is rejected");
+        await LocalHostFixture.EventuallyAsync(async () => (await reason.ExistsAsync()).Value && !(await host.Incoming.GetBlobClient(name).ExistsAsync()).Value, "the file is moved to rejected");
 
         using var json = JsonDocument.Parse((await reason.DownloadContentAsync()).Value.Content.ToString());
         var problem = json.RootElement.GetProperty("problems")[0];
@@ -166,6 +166,46 @@ public sealed class PipelineEndToEndTests(LocalHostFixture host) : IClassFixture
                     .Any(f => f.TryGetProperty("slug", out var slug) && slug.GetString() == category);
             },
             "the index lists the category feed");
+    }
+
+    [Fact]
+    public async Task EveryFunctionOfThePackage_IsReachedThroughTheWorker()
+    {
+        var file = new ArticleText { IsPublished = true };
+        await host.Incoming.GetBlobClient($"{Guid.NewGuid():N}.txt").UploadAsync(BinaryData.FromBytes(file.ToBytes()));
+        var id = ArticleId.FromUrl(new Uri(file.Url));
+        await LocalHostFixture.EventuallyAsync(async () => (await EditorGetAsync(id)).StatusCode == HttpStatusCode.OK, "the blob trigger ran");
+
+        var calls = new (HttpMethod Method, string Path, string? Key)[]
+        {
+            (HttpMethod.Get, "/api/openapi.json", null),
+            (HttpMethod.Get, "/api/articles", null),
+            (HttpMethod.Get, $"/api/articles/{id}", null),
+            (HttpMethod.Get, "/api/editor/articles", LocalHostFixture.FunctionKey),
+            (HttpMethod.Get, $"/api/editor/articles/{id}", LocalHostFixture.FunctionKey),
+            (HttpMethod.Post, $"/api/articles/{id}/unpublish", LocalHostFixture.FunctionKey),
+            (HttpMethod.Post, $"/api/articles/{id}/publish", LocalHostFixture.FunctionKey),
+            (HttpMethod.Get, "/api/editor/ingest-failures", LocalHostFixture.FunctionKey),
+            (HttpMethod.Post, "/api/maintenance/repair-index", LocalHostFixture.MasterKey),
+        };
+        foreach (var (method, path, key) in calls)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await SendAsync(method, path, key)).StatusCode);
+        }
+
+        foreach (var timer in new[] { "PublishFeeds", "RedriveFailedBlobs", "SweepIncoming" })
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await PostAsync($"/admin/functions/{timer}", LocalHostFixture.MasterKey, new { input = string.Empty })).StatusCode);
+        }
+
+        // The host's catalog is the worker's metadata response: every function of the published package, each of which ran.
+        var packaged = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(LocalHostFixture.AppPath, "functions.metadata"))).RootElement
+            .EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal).ToList();
+        await LocalHostFixture.EventuallyAsync(
+            async () => (await host.StatusAsync()).GetProperty("functions").EnumerateArray().All(f => f.GetProperty("invocations").GetProperty("succeeded").GetInt64() > 0),
+            "every function succeeded at least once");
+        var served = (await host.StatusAsync()).GetProperty("functions").EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(packaged, served);
     }
 
     [Fact]

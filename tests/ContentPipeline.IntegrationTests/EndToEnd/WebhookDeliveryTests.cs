@@ -10,7 +10,11 @@ namespace ContentPipeline.IntegrationTests.EndToEnd;
 /// <summary>A host that raises no blob events itself: every blob-triggered run here comes from a webhook post.</summary>
 public sealed class WebhookOnlyFixture : LocalHostFixture
 {
-    protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("LocalHost:RaiseBlobEvents", "false")];
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
+    [
+        new("LocalHost:RaiseBlobEvents", "false"),
+        new("Values:Sweep__MinAge", "00:00:00"), // the sweep may take a blob at once
+    ];
 
     protected override bool RaisesBlobEvents => false;
 }
@@ -56,6 +60,21 @@ public sealed class WebhookDeliveryTests(WebhookOnlyFixture host) : IClassFixtur
 
         await PostAsync(Notification(silentName, silentUpload.Value.ETag.ToString()));
         await LocalHostFixture.EventuallyAsync(async () => (await host.Http.GetAsync($"/api/articles/{silentId}")).StatusCode == HttpStatusCode.OK, "the blob is ingested once its event arrives");
+    }
+
+    [Fact]
+    public async Task ABlobNoEventEverBrought_IsIngestedByTheSweep()
+    {
+        var file = new ArticleText { IsPublished = true };
+        var name = $"{Guid.NewGuid():N}.txt";
+        await host.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()));
+        var id = ArticleId.FromUrl(new Uri(file.Url));
+
+        using var run = new HttpRequestMessage(HttpMethod.Post, "/admin/functions/SweepIncoming") { Content = JsonContent.Create(new { input = string.Empty }) };
+        run.Headers.Add("x-functions-key", LocalHostFixture.MasterKey);
+        Assert.Equal(HttpStatusCode.Accepted, (await host.Http.SendAsync(run)).StatusCode);
+
+        await LocalHostFixture.EventuallyAsync(async () => (await host.Http.GetAsync($"/api/articles/{id}")).StatusCode == HttpStatusCode.OK, "the sweep ingested the blob");
     }
 
     [Fact]

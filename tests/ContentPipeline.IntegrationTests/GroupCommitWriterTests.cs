@@ -14,7 +14,7 @@ namespace ContentPipeline.IntegrationTests;
 /// stays with its caller. A gate holds the first request of a test in flight, so that the writes asked for meanwhile
 /// queue up and go out together, as they do under load.
 /// </summary>
-public sealed class IndexWriterTests(PipelineFixture fixture) : IClassFixture<PipelineFixture>
+public sealed class GroupCommitWriterTests(PipelineFixture fixture) : IClassFixture<PipelineFixture>
 {
     private readonly string _partition = $"p{Guid.NewGuid():N}";
 
@@ -121,7 +121,7 @@ public sealed class IndexWriterTests(PipelineFixture fixture) : IClassFixture<Pi
         Assert.Equal(["after", "first"], (await StoredAsync()).Select(e => e.RowKey));
     }
 
-    private (IndexWriter Writer, ConcurrentQueue<Sent> Requests, Gate Gate) Writer(HttpPipelinePolicy? refuse = null)
+    private (GroupCommitWriter Writer, ConcurrentQueue<Sent> Requests, Gate Gate) Writer(HttpPipelinePolicy? refuse = null)
     {
         var requests = new ConcurrentQueue<Sent>();
         var gate = new Gate();
@@ -135,7 +135,7 @@ public sealed class IndexWriterTests(PipelineFixture fixture) : IClassFixture<Pi
         }
 
         var table = new TableServiceClient(fixture.Azurite.ConnectionString, options).GetTableClient(StorageNames.IndexTable);
-        return (new IndexWriter(table), requests, gate);
+        return (new GroupCommitWriter(table), requests, gate);
     }
 
     private TableEntity Entry(string row, int n) => new(_partition, row) { ["N"] = n };

@@ -5,14 +5,15 @@ using Azure.Data.Tables;
 namespace ContentPipeline.Storage;
 
 /// <summary>
-/// Writes index entries with group commit: concurrent saves put their upserts and deletes in a queue per partition,
-/// and each partition sends what has gathered as one transaction (at most 100 operations, one per entity) while no
-/// other transaction of that partition is in flight. Nothing waits on a timer: a lone write goes out at once, and under
-/// load the batches grow by themselves. Every <c>published</c> article has an entry in the one <c>published</c>
-/// partition, so concurrent ingests share transactions there. Writes to one partition land in the order they were
-/// asked for. An operation the service refuses fails only its own caller (see <see cref="SendAsync(List{Operation})"/>).
+/// Writes a table's entities with group commit: concurrent callers put their upserts and deletes in a queue per
+/// partition, and each partition sends what has gathered as one transaction (at most 100 operations, one per entity)
+/// while no other transaction of that partition is in flight. Nothing waits on a timer: a lone write goes out at once,
+/// and under load the batches grow by themselves. Every <c>published</c> article has an entry in the one
+/// <c>published</c> index partition, and every ingested blob a record in one outcome partition, so concurrent ingests
+/// share transactions there. Writes to one partition land in the order they were asked for. An operation the service
+/// refuses fails only its own caller (see <see cref="SendAsync(List{Operation})"/>).
 /// </summary>
-internal sealed class IndexWriter(TableClient index)
+internal sealed class GroupCommitWriter(TableClient index)
 {
     /// <summary>Operations per transaction (the service's limit).</summary>
     public const int MaxBatchOperations = 100;
