@@ -49,6 +49,11 @@ public static class LocalFunctionsHost
             ?? throw new InvalidOperationException("Say which published Functions app to run: --LocalHost:AppPath=<folder> (the output of 'dotnet publish src/ContentPipeline.Functions')."));
         var settingsFile = builder.Configuration[$"{LocalHostOptions.Section}:{nameof(LocalHostOptions.SettingsFile)}"] is { Length: > 0 } file ? Path.GetFullPath(file) : null;
         var hostJson = HostJson.Load(appPath);
+        if (builder.Configuration.GetValue<TimeSpan?>($"{LocalHostOptions.Section}:{nameof(LocalHostOptions.FunctionTimeout)}") is { } timeout)
+        {
+            hostJson = hostJson with { FunctionTimeout = timeout };
+        }
+
         builder.Services.AddOptions<LocalHostOptions>().BindConfiguration(LocalHostOptions.Section)
             .PostConfigure(options => options.AppPath = appPath)
             .ValidateDataAnnotations().ValidateOnStart();

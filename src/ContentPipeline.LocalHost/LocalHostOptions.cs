@@ -33,6 +33,10 @@ public sealed class LocalHostOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Overrides host.json's <c>functionTimeout</c> locally (none: host.json's).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan? FunctionTimeout { get; set; }
+
     /// <summary>How long to wait for the worker to start and load its functions.</summary>
     [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
     public TimeSpan WorkerStartTimeout { get; set; } = TimeSpan.FromMinutes(1);

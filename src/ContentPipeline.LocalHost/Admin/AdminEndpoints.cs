@@ -100,6 +100,7 @@ public static class AdminEndpoints
         return Results.Json(new
         {
             state = supervisor.IsReady ? "Running" : "Initializing",
+            worker = new { processId = supervisor.WorkerProcessId, restarts = supervisor.Restarts },
             blobScans = events.Scans,
             functions = functions.Select(f => new
             {

@@ -33,6 +33,8 @@ public sealed partial class WorkerProcess : IAsyncDisposable
 
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
+    public int Id => _process.Id;
+
     public static WorkerProcess Start(WorkerLaunch launch, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(launch);

@@ -39,6 +39,12 @@ public sealed partial class WorkerSupervisor : BackgroundService, IFunctionCatal
     /// <summary>The app's functions, once the first worker has described them (or the reason it could not).</summary>
     public Task<FunctionCatalog> Catalog => _catalog.Task;
 
+    /// <summary>The running worker's process id (the admin status shows it).</summary>
+    public int? WorkerProcessId { get; private set; }
+
+    /// <summary>Workers started after the first one (after an exit or a failed start).</summary>
+    public int Restarts { get; private set; }
+
     /// <summary>Whether a worker is ready now.</summary>
     public bool IsReady => _ready.Task.IsCompletedSuccessfully;
 
@@ -90,6 +96,8 @@ public sealed partial class WorkerSupervisor : BackgroundService, IFunctionCatal
         var workerId = Guid.NewGuid().ToString();
         var connecting = _connections.ExpectAsync(workerId);
         await using var process = WorkerProcess.Start(new WorkerLaunch(_options.AppPath, rpcAddress, workerId, _settings.WorkerOverlay), _loggers.CreateLogger<WorkerProcess>());
+        Restarts += WorkerProcessId is null ? 0 : 1;
+        WorkerProcessId = process.Id;
         try
         {
             using var startup = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);

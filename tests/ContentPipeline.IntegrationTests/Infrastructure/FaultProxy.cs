@@ -8,8 +8,8 @@ namespace ContentPipeline.IntegrationTests.Infrastructure;
 /// <summary>
 /// A storage outage on demand: a TCP proxy in front of one of Azurite's endpoints. While up it relays bytes as they
 /// are (requests stay signed exactly as the client signed them); while down every request is answered
-/// <c>503 Server Busy</c>, what the storage services answer when they cannot serve, and the connections that were
-/// open when it went down are cut.
+/// <c>503 Server Busy</c>, what the storage services answer when they cannot serve; while stalled, connections are
+/// taken and never answered (a hung service). The connections open when the mode changes are cut.
 /// </summary>
 public sealed class FaultProxy : IAsyncDisposable
 {
@@ -22,6 +22,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private readonly ConcurrentDictionary<Task, CancellationTokenSource> _relays = new();
     private readonly Task _accepting;
     private volatile bool _down;
+    private volatile bool _stalled;
     private long _refused;
 
     private FaultProxy(IPEndPoint target)
@@ -44,13 +45,17 @@ public sealed class FaultProxy : IAsyncDisposable
         set
         {
             _down = value;
-            if (value)
-            {
-                foreach (var relay in _relays.Values)
-                {
-                    relay.Cancel();
-                }
-            }
+            CutAll();
+        }
+    }
+
+    public bool Stalled
+    {
+        get => _stalled;
+        set
+        {
+            _stalled = value;
+            CutAll();
         }
     }
 
@@ -68,6 +73,14 @@ public sealed class FaultProxy : IAsyncDisposable
 
         await Task.WhenAll(_relays.Keys);
         _stopping.Dispose();
+    }
+
+    private void CutAll()
+    {
+        foreach (var relay in _relays.Values)
+        {
+            relay.Cancel();
+        }
     }
 
     private async Task AcceptAsync()
@@ -101,6 +114,12 @@ public sealed class FaultProxy : IAsyncDisposable
                 if (_down)
                 {
                     await RefuseAsync(stream, cut);
+                    return;
+                }
+
+                if (_stalled)
+                {
+                    await Task.Delay(Timeout.Infinite, cut);
                     return;
                 }
 
