@@ -2,7 +2,6 @@ using Azure.Storage.Blobs.Models;
 using ContentPipeline.Hosting;
 using ContentPipeline.LocalHost.Storage;
 using ContentPipeline.Storage;
-using Microsoft.Extensions.Hosting;
 
 namespace ContentPipeline.LocalHost;
 

@@ -5,10 +5,6 @@ using ContentPipeline.LocalHost.Http;
 using ContentPipeline.LocalHost.Storage;
 using ContentPipeline.LocalHost.Timers;
 using ContentPipeline.LocalHost.Worker;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ContentPipeline.LocalHost;

@@ -7,7 +7,6 @@ using ContentPipeline.LocalHost.Worker;
 using ContentPipeline.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 // Usage: ContentPipeline.LocalHost --LocalHost:AppPath=<published app> [--LocalHost:SettingsFile=<local.settings.json>]
 //        [--urls http://127.0.0.1:7071] [--upload <folder>] [--Values:Name=value ...]

@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.Text;
-using System.Text.Json;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
@@ -8,7 +7,6 @@ using ContentPipeline.Functions.Articles;
 using ContentPipeline.Ingest;
 using ContentPipeline.IntegrationTests.Infrastructure;
 using ContentPipeline.Storage;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 

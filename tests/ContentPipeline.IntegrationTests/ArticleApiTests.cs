@@ -2,7 +2,6 @@ using System.Reflection;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
-using ContentPipeline.Articles;
 using ContentPipeline.Functions;
 using ContentPipeline.Functions.Articles;
 using ContentPipeline.Ingest;

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Xml;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using ContentPipeline.Articles;
 using ContentPipeline.Feeds;
 using ContentPipeline.Ingest;
 using ContentPipeline.IntegrationTests.Infrastructure;

@@ -5,7 +5,6 @@ using Azure.Storage.Blobs;
 using ContentPipeline.Functions;
 using ContentPipeline.Ingest;
 using ContentPipeline.IntegrationTests.Infrastructure;
-using ContentPipeline.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ContentPipeline.IntegrationTests;

@@ -1,7 +1,6 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
-using ContentPipeline.Articles;
 using ContentPipeline.Ingest;
 using ContentPipeline.IntegrationTests.Infrastructure;
 using ContentPipeline.Parsing;

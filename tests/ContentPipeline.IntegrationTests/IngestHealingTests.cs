@@ -5,7 +5,6 @@ using ContentPipeline.Functions.Ingest;
 using ContentPipeline.Ingest;
 using ContentPipeline.IntegrationTests.Infrastructure;
 using ContentPipeline.Storage;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ContentPipeline.IntegrationTests;

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Azure;
 using ContentPipeline.Functions;
 using ContentPipeline.IntegrationTests.Infrastructure;
-using ContentPipeline.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ContentPipeline.IntegrationTests;

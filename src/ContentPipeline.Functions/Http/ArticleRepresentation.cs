@@ -5,13 +5,6 @@ using ContentPipeline.Storage;
 
 namespace ContentPipeline.Functions.Http;
 
-/// <summary>Who is asking: anonymous readers see published articles without <c>secured</c>; editors see everything.</summary>
-internal enum Audience
-{
-    Public,
-    Editor,
-}
-
 /// <summary>The JSON of one article: every field of the file (unknown ones under <c>extensions</c>), the body, and its state.</summary>
 internal static class ArticleRepresentation
 {

@@ -5,10 +5,6 @@ using ContentPipeline.LocalHost.Http;
 using ContentPipeline.LocalHost.Storage;
 using ContentPipeline.LocalHost.Timers;
 using ContentPipeline.LocalHost.Worker;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Hosting;
 
 namespace ContentPipeline.LocalHost.Admin;
 

@@ -5,8 +5,6 @@ using ContentPipeline.Diagnostics;
 using ContentPipeline.LocalHost.Catalog;
 using ContentPipeline.LocalHost.Storage;
 using ContentPipeline.LocalHost.Worker;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ContentPipeline.LocalHost.Blobs;

@@ -1,10 +1,6 @@
 using System.Text.Json;
-using ContentPipeline.LocalHost.Catalog;
 using ContentPipeline.LocalHost.Http;
 using ContentPipeline.LocalHost.Worker;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace ContentPipeline.LocalHost.Blobs;
 

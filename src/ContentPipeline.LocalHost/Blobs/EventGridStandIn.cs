@@ -6,8 +6,6 @@ using Azure.Storage.Blobs.Models;
 using ContentPipeline.LocalHost.Catalog;
 using ContentPipeline.LocalHost.Storage;
 using ContentPipeline.LocalHost.Worker;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ContentPipeline.LocalHost.Blobs;

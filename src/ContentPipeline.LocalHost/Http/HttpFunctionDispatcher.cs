@@ -1,11 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using ContentPipeline.LocalHost.Catalog;
 using ContentPipeline.LocalHost.Rpc;
 using ContentPipeline.LocalHost.Worker;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace ContentPipeline.LocalHost.Http;

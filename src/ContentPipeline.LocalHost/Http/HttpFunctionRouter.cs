@@ -1,6 +1,4 @@
 using ContentPipeline.LocalHost.Catalog;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Template;
 
 namespace ContentPipeline.LocalHost.Http;

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ContentPipeline.LocalHost.Catalog;
-using Microsoft.AspNetCore.Http;
 
 namespace ContentPipeline.LocalHost.Http;
 

@@ -7,8 +7,6 @@ using ContentPipeline.LocalHost.Catalog;
 using ContentPipeline.LocalHost.Rpc;
 using ContentPipeline.LocalHost.Storage;
 using ContentPipeline.LocalHost.Worker;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NCrontab;
 

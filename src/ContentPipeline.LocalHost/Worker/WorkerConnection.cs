@@ -3,7 +3,6 @@ using System.Threading.Channels;
 using ContentPipeline.Diagnostics;
 using ContentPipeline.LocalHost.Rpc;
 using Grpc.Core;
-using Microsoft.Extensions.Logging;
 
 namespace ContentPipeline.LocalHost.Worker;
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using ContentPipeline.LocalHost.Catalog;
 using ContentPipeline.LocalHost.Rpc;
-using Microsoft.Extensions.Logging;
 
 namespace ContentPipeline.LocalHost.Worker;
 

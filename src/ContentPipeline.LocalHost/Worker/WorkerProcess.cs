@@ -2,12 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ContentPipeline.Diagnostics;
-using Microsoft.Extensions.Logging;
 
 namespace ContentPipeline.LocalHost.Worker;
-
-/// <summary>How to start one worker: the published app, the host's gRPC address, the worker's ids and its environment.</summary>
-public sealed record WorkerLaunch(string AppDirectory, Uri RpcUri, string WorkerId, IReadOnlyDictionary<string, string> Settings);
 
 /// <summary>
 /// The worker as a child process, started the way the Azure host starts a .NET isolated worker: the executable and

@@ -1,8 +1,6 @@
 using System.Net.Sockets;
 using ContentPipeline.LocalHost.Catalog;
 using ContentPipeline.LocalHost.Rpc;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ContentPipeline.LocalHost.Worker;

@@ -1,33 +1,6 @@
-using ContentPipeline.Articles;
 using ContentPipeline.Storage;
 
 namespace ContentPipeline.Feeds;
-
-/// <summary>Which articles a feed lists.</summary>
-public enum FeedKind
-{
-    /// <summary>Every published article.</summary>
-    All,
-
-    /// <summary>One category.</summary>
-    Category,
-
-    /// <summary>One topic.</summary>
-    Topic,
-}
-
-/// <summary>The three formats of every feed, with their file suffix and media type.</summary>
-public enum FeedFormat
-{
-    /// <summary>RSS 2.0, <c>{base}.rss.xml</c>.</summary>
-    Rss,
-
-    /// <summary>Atom 1.0 (RFC 4287), <c>{base}.atom.xml</c>.</summary>
-    Atom,
-
-    /// <summary>JSON Feed 1.1, <c>{base}.json</c>.</summary>
-    Json,
-}
 
 /// <summary>
 /// One feed and where it lives in the <c>feeds</c> container: <c>all.{rss.xml,atom.xml,json}</c>,

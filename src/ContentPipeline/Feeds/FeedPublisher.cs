@@ -13,15 +13,6 @@ using Microsoft.Extensions.Options;
 
 namespace ContentPipeline.Feeds;
 
-/// <summary>What one feed run did.</summary>
-/// <param name="Skipped">Nothing changed in the index since the last run: nothing was read beyond two tiny queries, nothing written.</param>
-/// <param name="ArticlesRead">Published index entries read.</param>
-/// <param name="Written">Blobs written (their content changed).</param>
-/// <param name="Unchanged">Blobs whose content was already current (not rewritten).</param>
-/// <param name="Deleted">Blobs deleted (feeds of categories and topics with no published article left).</param>
-/// <param name="Feeds">Feeds published (each in three formats).</param>
-public sealed record FeedRunResult(bool Skipped, int ArticlesRead, int Written, int Unchanged, int Deleted, int Feeds);
-
 /// <summary>
 /// Republishes the feeds into the <c>feeds</c> container: the overall feed, one per category and one per topic, each
 /// as RSS 2.0, Atom 1.0 and JSON Feed 1.1, plus <c>index.json</c> listing them. It reads only the <c>published</c>

@@ -10,38 +10,6 @@ using Microsoft.Extensions.Logging;
 
 namespace ContentPipeline.Ingest;
 
-/// <summary>What ingesting one blob did.</summary>
-public enum IngestOutcome
-{
-    /// <summary>A new article was stored.</summary>
-    Created,
-
-    /// <summary>An existing article changed.</summary>
-    Updated,
-
-    /// <summary>The article was already stored exactly so (duplicate delivery or same content re-uploaded).</summary>
-    Unchanged,
-
-    /// <summary>A newer upload of the article was already stored; this one was ignored.</summary>
-    Stale,
-
-    /// <summary>
-    /// The file was moved to the rejected container with its reason; or, when its name is unsafe, left untouched with
-    /// the reason recorded (<see cref="ProblemCodes.UnsafeName"/>).
-    /// </summary>
-    Rejected,
-
-    /// <summary>The blob no longer exists (deleted, or already rejected by an earlier delivery).</summary>
-    Missing,
-}
-
-/// <summary>The result of ingesting one blob.</summary>
-/// <param name="Outcome">What happened.</param>
-/// <param name="BlobName">The blob's name.</param>
-/// <param name="ArticleId">The article id, when the file parsed.</param>
-/// <param name="Problems">Why the file was rejected, when it was.</param>
-public sealed record IngestResult(IngestOutcome Outcome, string BlobName, string? ArticleId, IReadOnlyList<ParseProblem> Problems);
-
 /// <summary>
 /// Ingests one blob from the incoming container: one download, parse, store. Bad input is an outcome (the file is
 /// moved to <c>rejected</c> with its reason), never an exception; storage errors propagate so the host retries.

@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Unicode;
-using ContentPipeline.Articles;
 
 namespace ContentPipeline.Parsing;
 

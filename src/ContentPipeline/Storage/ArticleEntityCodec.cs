@@ -1,19 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure;
 using Azure.Data.Tables;
 using ContentPipeline.Articles;
 
 namespace ContentPipeline.Storage;
-
-/// <summary>An article entity as read from the table: the article, its index bookkeeping and its ETag.</summary>
-internal sealed record ArticleRow(
-    StoredArticle Stored,
-    IReadOnlyList<IndexKey> IndexKeys,
-    IReadOnlyList<IndexKey> StaleIndexKeys,
-    bool IndexSynced,
-    string? BodyBlobName,
-    ETag ETag);
 
 /// <summary>
 /// Maps articles and summaries to table entities and back. Scalars are columns (readable in Storage Explorer);

@@ -8,31 +8,6 @@ using Microsoft.Extensions.Logging;
 
 namespace ContentPipeline.Storage;
 
-/// <summary>What a save did.</summary>
-public enum SaveOutcome
-{
-    /// <summary>A new article was stored.</summary>
-    Created,
-
-    /// <summary>The article changed and was rewritten with its index entries.</summary>
-    Updated,
-
-    /// <summary>Nothing changed; nothing was written (a duplicate delivery or a re-upload of the same content).</summary>
-    Unchanged,
-
-    /// <summary>The stored article came from a newer upload; this older delivery was ignored.</summary>
-    Stale,
-
-    /// <summary>There is no article with that id.</summary>
-    NotFound,
-
-    /// <summary>The article's version is not the one the caller expected (an HTTP <c>If-Match</c> failed).</summary>
-    VersionMismatch,
-}
-
-/// <summary>The result of a save: what happened and the article as stored afterwards (null when not found).</summary>
-public sealed record SaveResult(SaveOutcome Outcome, StoredArticle? Article);
-
 /// <summary>
 /// Stores articles and keeps their index entries in step. The article entity is the journal: a change is committed
 /// to it first (with an ETag condition, so concurrent writers serialise), together with the index keys it should have

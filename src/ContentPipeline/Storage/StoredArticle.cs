@@ -2,22 +2,6 @@ using ContentPipeline.Articles;
 
 namespace ContentPipeline.Storage;
 
-/// <summary>Who set an article's current publish state.</summary>
-public enum PublishStateSource
-{
-    /// <summary>The uploaded file's <c>published</c> field; a re-upload may change it.</summary>
-    Upload,
-
-    /// <summary>An editor's toggle; it survives re-uploads of the article.</summary>
-    Editor,
-}
-
-/// <summary>The blob an article was last ingested from.</summary>
-/// <param name="BlobName">Name of the blob in the incoming container.</param>
-/// <param name="ETag">The blob's ETag when it was read.</param>
-/// <param name="LastModified">The blob's last-modified time; an older delivery never overwrites a newer one.</param>
-public sealed record ArticleSource(string BlobName, string ETag, DateTimeOffset LastModified);
-
 /// <summary>An article as stored: its content plus the pipeline's bookkeeping.</summary>
 public sealed record StoredArticle
 {

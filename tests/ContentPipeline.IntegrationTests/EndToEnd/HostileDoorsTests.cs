@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using ContentPipeline.Articles;
 using ContentPipeline.IntegrationTests.Infrastructure;
 
 namespace ContentPipeline.IntegrationTests.EndToEnd;

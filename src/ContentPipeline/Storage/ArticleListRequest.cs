@@ -1,0 +1,8 @@
+namespace ContentPipeline.Storage;
+
+/// <summary>A request for one page of a newest-first list.</summary>
+/// <param name="Status">Published, drafts, or both.</param>
+/// <param name="Filter">At most one filter; only for <see cref="ArticleStatus.Published"/>.</param>
+/// <param name="Limit">Most items on the page (1 to <see cref="ArticleQueries.MaxLimit"/>).</param>
+/// <param name="Cursor">The cursor of the previous page, or null for the first.</param>
+public sealed record ArticleListRequest(ArticleStatus Status, ArticleFilter? Filter, int Limit, string? Cursor);
