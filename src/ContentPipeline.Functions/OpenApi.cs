@@ -17,6 +17,9 @@ public sealed class OpenApi
     });
 
     [Function(nameof(GetOpenApi))]
-    public IResult GetOpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.OpenApi)] HttpRequest request) =>
-        Results.Bytes(Document.Value, "application/json");
+    public IResult GetOpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.OpenApi)] HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return QueryParameters.RejectUnknown(request.Query) ?? Results.Bytes(Document.Value, "application/json");
+    }
 }

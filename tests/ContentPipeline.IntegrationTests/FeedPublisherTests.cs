@@ -60,7 +60,9 @@ public sealed class FeedPublisherTests(FeedPublisherTests.Fixture fixture) : ICl
     public async Task RunWithNothingNew_WritesNothing()
     {
         await IngestAsync(new ArticleText { IsPublished = true, Category = Unique("cat") });
-        await Task.Delay(2100); // index writes within the 1 s margin (the service Date has 1 s resolution) are looked at again by the next run
+        // Index writes within the 1 s margin of a run's start (the service's Date has 1 s resolution) are looked at
+        // again by the next run: start this run past that margin.
+        await StorageClock.WaitPastAsync(Feeds, (await StorageClock.NowAsync(Feeds)).AddSeconds(1));
         await Publisher.PublishAsync(default);
         var before = await EtagsAsync();
 
@@ -79,7 +81,7 @@ public sealed class FeedPublisherTests(FeedPublisherTests.Fixture fixture) : ICl
     {
         var category = Unique("cat");
         var id = await IngestAsync(new ArticleText { IsPublished = true, Category = category });
-        await Task.Delay(1100);
+        await StorageClock.WaitPastAsync(Feeds, await StorageClock.NowAsync(Feeds));
         await Publisher.PublishAsync(default);
 
         // The unpublish lands right after a run (as if during it): the next run must not treat it as already seen.

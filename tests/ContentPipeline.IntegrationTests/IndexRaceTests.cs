@@ -26,7 +26,7 @@ public sealed class IndexRaceTests(PipelineFixture fixture) : IClassFixture<Pipe
         var slow = new ArticleStore(SlowIndexTables(TimeSpan.FromSeconds(2)), fixture.Blobs, TimeProvider.System, NullLogger<ArticleStore>.Instance);
         var changed = new FrontMatterParser(new FrontMatterLimits()).Parse((file with { Title = "Retitled" }).ToBytes(), "reupload.txt").Article!;
         var reupload = slow.SaveUploadAsync(changed, original.Source with { BlobName = "reupload.txt", LastModified = original.Source.LastModified.AddSeconds(5) }, _ => Task.FromResult<string?>(null), default);
-        await EventuallyAsync(async () => (await Store.GetAsync(id, false, default))!.Version == 2);
+        await Wait.UntilAsync(async () => (await Store.GetAsync(id, false, default))!.Version == 2, "writer A committed the article");
 
         // Writer B: an editor unpublishes while A's upserts are in flight.
         var unpublish = await Store.SetPublishedAsync(id, false, null, default);
@@ -89,14 +89,6 @@ public sealed class IndexRaceTests(PipelineFixture fixture) : IClassFixture<Pipe
 
     private async Task<List<TableEntity>> EntriesAsync(string id) =>
         await fixture.IndexTable.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"ArticleId eq {id}")).ToListAsync();
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition)
-    {
-        for (var i = 0; i < 200 && !await condition(); i++)
-        {
-            await Task.Delay(25);
-        }
-    }
 
     /// <summary>Delays every write to the index table, as a slow network or a throttled partition would.</summary>
     private sealed class SlowIndexWrites(TimeSpan delay) : HttpPipelinePolicy

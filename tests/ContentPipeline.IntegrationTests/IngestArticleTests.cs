@@ -133,7 +133,8 @@ public sealed class IngestArticleTests(PipelineFixture fixture) : IClassFixture<
     {
         var file = new ArticleText { Title = "Old title" };
         var oldName = await UploadAsync(file);
-        await Task.Delay(1100); // blob Last-Modified has one-second resolution
+        var oldModified = (await fixture.Incoming.GetBlobClient(oldName).GetPropertiesAsync()).Value.LastModified;
+        await StorageClock.WaitPastAsync(fixture.Incoming, oldModified); // Last-Modified has one-second resolution: the next upload is a second later
         var newName = await UploadAsync(file with { Title = "New title" });
 
         await RunIngestAsync(newName);

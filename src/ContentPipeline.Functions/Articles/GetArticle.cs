@@ -30,7 +30,7 @@ public sealed partial class GetArticle(ArticleStore store, ILogger<GetArticle> l
 
     private async Task<IResult> ServeAsync(HttpRequest request, string id, Audience audience, CancellationToken cancellationToken)
     {
-        if (ApiResults.ValidateId(id) is { } invalid)
+        if ((ApiResults.ValidateId(id) ?? QueryParameters.RejectUnknown(request.Query)) is { } invalid)
         {
             return invalid;
         }

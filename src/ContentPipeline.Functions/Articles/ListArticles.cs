@@ -37,7 +37,7 @@ public sealed class ListArticles(ArticleQueries queries)
         }
         catch (InvalidCursorException ex)
         {
-            return ApiResults.BadParameter(ListParameters.Cursor, ex.Message);
+            return ApiResults.BadParameter(QueryParameters.Cursor, ex.Message);
         }
 
         request.HttpContext.Response.Headers.CacheControl = audience == Audience.Public ? ApiResults.PublicCaching : ApiResults.PrivateCaching;

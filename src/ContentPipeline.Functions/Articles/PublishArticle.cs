@@ -29,7 +29,7 @@ public sealed class PublishArticle(ArticleStore store)
 
     private async Task<IResult> ToggleAsync(HttpRequest request, string id, bool published, CancellationToken cancellationToken)
     {
-        if (ApiResults.ValidateId(id) is { } invalid)
+        if ((ApiResults.ValidateId(id) ?? QueryParameters.RejectUnknown(request.Query)) is { } invalid)
         {
             return invalid;
         }
@@ -65,7 +65,7 @@ public sealed class PublishArticle(ArticleStore store)
         if (result.Outcome == SaveOutcome.VersionMismatch)
         {
             return ApiResults.Problem(StatusCodes.Status412PreconditionFailed, "The article has changed",
-                $"If-Match does not match the article's current ETag {etag}: read it again and decide.");
+                $"If-Match does not match the article's current ETag {etag}: read it again and decide.", currentETag: etag);
         }
 
         var changed = result.Outcome == SaveOutcome.Updated;

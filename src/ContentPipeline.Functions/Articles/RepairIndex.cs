@@ -17,6 +17,12 @@ public sealed class RepairIndex(ArticleStore store)
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = Routes.RepairIndex)] HttpRequest request,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        if (QueryParameters.RejectUnknown(request.Query) is { } unknown)
+        {
+            return unknown;
+        }
+
         var mended = await store.RepairAsync(cancellationToken).ConfigureAwait(false);
         return ApiResults.Json(new { mended });
     }

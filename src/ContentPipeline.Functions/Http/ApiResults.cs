@@ -19,16 +19,24 @@ internal static class ApiResults
     public static IResult Json(object value, int statusCode = StatusCodes.Status200OK) =>
         Results.Json(value, ArticleJson.WebOptions, "application/json; charset=utf-8", statusCode);
 
-    /// <summary>An <c>application/problem+json</c> error, never cacheable; <paramref name="retryAfter"/> adds <c>Retry-After</c>.</summary>
-    public static IResult Problem(int status, string title, string detail, string? parameter = null, TimeSpan? retryAfter = null) =>
-        new ProblemResult(
-            Results.Problem(
-                detail: detail,
-                statusCode: status,
-                title: title,
-                type: $"https://httpstatuses.io/{status}",
-                extensions: parameter is null ? null : new Dictionary<string, object?> { ["parameter"] = parameter }),
-            retryAfter);
+    /// <summary>
+    /// An <c>application/problem+json</c> error, never cacheable; <paramref name="retryAfter"/> adds <c>Retry-After</c>,
+    /// <paramref name="currentETag"/> the resource's current <c>ETag</c> (a 412 tells the caller what it missed).
+    /// </summary>
+    public static IResult Problem(int status, string title, string detail, string? parameter = null, TimeSpan? retryAfter = null, string? currentETag = null) =>
+        CreateProblem(status, title, detail, parameter is null ? null : new Dictionary<string, object?> { ["parameter"] = parameter }, retryAfter, currentETag);
+
+    /// <summary>A 400 for a query parameter the operation does not read, listing the ones it does.</summary>
+    public static IResult UnknownParameter(string parameter, IReadOnlyCollection<string> known) =>
+        CreateProblem(
+            StatusCodes.Status400BadRequest,
+            $"Unknown parameter '{parameter}'",
+            known.Count == 0
+                ? $"This operation reads no query parameters (besides {QueryParameters.Code}, the function key)."
+                : $"This operation reads {string.Join(", ", known)} (and {QueryParameters.Code}, the function key).",
+            new Dictionary<string, object?> { ["parameter"] = parameter, ["known"] = known },
+            retryAfter: null,
+            currentETag: null);
 
     public static IResult BadParameter(string parameter, string detail) =>
         Problem(StatusCodes.Status400BadRequest, $"Invalid parameter '{parameter}'", detail, parameter);
@@ -41,6 +49,9 @@ internal static class ApiResults
         ArticleId.IsWellFormed(id)
             ? null
             : BadParameter("id", $"An article id is {ArticleId.Length} lowercase hexadecimal characters.");
+
+    private static ProblemResult CreateProblem(int status, string title, string detail, Dictionary<string, object?>? extensions, TimeSpan? retryAfter, string? currentETag) =>
+        new(Results.Problem(detail: detail, statusCode: status, title: title, type: $"https://httpstatuses.io/{status}", extensions: extensions), retryAfter, currentETag);
 
     public static void SetCaching(HttpResponse response, string etag, bool isPublic)
     {

@@ -8,39 +8,38 @@ namespace ContentPipeline.Functions.Http;
 /// <summary>Reads and validates the query string of a list request; every mistake names its parameter.</summary>
 internal static class ListParameters
 {
-    public const string Category = "category";
-    public const string Topic = "topic";
-    public const string Provider = "provider";
-    public const string Limit = "limit";
-    public const string Cursor = "cursor";
-    public const string Status = "status";
-
-    /// <summary>The function key may come as a query parameter; the host checks it, the list ignores it.</summary>
-    public const string Code = "code";
+    private const string Category = QueryParameters.Category;
+    private const string Topic = QueryParameters.Topic;
+    private const string Provider = QueryParameters.Provider;
+    private const string Limit = QueryParameters.Limit;
+    private const string Cursor = QueryParameters.Cursor;
+    private const string Status = QueryParameters.Status;
 
     private static readonly string[] Filters = [Category, Topic, Provider];
+
+    /// <summary>What each audience's list reads.</summary>
+    private static readonly string[] PublicParameters = [.. Filters, Limit, Cursor];
+    private static readonly string[] EditorParameters = [Status, .. Filters, Limit, Cursor];
 
     public static bool TryRead(IQueryCollection query, Audience audience, out ArticleListRequest request, out IResult? problem)
     {
         request = new ArticleListRequest(ArticleStatus.Published, null, ArticleQueries.DefaultLimit, null);
         problem = null;
-        string[] known = audience == Audience.Editor ? [.. Filters, Limit, Cursor, Status] : [.. Filters, Limit, Cursor];
+        if (audience == Audience.Public && query.ContainsKey(Status))
+        {
+            problem = ApiResults.Problem(StatusCodes.Status401Unauthorized, "Drafts need a function key", $"'{Status}' is for editors: call /api/{Routes.EditorArticles} with a function key (x-functions-key header or code parameter).", Status);
+            return false;
+        }
+
+        if (QueryParameters.RejectUnknown(query, audience == Audience.Editor ? EditorParameters : PublicParameters) is { } unknown)
+        {
+            problem = unknown;
+            return false;
+        }
+
         foreach (var (name, values) in query)
         {
-            if (name == Code)
-            {
-                continue;
-            }
-
-            if (!known.Contains(name, StringComparer.Ordinal))
-            {
-                problem = name == Status
-                    ? ApiResults.Problem(StatusCodes.Status401Unauthorized, "Drafts need a function key", $"'{Status}' is for editors: call /api/{Routes.EditorArticles} with a function key (x-functions-key header or code parameter).", Status)
-                    : ApiResults.BadParameter(name, $"Unknown parameter. Known: {string.Join(", ", known)}.");
-                return false;
-            }
-
-            if (values.Count != 1 || string.IsNullOrWhiteSpace(values[0]))
+            if (name != QueryParameters.Code && (values.Count != 1 || string.IsNullOrWhiteSpace(values[0])))
             {
                 problem = ApiResults.BadParameter(name, "Give it exactly once, with a value.");
                 return false;

@@ -6,15 +6,21 @@ namespace ContentPipeline.Functions.Http;
 
 /// <summary>
 /// An error response: never cached by anyone (a function may have set public caching and an ETag for the success it
-/// expected before the error arose; both are taken back), with <c>Retry-After</c> when trying again later may help.
+/// expected before the error arose; both are taken back), with <c>Retry-After</c> when trying again later may help and
+/// the resource's current <c>ETag</c> when the error is about it.
 /// </summary>
-internal sealed class ProblemResult(IResult problem, TimeSpan? retryAfter) : IResult
+internal sealed class ProblemResult(IResult problem, TimeSpan? retryAfter, string? currentETag) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         var headers = httpContext.Response.Headers;
         headers.Remove(HeaderNames.ETag);
+        if (currentETag is not null)
+        {
+            headers.ETag = currentETag;
+        }
+
         headers.CacheControl = ApiResults.NoStore;
         if (retryAfter is { } delay)
         {

@@ -15,6 +15,7 @@ public sealed class ListIngestFailures(IngestStateStore state)
 {
     private const int DefaultLimit = 50;
     private const int MaxLimit = 100;
+    private static readonly string[] Parameters = [QueryParameters.Limit, QueryParameters.Cursor];
 
     [Function(nameof(ListIngestFailures))]
     public async Task<IResult> RunAsync(
@@ -22,17 +23,22 @@ public sealed class ListIngestFailures(IngestStateStore state)
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (QueryParameters.RejectUnknown(request.Query, Parameters) is { } unknown)
+        {
+            return unknown;
+        }
+
         var limit = DefaultLimit;
-        if (request.Query.TryGetValue(ListParameters.Limit, out var limitText)
+        if (request.Query.TryGetValue(QueryParameters.Limit, out var limitText)
             && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
         {
-            return ApiResults.BadParameter(ListParameters.Limit, $"A whole number from 1 to {MaxLimit}.");
+            return ApiResults.BadParameter(QueryParameters.Limit, $"A whole number from 1 to {MaxLimit}.");
         }
 
         string? token = null;
-        if (request.Query.TryGetValue(ListParameters.Cursor, out var cursor) && (token = TableContinuation.FromCursor(cursor.ToString())) is null)
+        if (request.Query.TryGetValue(QueryParameters.Cursor, out var cursor) && (token = TableContinuation.FromCursor(cursor.ToString())) is null)
         {
-            return ApiResults.BadParameter(ListParameters.Cursor, "The cursor is not one this list returned.");
+            return ApiResults.BadParameter(QueryParameters.Cursor, "The cursor is not one this list returned.");
         }
 
         var (items, next) = await state.ListFailuresAsync(token, limit, cancellationToken).ConfigureAwait(false);

@@ -32,7 +32,7 @@ public sealed class HostileDoorsTests(VerboseHostFixture host) : IClassFixture<V
 
         // Its event's URL collapses to feeds/{name}, as it does in the Azure host: the function gets a blob of the feeds
         // container and no 'name', and leaves it alone.
-        await LocalHostFixture.EventuallyAsync(async () => (await ReasonAsync("feeds", victim.Name)).HasValue, "the unsafe delivery is recorded");
+        await Wait.UntilAsync(async () => (await ReasonAsync("feeds", victim.Name)).HasValue, "the unsafe delivery is recorded");
         Assert.Contains("container 'feeds'", (await ReasonAsync("feeds", victim.Name))!.Value.GetProperty("problems")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal("victim", (await victim.DownloadContentAsync()).Value.Content.ToString());
         Assert.Contains(stored, await RawBlobUpload.ListNamesAsync(host.Incoming));
@@ -40,7 +40,7 @@ public sealed class HostileDoorsTests(VerboseHostFixture host) : IClassFixture<V
         // Later scans see the same blob again and raise no new event for it (a run would rewrite its reason).
         var recorded = (await ReasonBlob("feeds", victim.Name).GetPropertiesAsync()).Value.ETag;
         var scans = (await host.StatusAsync()).GetProperty("blobScans").GetInt64();
-        await LocalHostFixture.EventuallyAsync(async () => (await host.StatusAsync()).GetProperty("blobScans").GetInt64() >= scans + 3, "three more scans");
+        await Wait.UntilAsync(async () => (await host.StatusAsync()).GetProperty("blobScans").GetInt64() >= scans + 3, "three more scans");
         Assert.Equal(recorded, (await ReasonBlob("feeds", victim.Name).GetPropertiesAsync()).Value.ETag);
     }
 
@@ -54,7 +54,7 @@ public sealed class HostileDoorsTests(VerboseHostFixture host) : IClassFixture<V
         var reply = await PostWebhookAsync($$$"""[{"id":"1","eventType":"Microsoft.Storage.BlobCreated","subject":"/blobServices/default/containers/incoming/blobs/{{{stored}}}","data":{"api":"PutBlob","url":"http://127.0.0.1/devstoreaccount1/incoming/{{{stored}}}"}}]""");
 
         Assert.Equal(HttpStatusCode.Accepted, reply.StatusCode);
-        await LocalHostFixture.EventuallyAsync(async () => (await ReasonAsync("feeds", victim.Name)).HasValue, "the unsafe delivery is recorded");
+        await Wait.UntilAsync(async () => (await ReasonAsync("feeds", victim.Name)).HasValue, "the unsafe delivery is recorded");
         Assert.Equal("victim", (await victim.DownloadContentAsync()).Value.Content.ToString());
     }
 
@@ -67,7 +67,7 @@ public sealed class HostileDoorsTests(VerboseHostFixture host) : IClassFixture<V
         var reply = await SendAsync(HttpMethod.Post, "/admin/functions/IngestArticle", LocalHostFixture.MasterKey, JsonContent.Create(new { input = $"incoming/{stored}" }));
 
         Assert.Equal(HttpStatusCode.Accepted, reply.StatusCode);
-        await LocalHostFixture.EventuallyAsync(async () => (await ReasonAsync("article-bodies", victim.Name)).HasValue, "the unsafe delivery is recorded");
+        await Wait.UntilAsync(async () => (await ReasonAsync("article-bodies", victim.Name)).HasValue, "the unsafe delivery is recorded");
         Assert.Equal("victim", (await victim.DownloadContentAsync()).Value.Content.ToString());
     }
 
@@ -78,7 +78,7 @@ public sealed class HostileDoorsTests(VerboseHostFixture host) : IClassFixture<V
         var stored = $"x\n{forged}.txt";
         await RawBlobUpload.PutAsync(host.Incoming, Uri.EscapeDataString(stored), NotAnArticle);
 
-        await LocalHostFixture.EventuallyAsync(async () => (await ReasonAsync("incoming", stored)).HasValue, "the unsafe name is recorded");
+        await Wait.UntilAsync(async () => (await ReasonAsync("incoming", stored)).HasValue, "the unsafe name is recorded");
 
         Assert.Contains(host.Logs.Lines, l => l.Contains("x\\u000A" + forged, StringComparison.Ordinal));
         Assert.DoesNotContain(host.Logs.Lines, l => l.Contains("\n" + forged, StringComparison.Ordinal));
@@ -136,7 +136,7 @@ public sealed class HostileDoorsTests(VerboseHostFixture host) : IClassFixture<V
 
         Assert.Equal(HttpStatusCode.OK, reply.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
-        await LocalHostFixture.EventuallyAsync(() => Task.FromResult(host.Logs.Lines.Count(l => l.Contains("/api/editor/articles?", StringComparison.Ordinal)) >= 2), "both requests are logged");
+        await Wait.UntilAsync(() => Task.FromResult(host.Logs.Lines.Count(l => l.Contains("/api/editor/articles?", StringComparison.Ordinal)) >= 2), "both requests are logged");
         Assert.Contains(host.Logs.Lines, l => l.Contains("/api/editor/articles?status=draft&code=***", StringComparison.Ordinal));
         Assert.DoesNotContain(host.Logs.Lines, l => l.Contains(LocalHostFixture.FunctionKey, StringComparison.Ordinal));
         Assert.DoesNotContain(host.Logs.Lines, l => l.Contains("a-wrong-key-that-is-secret-too", StringComparison.Ordinal));

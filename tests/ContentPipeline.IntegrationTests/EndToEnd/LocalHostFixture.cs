@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using ContentPipeline.IntegrationTests.Contract;
 using ContentPipeline.IntegrationTests.Infrastructure;
 using ContentPipeline.LocalHost;
 using ContentPipeline.Storage;
@@ -29,6 +30,7 @@ public class LocalHostFixture : IAsyncLifetime
 
     public Azurite Azurite { get; private set; } = null!;
 
+    /// <summary>A client of the host; every API response it gets is checked against openapi.json.</summary>
     public HttpClient Http { get; private set; } = null!;
 
     public Uri BaseUrl { get; private set; } = null!;
@@ -107,21 +109,6 @@ public class LocalHostFixture : IAsyncLifetime
         return (await queue.ExistsAsync()).Value ? (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount : 0;
     }
 
-    /// <summary>Polls until <paramref name="condition"/> holds, for at most <paramref name="timeout"/> (default 30 s).</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out waiting until {what}.");
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
     private async Task StartHostAsync()
     {
         KeyValuePair<string, string?>[] defaults =
@@ -146,8 +133,8 @@ public class LocalHostFixture : IAsyncLifetime
         await _host.StartAsync();
         BaseUrl = new Uri(_host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         Http?.Dispose();
-        Http = new HttpClient { BaseAddress = BaseUrl };
-        await EventuallyAsync(
+        Http = new HttpClient(new ContractCheckingHandler(ApiContract.Instance)) { BaseAddress = BaseUrl };
+        await Wait.UntilAsync(
             async () => (await StatusAsync()) is var status && status.GetProperty("state").GetString() == "Running" && status.GetProperty("blobScans").GetInt64() >= (RaisesBlobEvents ? 1 : 0),
             "the worker is ready and the containers were scanned once",
             TimeSpan.FromSeconds(90));

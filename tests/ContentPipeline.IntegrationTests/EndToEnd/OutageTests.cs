@@ -61,7 +61,7 @@ public sealed class OutageTests(OutageFixture host, ITestOutputHelper output) : 
             await UploadAsync(a.Name, a.File, a.Broken);
         }
 
-        await LocalHostFixture.EventuallyAsync(async () => await host.SucceededAsync("IngestArticle") >= 10, "part of the first uploads are stored");
+        await Wait.UntilAsync(async () => await host.SucceededAsync("IngestArticle") >= 10, "part of the first uploads are stored");
         host.Tables503.Down = true;
         output.WriteLine($"down at {clock.Elapsed}");
         var outage = Stopwatch.StartNew();
@@ -72,7 +72,7 @@ public sealed class OutageTests(OutageFixture host, ITestOutputHelper output) : 
 
         // Every upload's event has been delivered and run until the host gave up on it (five immediate tries each).
         var scans = (await host.StatusAsync()).GetProperty("blobScans").GetInt64();
-        await LocalHostFixture.EventuallyAsync(
+        await Wait.UntilAsync(
             async () => (await host.StatusAsync()).GetProperty("blobScans").GetInt64() > scans + 2 && await host.BlobTriggerQueueLengthAsync() == 0,
             "every event of the uploads has been run to the end of its retries",
             TimeSpan.FromMinutes(2));
@@ -85,7 +85,7 @@ public sealed class OutageTests(OutageFixture host, ITestOutputHelper output) : 
         var waiting = articles.ToList();
         try
         {
-            await LocalHostFixture.EventuallyAsync(
+            await Wait.UntilAsync(
                 async () =>
                 {
                     var done = await Task.WhenAll(waiting.Select(a => IsStoredOrRejectedAsync(a.Name, a.File, a.Broken)));
@@ -102,8 +102,8 @@ public sealed class OutageTests(OutageFixture host, ITestOutputHelper output) : 
         }
 
         output.WriteLine($"all stored or rejected at {clock.Elapsed}");
-        await LocalHostFixture.EventuallyAsync(async () => (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0, "the poison queue is drained");
-        await LocalHostFixture.EventuallyAsync(async () => await FailuresListedAsync() == 0, "no failure is left");
+        await Wait.UntilAsync(async () => (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0, "the poison queue is drained");
+        await Wait.UntilAsync(async () => await FailuresListedAsync() == 0, "no failure is left");
         var redriven = host.Logs.Lines.Count(l => l.Contains("went through on a later try", StringComparison.Ordinal));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"files {files} ({articles.Count(a => a.Broken)} malformed), outage {outage.Elapsed.TotalSeconds:F1} s, table requests refused {host.Tables503.Refused}, poisoned {poisoned}, re-driven {redriven}, lost 0"));
         Assert.True(redriven >= poisoned, "every poisoned blob was tried again and went through");

@@ -21,7 +21,7 @@ public sealed class PipelineEndToEndTests(LocalHostFixture host) : IClassFixture
         }
 
         var seed = ArticleId.FromUrl(new Uri("https://eandt.theiet.org/content/articles/2022/11/italy-bans-the-use-of-facial-recognition-technology/"));
-        await LocalHostFixture.EventuallyAsync(async () => (await EditorGetAsync(seed)).StatusCode == HttpStatusCode.OK, "the seed is ingested");
+        await Wait.UntilAsync(async () => (await EditorGetAsync(seed)).StatusCode == HttpStatusCode.OK, "the seed is ingested");
 
         var anonymous = await host.Http.GetAsync($"/api/articles/{seed}");
         var editor = await EditorGetAsync(seed);
@@ -32,7 +32,7 @@ public sealed class PipelineEndToEndTests(LocalHostFixture host) : IClassFixture
         Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType?.MediaType);
         Assert.Equal("theiet.org", editorJson.GetProperty("provider").GetProperty("domain").GetString());
         Assert.EndsWith(";5BUeE5K4ihHGe2oM3mu7JQ==", editorJson.GetProperty("secured").GetString());
-        await LocalHostFixture.EventuallyAsync(async () => (await host.Http.GetFromJsonAsync<JsonElement>("/api/articles?limit=100")).GetProperty("items").GetArrayLength() >= 6, "the published seeds are listed");
+        await Wait.UntilAsync(async () => (await host.Http.GetFromJsonAsync<JsonElement>("/api/articles?limit=100")).GetProperty("items").GetArrayLength() >= 6, "the published seeds are listed");
         Assert.DoesNotContain("secured", published.ToString(), StringComparison.Ordinal);
     }
 
@@ -43,7 +43,7 @@ public sealed class PipelineEndToEndTests(LocalHostFixture host) : IClassFixture
         var file = new ArticleText { Category = category, IsPublished = false };
         await host.Incoming.GetBlobClient($"{Guid.NewGuid():N}.txt").UploadAsync(BinaryData.FromBytes(file.ToBytes()));
         var id = ArticleId.FromUrl(new Uri(file.Url));
-        await LocalHostFixture.EventuallyAsync(async () => (await EditorGetAsync(id)).StatusCode == HttpStatusCode.OK, "the article is ingested");
+        await Wait.UntilAsync(async () => (await EditorGetAsync(id)).StatusCode == HttpStatusCode.OK, "the article is ingested");
 
         var withoutKey = await host.Http.PostAsync($"/api/articles/{id}/publish", null);
         var wrongKey = await PostAsync($"/api/articles/{id}/publish?code=wrong");
@@ -69,7 +69,7 @@ public sealed class PipelineEndToEndTests(LocalHostFixture host) : IClassFixture
         await host.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromString("---\ntitle: \"unterminated\ncategory: news\n---\n"));
 
         var reason = host.Rejected.GetBlobClient($"reasons/{name}.json");
-        await LocalHostFixture.EventuallyAsync(async () => (await reason.ExistsAsync()).Value && !(await host.Incoming.GetBlobClient(name).ExistsAsync()).Value, "the file is moved to rejected");
+        await Wait.UntilAsync(async () => (await reason.ExistsAsync()).Value && !(await host.Incoming.GetBlobClient(name).ExistsAsync()).Value, "the file is moved to rejected");
 
         using var json = JsonDocument.Parse((await reason.DownloadContentAsync()).Value.Content.ToString());
         var problem = json.RootElement.GetProperty("problems")[0];
@@ -109,7 +109,7 @@ public sealed class PipelineEndToEndTests(LocalHostFixture host) : IClassFixture
         Assert.Equal(HttpStatusCode.BadRequest, httpFunction.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, run.StatusCode);
         var id = ArticleId.FromUrl(new Uri(file.Url));
-        await LocalHostFixture.EventuallyAsync(async () => (await EditorGetAsync(id)).StatusCode == HttpStatusCode.OK, "the admin-triggered run stored the article");
+        await Wait.UntilAsync(async () => (await EditorGetAsync(id)).StatusCode == HttpStatusCode.OK, "the admin-triggered run stored the article");
     }
 
     [Fact]
@@ -119,16 +119,16 @@ public sealed class PipelineEndToEndTests(LocalHostFixture host) : IClassFixture
         var name = $"{Guid.NewGuid():N}.txt";
         var uploaded = await host.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()));
         var id = ArticleId.FromUrl(new Uri(file.Url));
-        await LocalHostFixture.EventuallyAsync(async () => (await host.Http.GetAsync($"/api/articles/{id}")).StatusCode == HttpStatusCode.OK, "the article is served");
+        await Wait.UntilAsync(async () => (await host.Http.GetAsync($"/api/articles/{id}")).StatusCode == HttpStatusCode.OK, "the article is served");
 
         await host.RestartHostAsync(); // a new worker process too
         var repeated = await PostWebhookAsync("Notification", $$$"""[{"id":"r","eventType":"Microsoft.Storage.BlobCreated","subject":"/blobServices/default/containers/incoming/blobs/{{{name}}}","data":{"api":"PutBlob","eTag":"{{{uploaded.Value.ETag.ToString().Trim('"')}}}","url":"http://127.0.0.1/devstoreaccount1/incoming/{{{name}}}"}}]""");
-        await LocalHostFixture.EventuallyAsync(async () => await host.SucceededAsync("IngestArticle") >= 1, "the repeated event ran the function");
+        await Wait.UntilAsync(async () => await host.SucceededAsync("IngestArticle") >= 1, "the repeated event ran the function");
 
         Assert.Equal(HttpStatusCode.Accepted, repeated.StatusCode);
         Assert.Equal(1, (await host.Http.GetFromJsonAsync<JsonElement>($"/api/articles/{id}")).GetProperty("version").GetInt64());
         await host.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes((file with { Title = "After the restart" }).ToBytes()), overwrite: true);
-        await LocalHostFixture.EventuallyAsync(async () => (await host.Http.GetFromJsonAsync<JsonElement>($"/api/articles/{id}")).GetProperty("title").GetString() == "After the restart", "the changed blob is ingested");
+        await Wait.UntilAsync(async () => (await host.Http.GetFromJsonAsync<JsonElement>($"/api/articles/{id}")).GetProperty("title").GetString() == "After the restart", "the changed blob is ingested");
         Assert.Equal(2, (await host.Http.GetFromJsonAsync<JsonElement>($"/api/articles/{id}")).GetProperty("version").GetInt64());
     }
 
@@ -139,7 +139,7 @@ public sealed class PipelineEndToEndTests(LocalHostFixture host) : IClassFixture
         var file = new ArticleText { IsPublished = true, Category = category, Title = "In the feed" };
         await host.Incoming.GetBlobClient($"{Guid.NewGuid():N}.txt").UploadAsync(BinaryData.FromBytes(file.ToBytes()));
         var id = ArticleId.FromUrl(new Uri(file.Url));
-        await LocalHostFixture.EventuallyAsync(async () => (await host.Http.GetAsync($"/api/articles/{id}")).StatusCode == HttpStatusCode.OK, "the article is served");
+        await Wait.UntilAsync(async () => (await host.Http.GetAsync($"/api/articles/{id}")).StatusCode == HttpStatusCode.OK, "the article is served");
 
         var run = await PostAsync("/admin/functions/PublishFeeds", LocalHostFixture.MasterKey, new { input = string.Empty });
 
@@ -148,7 +148,7 @@ public sealed class PipelineEndToEndTests(LocalHostFixture host) : IClassFixture
         var feeds = host.Blobs.GetBlobContainerClient("feeds");
         var feedUrl = feeds.GetBlobClient($"category/{category}.rss.xml").Uri;
         HttpResponseMessage? feed = null;
-        await LocalHostFixture.EventuallyAsync(async () => (feed = await reader.GetAsync(feedUrl)).StatusCode == HttpStatusCode.OK, "the category feed is published");
+        await Wait.UntilAsync(async () => (feed = await reader.GetAsync(feedUrl)).StatusCode == HttpStatusCode.OK, "the category feed is published");
         var xml = await feed!.Content.ReadAsStringAsync();
         Assert.Equal("application/rss+xml", feed.Content.Headers.ContentType?.MediaType);
         Assert.Equal("public, max-age=300", feed.Headers.CacheControl?.ToString());
@@ -158,7 +158,7 @@ public sealed class PipelineEndToEndTests(LocalHostFixture host) : IClassFixture
         using var conditional = new HttpRequestMessage(HttpMethod.Get, feedUrl);
         conditional.Headers.IfNoneMatch.Add(feed.Headers.ETag!);
         Assert.Equal(HttpStatusCode.NotModified, (await reader.SendAsync(conditional)).StatusCode);
-        await LocalHostFixture.EventuallyAsync(
+        await Wait.UntilAsync(
             async () =>
             {
                 using var index = await reader.GetAsync(feeds.GetBlobClient("index.json").Uri);
@@ -174,7 +174,7 @@ public sealed class PipelineEndToEndTests(LocalHostFixture host) : IClassFixture
         var file = new ArticleText { IsPublished = true };
         await host.Incoming.GetBlobClient($"{Guid.NewGuid():N}.txt").UploadAsync(BinaryData.FromBytes(file.ToBytes()));
         var id = ArticleId.FromUrl(new Uri(file.Url));
-        await LocalHostFixture.EventuallyAsync(async () => (await EditorGetAsync(id)).StatusCode == HttpStatusCode.OK, "the blob trigger ran");
+        await Wait.UntilAsync(async () => (await EditorGetAsync(id)).StatusCode == HttpStatusCode.OK, "the blob trigger ran");
 
         var calls = new (HttpMethod Method, string Path, string? Key)[]
         {
@@ -201,7 +201,7 @@ public sealed class PipelineEndToEndTests(LocalHostFixture host) : IClassFixture
         // The host's catalog is the worker's metadata response: every function of the published package, each of which ran.
         var packaged = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(LocalHostFixture.AppPath, "functions.metadata"))).RootElement
             .EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal).ToList();
-        await LocalHostFixture.EventuallyAsync(
+        await Wait.UntilAsync(
             async () => (await host.StatusAsync()).GetProperty("functions").EnumerateArray().All(f => f.GetProperty("invocations").GetProperty("succeeded").GetInt64() > 0),
             "every function succeeded at least once");
         var served = (await host.StatusAsync()).GetProperty("functions").EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal).ToList();

@@ -22,7 +22,7 @@ public sealed class PoisonTests(LocalHostFixture host) : IClassFixture<LocalHost
         var queue = new QueueClient(host.Azurite.ConnectionString, "webjobs-blobtrigger-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
 
         JsonElement? message = null;
-        await LocalHostFixture.EventuallyAsync(
+        await Wait.UntilAsync(
             async () =>
             {
                 if (!(await queue.ExistsAsync()).Value)

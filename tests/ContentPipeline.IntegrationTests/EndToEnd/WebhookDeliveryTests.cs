@@ -33,9 +33,9 @@ public sealed class WebhookDeliveryTests(WebhookOnlyFixture host) : IClassFixtur
         var id = ArticleId.FromUrl(new Uri(file.Url));
 
         var first = await PostAsync(notification);
-        await LocalHostFixture.EventuallyAsync(async () => (await host.Http.GetAsync($"/api/articles/{id}")).StatusCode == HttpStatusCode.OK, "the article is served");
+        await Wait.UntilAsync(async () => (await host.Http.GetAsync($"/api/articles/{id}")).StatusCode == HttpStatusCode.OK, "the article is served");
         var second = await PostAsync(notification); // Event Grid delivers at least once; Azure's host keeps no receipt for it
-        await LocalHostFixture.EventuallyAsync(async () => await host.SucceededAsync("IngestArticle") >= before + 2, "the function ran for the second delivery");
+        await Wait.UntilAsync(async () => await host.SucceededAsync("IngestArticle") >= before + 2, "the function ran for the second delivery");
 
         Assert.Equal(1, (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("queued").GetInt32());
         Assert.Equal(1, (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("queued").GetInt32());
@@ -55,11 +55,11 @@ public sealed class WebhookDeliveryTests(WebhookOnlyFixture host) : IClassFixtur
 
         // A later upload's event runs and completes: the earlier blob, with no event, was not run meanwhile.
         await PostAsync(Notification(announcedName, announcedUpload.Value.ETag.ToString()));
-        await LocalHostFixture.EventuallyAsync(async () => (await host.Http.GetAsync($"/api/articles/{ArticleId.FromUrl(new Uri(announced.Url))}")).StatusCode == HttpStatusCode.OK, "the announced blob is ingested");
+        await Wait.UntilAsync(async () => (await host.Http.GetAsync($"/api/articles/{ArticleId.FromUrl(new Uri(announced.Url))}")).StatusCode == HttpStatusCode.OK, "the announced blob is ingested");
         Assert.Equal(HttpStatusCode.NotFound, (await host.Http.GetAsync($"/api/articles/{silentId}")).StatusCode);
 
         await PostAsync(Notification(silentName, silentUpload.Value.ETag.ToString()));
-        await LocalHostFixture.EventuallyAsync(async () => (await host.Http.GetAsync($"/api/articles/{silentId}")).StatusCode == HttpStatusCode.OK, "the blob is ingested once its event arrives");
+        await Wait.UntilAsync(async () => (await host.Http.GetAsync($"/api/articles/{silentId}")).StatusCode == HttpStatusCode.OK, "the blob is ingested once its event arrives");
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class WebhookDeliveryTests(WebhookOnlyFixture host) : IClassFixtur
         run.Headers.Add("x-functions-key", LocalHostFixture.MasterKey);
         Assert.Equal(HttpStatusCode.Accepted, (await host.Http.SendAsync(run)).StatusCode);
 
-        await LocalHostFixture.EventuallyAsync(async () => (await host.Http.GetAsync($"/api/articles/{id}")).StatusCode == HttpStatusCode.OK, "the sweep ingested the blob");
+        await Wait.UntilAsync(async () => (await host.Http.GetAsync($"/api/articles/{id}")).StatusCode == HttpStatusCode.OK, "the sweep ingested the blob");
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class WebhookDeliveryTests(WebhookOnlyFixture host) : IClassFixtur
         Assert.Equal(2, (await reply.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("queued").GetInt32());
 
         // Both messages are consumed without running the function: the blob does not exist (the host checks first).
-        await LocalHostFixture.EventuallyAsync(async () => await host.BlobTriggerQueueLengthAsync() == 0, "the queue is drained");
+        await Wait.UntilAsync(async () => await host.BlobTriggerQueueLengthAsync() == 0, "the queue is drained");
         Assert.Equal(before, await host.InvocationsAsync("IngestArticle"));
     }
 

@@ -44,7 +44,7 @@ public sealed class WorkerLifecycleTests(SlowStorageFixture host) : IClassFixtur
         await host.Incoming.GetBlobClient($"{Guid.NewGuid():N}.txt").UploadAsync(BinaryData.FromBytes(file.ToBytes()));
 
         // The host sends InvocationCancel after three seconds; the worker cancels the run and answers (within the grace).
-        await LocalHostFixture.EventuallyAsync(
+        await Wait.UntilAsync(
             () => Task.FromResult(host.Logs.Lines.Skip(before).Any(l => l.Contains("IngestArticle failed (invocation", StringComparison.Ordinal))),
             "the run is cancelled",
             TimeSpan.FromSeconds(60));
@@ -53,7 +53,7 @@ public sealed class WorkerLifecycleTests(SlowStorageFixture host) : IClassFixtur
         Assert.DoesNotContain("did not answer", cancelled, StringComparison.Ordinal);
 
         host.TableProxy.Stalled = false; // the blob-trigger queue tries the blob again
-        await LocalHostFixture.EventuallyAsync(async () => (await EditorGetAsync(id)).StatusCode == HttpStatusCode.OK, "a later try stores the article", TimeSpan.FromSeconds(60));
+        await Wait.UntilAsync(async () => (await EditorGetAsync(id)).StatusCode == HttpStatusCode.OK, "a later try stores the article", TimeSpan.FromSeconds(60));
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class WorkerLifecycleTests(SlowStorageFixture host) : IClassFixtur
             worker.Kill();
         }
 
-        await LocalHostFixture.EventuallyAsync(
+        await Wait.UntilAsync(
             async () => (await host.StatusAsync()) is var now && now.GetProperty("state").GetString() == "Running" && now.GetProperty("worker").GetProperty("processId").GetInt32() != pid,
             "a new worker is running",
             TimeSpan.FromSeconds(60));

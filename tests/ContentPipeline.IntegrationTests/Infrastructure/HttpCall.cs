@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using ContentPipeline.IntegrationTests.Contract;
 using Microsoft.AspNetCore.Http;
 
 namespace ContentPipeline.IntegrationTests.Infrastructure;
@@ -37,13 +38,21 @@ public sealed class HttpCall
         return this;
     }
 
-    /// <summary>Executes the function's result the way the ASP.NET Core integration does, and reads the response.</summary>
+    /// <summary>
+    /// Executes the function's result the way the ASP.NET Core integration does, and reads the response; a response
+    /// that openapi.json does not describe throws <see cref="ContractViolationException"/>.
+    /// </summary>
     public async Task<HttpReply> ExecuteAsync(IResult result)
     {
         await result.ExecuteAsync(Context);
         Context.Response.Body.Position = 0;
         var text = await new StreamReader(Context.Response.Body, Encoding.UTF8).ReadToEndAsync();
-        return new HttpReply(Context.Response.StatusCode, Context.Response.ContentType, Context.Response.Headers, text);
+        var reply = new HttpReply(Context.Response.StatusCode, Context.Response.ContentType, Context.Response.Headers, text);
+        ApiContract.Instance.Verify(new ApiExchange(
+            Request.Method, Request.Path, reply.Status, reply.ContentType,
+            name => reply.Headers.TryGetValue(name, out var values) ? values.ToString() : null,
+            reply.Body));
+        return reply;
     }
 }
 

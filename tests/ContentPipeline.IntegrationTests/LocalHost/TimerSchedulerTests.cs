@@ -84,7 +84,7 @@ public sealed class TimerSchedulerTests : IAsyncLifetime
         await WaitForStatusAsync();
 
         _clock.Advance(TimeSpan.FromMinutes(12)); // the process was frozen past two occurrences
-        await EventuallyAsync(() => _probe.Runs.Count == 1);
+        await Wait.UntilAsync(() => Task.FromResult(_probe.Runs.Count == 1), "the timer ran", TimeSpan.FromSeconds(10));
         _clock.SetUtcNow(new DateTimeOffset(2026, 11, 26, 8, 14, 58, TimeSpan.Zero)); // just before the next occurrence, 08:15
         await AdvanceUntilAsync(() => _probe.Runs.Count == 2, TimeSpan.FromMilliseconds(500));
 
@@ -106,7 +106,7 @@ public sealed class TimerSchedulerTests : IAsyncLifetime
         using var second = Create("0 */5 * * * *");
         await second.StartAsync(default);
 
-        await EventuallyAsync(() => _probe.Runs.Count == 1);
+        await Wait.UntilAsync(() => Task.FromResult(_probe.Runs.Count == 1), "the timer ran", TimeSpan.FromSeconds(10));
         Assert.True(_probe.Runs.Single().IsPastDue);
         Assert.Equal(new DateTimeOffset(2026, 11, 26, 8, 5, 0, TimeSpan.Zero), _probe.Runs.Single().Scheduled);
         await second.StopAsync(default);
@@ -157,13 +157,10 @@ public sealed class TimerSchedulerTests : IAsyncLifetime
     private async Task WaitForStatusAsync()
     {
         var status = _blobs.GetBlobContainerClient("azure-webjobs-hosts").GetBlobClient("timers/contentpipeline-local/Host.Functions.Probe/status");
-        await LocalHostFixture.EventuallyAsync(async () => (await status.ExistsAsync()).Value, "the schedule monitor is written");
+        await Wait.UntilAsync(async () => (await status.ExistsAsync()).Value, "the schedule monitor is written");
         using var json = JsonDocument.Parse((await status.DownloadContentAsync()).Value.Content.ToString());
         Assert.Equal(new DateTimeOffset(2026, 11, 26, 8, 5, 0, TimeSpan.Zero), json.RootElement.GetProperty("Next").GetDateTimeOffset());
     }
-
-    private static Task EventuallyAsync(Func<bool> condition) =>
-        LocalHostFixture.EventuallyAsync(() => Task.FromResult(condition()), "the timer ran", TimeSpan.FromSeconds(10));
 
     private sealed class FixedCatalog(FunctionDescriptor function) : IFunctionCatalogSource
     {
