@@ -93,25 +93,87 @@ public sealed class FeedPublisherTests(FeedPublisherTests.Fixture fixture) : ICl
     }
 
     [Fact]
-    public async Task DraftOnlyChange_RegeneratesButRewritesNoBlob()
+    public async Task ADraftOnlyChange_ChangesNoPublishedList_SoTheRunStopsAtItsFirstRead()
     {
-        await Publisher.PublishAsync(default);
+        await SettleAsync();
         var before = await EtagsAsync();
         await IngestAsync(new ArticleText { IsPublished = false, Category = Unique("cat") });
 
         var result = await Publisher.PublishAsync(default);
 
-        Assert.False(result.Skipped);
-        Assert.Equal(0, result.Written);
-        Assert.Equal(0, result.Deleted);
+        Assert.True(result.Skipped);
         Assert.Equal(before, await EtagsAsync());
+    }
+
+    [Fact]
+    public async Task ARunAfterOneNewArticle_ReadsOnlyTheListsItChanged_AndWritesOnlyTheirFeeds()
+    {
+        await IngestAsync(new ArticleText { IsPublished = true, Category = Unique("other"), Topics = [Unique("other")] }); // feeds that must stay as they are
+        await SettleAsync();
+        var before = await EtagsAsync();
+        var (category, topic) = (Unique("cat"), Unique("topic"));
+
+        await IngestAsync(new ArticleText { IsPublished = true, Category = category, Topics = [topic], Published = DateTimeOffset.UtcNow }); // the newest: in the overall feed too
+        var result = await Publisher.PublishAsync(default);
+
+        // The overall feed, the category and the topic: three lists, at most MaxItems (3) entries read from each.
+        Assert.Equal(3, result.Feeds);
+        Assert.True(result.ArticlesRead <= 3 * 3, $"{result.ArticlesRead} entries read");
+        var after = await EtagsAsync();
+        var changed = after.Where(b => !before.TryGetValue(b.Key, out var etag) || etag != b.Value).Select(b => b.Key).Order(StringComparer.Ordinal);
+        Assert.Equal(
+            new[] { "all.atom.xml", "all.json", "all.rss.xml", $"category/{category}.atom.xml", $"category/{category}.json", $"category/{category}.rss.xml", FeedPublisher.IndexPath, $"topic/{topic}.atom.xml", $"topic/{topic}.json", $"topic/{topic}.rss.xml" }.Order(StringComparer.Ordinal),
+            changed);
+        Assert.Contains((await ReadIndexAsync()).GetProperty("feeds").EnumerateArray(), f => SlugOf(f) == category); // listed beside the feeds it kept
+        Assert.True((await ReadIndexAsync()).GetProperty("feeds").GetArrayLength() >= 5);
+    }
+
+    [Fact]
+    public async Task AnUnchangedRun_CostsOneRequest_HoweverManyArticlesAndFeedsThereAre()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await IngestAsync(new ArticleText { IsPublished = true, Category = Unique("cat"), Topics = [Unique("topic")] });
+        }
+
+        await SettleAsync();
+        var (tables, blobs) = (new RequestCounter(), new RequestCounter());
+        var publisher = CountedPublisher(tables, blobs);
+
+        var afterRestart = await publisher.PublishAsync(default); // reads its mark from index.json first
+        var (tablesThen, blobsThen) = (tables.Count, blobs.Count);
+        var next = await publisher.PublishAsync(default);
+
+        Assert.True(afterRestart.Skipped);
+        Assert.Equal((1, 1), (tablesThen, blobsThen));
+        Assert.True(next.Skipped);
+        Assert.Equal((2, 1), (tables.Count, blobs.Count));
+    }
+
+    [Fact]
+    public async Task AListThatGainsAnArticleWhileARunFindsItEmpty_StaysInTheCatalog()
+    {
+        var index = fixture.Services.GetRequiredService<ArticleIndex>();
+        var category = Unique("cat");
+        var id = await IngestAsync(new ArticleText { IsPublished = true, Category = category });
+        var store = fixture.Services.GetRequiredService<ArticleStore>();
+        await store.SetPublishedAsync(id, false, null, default);
+        var emptied = (await index.ReadCatalogAsync(null, default)).Lists.Single(l => l.Filter?.Slug == category);
+
+        await store.SetPublishedAsync(id, true, null, default); // the list changes after the run read it empty
+        var forgotten = await index.ForgetAsync(emptied, default);
+
+        Assert.False(forgotten);
+        Assert.Contains((await index.ReadCatalogAsync(null, default)).Lists, l => l.Filter?.Slug == category);
+        await Publisher.PublishAsync(default);
+        Assert.True((await Feeds.GetBlobClient($"category/{category}.json").ExistsAsync()).Value);
     }
 
     [Fact]
     public async Task PublishAndUnpublish_AreReflectedAtTheNextRun_AndAnEmptyCategoryLosesItsFeeds()
     {
         var category = Unique("cat");
-        var id = await IngestAsync(new ArticleText { IsPublished = false, Category = category });
+        var id = await IngestAsync(new ArticleText { IsPublished = false, Category = category, Published = DateTimeOffset.UtcNow }); // the newest once published
         var store = fixture.Services.GetRequiredService<ArticleStore>();
         await Publisher.PublishAsync(default);
         Assert.False((await Feeds.GetBlobClient($"category/{category}.rss.xml").ExistsAsync()).Value);
@@ -154,6 +216,34 @@ public sealed class FeedPublisherTests(FeedPublisherTests.Fixture fixture) : ICl
         Assert.Equal(
             Enumerable.Reverse(ids).Take(3).Select(FeedWriter.ItemId),
             json.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()));
+    }
+
+    /// <summary>Runs until a run finds nothing left to do (what earlier tests changed is published, past the run's margin).</summary>
+    private async Task SettleAsync()
+    {
+        for (var run = 0; run < 10; run++)
+        {
+            if ((await Publisher.PublishAsync(default)).Skipped)
+            {
+                return;
+            }
+
+            await StorageClock.WaitPastAsync(Feeds, (await StorageClock.NowAsync(Feeds)).AddSeconds(1));
+        }
+
+        Assert.Fail("The feed runs never settled.");
+    }
+
+    /// <summary>A publisher as after a restart (no mark in memory), over clients that count their requests.</summary>
+    private FeedPublisher CountedPublisher(RequestCounter tables, RequestCounter blobs)
+    {
+        var tableOptions = new Azure.Data.Tables.TableClientOptions();
+        tableOptions.AddPolicy(tables, Azure.Core.HttpPipelinePosition.PerCall);
+        var blobOptions = new BlobClientOptions();
+        blobOptions.AddPolicy(blobs, Azure.Core.HttpPipelinePosition.PerCall);
+        var index = new ArticleIndex(new Azure.Data.Tables.TableServiceClient(fixture.Azurite.ConnectionString, tableOptions), fixture.Clock);
+        return new FeedPublisher(index, new BlobServiceClient(fixture.Azurite.ConnectionString, blobOptions),
+            fixture.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FeedOptions>>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<FeedPublisher>.Instance);
     }
 
     private async Task<string> IngestAsync(ArticleText file)

@@ -41,19 +41,38 @@ public sealed class GroupCommitWriterTests(PipelineFixture fixture) : IClassFixt
         var first = writer.WriteAsync([Entry("first", 0)], [], CancellationToken.None);
         await gate.Held;
 
-        // Two writes of one entity cannot share a transaction: the second waits for the next one, so order holds.
+        // A later upsert of an entity still queued takes the queued one's place; a delete after an upsert of the same
+        // entity cannot share its transaction, so it waits for the next one, and order holds.
         var queued = new[]
         {
             writer.WriteAsync([Entry("a", 1)], [], CancellationToken.None),
             writer.WriteAsync([Entry("b", 1)], [], CancellationToken.None),
             writer.WriteAsync([Entry("a", 2)], [new IndexKey(_partition, "b")], CancellationToken.None),
+            writer.WriteAsync([Entry("c", 1)], [], CancellationToken.None),
         };
         gate.Open();
         await Task.WhenAll(queued.Append(first));
 
-        Assert.Equal([("a", 2), ("first", 0)], (await StoredAsync()).Select(e => (e.RowKey, e.GetInt32("N")!.Value)));
-        Assert.Equal([false, true, true], requests.Select(r => r.IsTransaction));
+        Assert.Equal([("a", 2), ("c", 1), ("first", 0)], (await StoredAsync()).Select(e => (e.RowKey, e.GetInt32("N")!.Value)));
+        Assert.Equal([false, true, true], requests.Select(r => r.IsTransaction)); // first; then a2 and b1; then the delete of b and c1
         Assert.All(requests, r => Assert.True(r.Status is 202 or 204, $"status {r.Status}"));
+    }
+
+    [Fact]
+    public async Task ManyCallersWritingOneEntity_ShareOneOperation_AndTheLastAskedForLands()
+    {
+        var (writer, requests, gate) = Writer();
+        var first = writer.WriteAsync([Entry("hot", 0)], [], CancellationToken.None);
+        await gate.Held;
+
+        var queued = Enumerable.Range(1, 50).Select(i => writer.WriteAsync([Entry("hot", i), Entry($"own{i:D2}", i)], [], CancellationToken.None)).ToList();
+        gate.Open();
+        await Task.WhenAll(queued.Append(first));
+
+        var stored = await StoredAsync();
+        Assert.Equal(50, stored.Single(e => e.RowKey == "hot").GetInt32("N"));
+        Assert.Equal(51, stored.Count);
+        Assert.Equal(2, requests.Count); // the first alone, then one transaction: the hot entity once, and 50 others
     }
 
     [Fact]

@@ -298,8 +298,8 @@ public sealed class IngestArticleTests(PipelineFixture fixture) : IClassFixture<
     {
         var file = new ArticleText { IsPublished = true };
         var name = await UploadAsync(file);
-        await RunIngestAsync(name);
-        await SimulateCrashAfterCommitAsync(IdOf(file));
+        await IngestInterruptedAsync(name);
+        Assert.Empty(await IndexEntriesOfAsync(IdOf(file)));
 
         await RunIngestAsync(name); // Event Grid redelivers the same event
 
@@ -308,29 +308,79 @@ public sealed class IngestArticleTests(PipelineFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task InterruptedIndexUpdate_IsMendedByRepair()
+    public async Task InterruptedIndexUpdate_IsMendedByRepair_WhichRemovesTheRecordOnceNoSaveCanStillBeUnderWay()
     {
         var file = new ArticleText { IsPublished = true };
         var name = await UploadAsync(file);
-        await RunIngestAsync(name);
-        await SimulateCrashAfterCommitAsync(IdOf(file));
+        await IngestInterruptedAsync(name);
+        Assert.Single(await PendingOfAsync(IdOf(file)));
 
         var mended = await Store.RepairAsync(CancellationToken.None);
 
         Assert.True(mended >= 1);
         Assert.Equal(5, (await IndexEntriesOfAsync(IdOf(file))).Count); // published, category, provider, two topics
         Assert.True((await RawArticleAsync(IdOf(file))).GetBoolean("IndexSynced"));
+        Assert.Single(await PendingOfAsync(IdOf(file))); // young: it might belong to a save still under way
+
+        fixture.Clock.Advance(TimeSpan.FromHours(2));
+        await Store.RepairAsync(CancellationToken.None);
+        Assert.Empty(await PendingOfAsync(IdOf(file)));
     }
 
-    /// <summary>The state a crash between the article commit and the index writes leaves: flag false, entries missing.</summary>
-    private async Task SimulateCrashAfterCommitAsync(string id)
+    [Fact]
+    public async Task Repair_ReadsThePendingRecords_NeverTheArticlesTableAsAWhole()
     {
-        foreach (var entry in await IndexEntriesOfAsync(id))
+        for (var i = 0; i < 20; i++)
         {
-            await fixture.IndexTable.DeleteEntityAsync(entry.PartitionKey, entry.RowKey);
+            await RunIngestAsync(await UploadAsync(new ArticleText { IsPublished = true }));
         }
 
-        await fixture.ArticlesTable.UpdateEntityAsync(new TableEntity(id, StorageNames.ArticleRowKey) { ["IndexSynced"] = false }, ETag.All, TableUpdateMode.Merge);
+        var requests = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var options = new TableClientOptions();
+        options.AddPolicy(new RecordPaths(requests), Azure.Core.HttpPipelinePosition.PerCall);
+        var tables = new TableServiceClient(fixture.Azurite.ConnectionString, options);
+        var store = new ArticleStore(tables, new ArticleIndex(tables, fixture.Clock), fixture.Blobs, fixture.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ArticleStore>.Instance);
+
+        await store.RepairAsync(CancellationToken.None);
+
+        Assert.Contains($"GET devstoreaccount1/{StorageNames.IndexTable}()", requests); // the query of the pending partition
+        Assert.DoesNotContain($"GET devstoreaccount1/{StorageNames.ArticlesTable}()", requests); // and none of the articles
+    }
+
+    [Fact]
+    public async Task ASaveThatFinishes_LeavesNoPendingRecord()
+    {
+        var file = new ArticleText { IsPublished = true };
+        var name = await UploadAsync(file);
+
+        await RunIngestAsync(name);
+        await Store.SetPublishedAsync(IdOf(file), false, null, CancellationToken.None);
+
+        Assert.Empty(await PendingOfAsync(IdOf(file)));
+    }
+
+    /// <summary>Ingests a file with a save cut short after the article's commit, as a crash would.</summary>
+    private async Task IngestInterruptedAsync(string name)
+    {
+        var blob = fixture.Incoming.GetBlobClient(name);
+        var download = (await blob.DownloadContentAsync()).Value;
+        var article = new Parsing.FrontMatterParser(new Parsing.FrontMatterLimits()).Parse(download.Content.ToArray(), name).Article!;
+        var source = new ArticleSource(name, download.Details.ETag.ToString(), download.Details.LastModified);
+        await InterruptedSaves.RunAsync(fixture, store => store.SaveUploadAsync(article, source, _ => Task.FromResult<string?>(null), CancellationToken.None));
+    }
+
+    private async Task<List<TableEntity>> PendingOfAsync(string id) =>
+        await fixture.IndexTable.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartitions.Pending} and SavingArticle eq {id}")).ToListAsync();
+
+    private sealed class RecordPaths(System.Collections.Concurrent.ConcurrentQueue<string> requests) : Azure.Core.Pipeline.HttpPipelinePolicy
+    {
+        public override ValueTask ProcessAsync(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
+        {
+            requests.Enqueue($"{message.Request.Method} {message.Request.Uri.Path}");
+            return ProcessNextAsync(message, pipeline);
+        }
+
+        public override void Process(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline) => throw new NotSupportedException();
     }
 
     private static string IdOf(ArticleText file) => ArticleId.FromUrl(new Uri(file.Url));

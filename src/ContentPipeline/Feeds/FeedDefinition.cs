@@ -25,15 +25,32 @@ public sealed record FeedDefinition(FeedKind Kind, string? Name, string? Slug)
     /// <summary>The blob path of one format.</summary>
     public string PathOf(FeedFormat format) => BasePath + Suffix(format);
 
-    /// <summary>Whether an article belongs in this feed.</summary>
-    public bool Includes(ArticleSummary item)
+    /// <summary>The feed of a published list: none for a provider's list (providers have no feeds).</summary>
+    public static FeedDefinition? Of(ArticleFilter? list) => list switch
     {
-        ArgumentNullException.ThrowIfNull(item);
+        null => All,
+        { Kind: ArticleFilterKind.Category } => new FeedDefinition(FeedKind.Category, null, list.Slug),
+        { Kind: ArticleFilterKind.Topic } => new FeedDefinition(FeedKind.Topic, null, list.Slug),
+        _ => null,
+    };
+
+    /// <summary>The index list this feed shows the newest of.</summary>
+    public string Partition => IndexPartitions.Of(Kind switch
+    {
+        FeedKind.All => null,
+        FeedKind.Category => new ArticleFilter(ArticleFilterKind.Category, Slug!),
+        _ => new ArticleFilter(ArticleFilterKind.Topic, Slug!),
+    });
+
+    /// <summary>This feed named as its newest article writes its category or topic.</summary>
+    public FeedDefinition NamedBy(ArticleSummary newest)
+    {
+        ArgumentNullException.ThrowIfNull(newest);
         return Kind switch
         {
-            FeedKind.All => true,
-            FeedKind.Category => Articles.Slug.From(item.Category) == Slug,
-            _ => item.Topics.Any(t => Articles.Slug.From(t) == Slug),
+            FeedKind.All => this,
+            FeedKind.Category => this with { Name = newest.Category },
+            _ => this with { Name = newest.Topics.FirstOrDefault(t => Articles.Slug.From(t) == Slug) ?? Slug },
         };
     }
 

@@ -25,6 +25,10 @@ public sealed class FeedOptions
     [Range(1, 10_000)]
     public int MaxNewFeedsPerRun { get; set; } = 100;
 
+    /// <summary>How many feeds a run reads and writes at a time.</summary>
+    [Range(1, 64)]
+    public int Parallelism { get; set; } = 8;
+
     /// <summary>Title of the overall feed; category and topic feeds add their name to it.</summary>
     [Required]
     [MinLength(1)]

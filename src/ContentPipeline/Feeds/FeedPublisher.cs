@@ -1,12 +1,9 @@
+using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Azure;
-using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using ContentPipeline.Articles;
 using ContentPipeline.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,37 +12,43 @@ namespace ContentPipeline.Feeds;
 
 /// <summary>
 /// Republishes the feeds into the <c>feeds</c> container: the overall feed, one per category and one per topic, each
-/// as RSS 2.0, Atom 1.0 and JSON Feed 1.1, plus <c>index.json</c> listing them. It reads only the <c>published</c>
-/// index partition (every published article's summary, newest first), never the articles table. Every blob carries a
-/// SHA-256 of its content in its metadata and is rewritten only when that changes. Before reading at all, it asks the
-/// index whether anything was written since the last run (the newest index Timestamp it saw); if not, it stops there.
-/// Feeds of a category or topic with no published article left are deleted and leave the index.
+/// as RSS 2.0, Atom 1.0 and JSON Feed 1.1, plus <c>index.json</c> listing them. A run costs what it publishes, not what
+/// is archived: it first asks the index's catalog when any published list last changed (one read) and stops there when
+/// nothing did since the last run; otherwise it reads which lists changed, and of each of those only its newest
+/// <see cref="FeedOptions.MaxItems"/> entries. Files are written a few at a time, each only when its content changed.
+/// A category or topic whose list is found empty loses its feeds and leaves the catalog, unless an article arrived
+/// meanwhile. The run's mark (the catalog time it has seen up to) is kept in <c>index.json</c>'s metadata.
 /// </summary>
 public sealed partial class FeedPublisher
 {
     /// <summary>The index document's path.</summary>
     public const string IndexPath = "index.json";
 
-    private const string HashKey = "contenthash";
     private const string MarkKey = "indexmark";
+
+    /// <summary>
+    /// Catalog rows written within this margin before a read may commit after it with an earlier Timestamp: the next
+    /// mark never passes the read's time less this margin, so such a change is seen by the next run.
+    /// </summary>
     private static readonly TimeSpan InFlightMargin = TimeSpan.FromSeconds(1);
 
-    private readonly TableClient _index;
-    private readonly BlobContainerClient _feeds;
+    private readonly ArticleIndex _index;
+    private readonly FeedBlobs _blobs;
+    private readonly BlobContainerClient _container;
     private readonly FeedOptions _options;
     private readonly ILogger<FeedPublisher> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private DateTimeOffset? _mark;
 
     /// <summary>Creates the publisher.</summary>
-    public FeedPublisher(TableServiceClient tables, BlobServiceClient blobs, IOptions<FeedOptions> options, ILogger<FeedPublisher> logger)
+    public FeedPublisher(ArticleIndex index, BlobServiceClient blobs, IOptions<FeedOptions> options, ILogger<FeedPublisher> logger)
     {
-        ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(blobs);
         ArgumentNullException.ThrowIfNull(options);
-        _index = tables.GetTableClient(StorageNames.IndexTable);
-        _feeds = blobs.GetBlobContainerClient(StorageNames.FeedsContainer);
+        _index = index;
+        _container = blobs.GetBlobContainerClient(StorageNames.FeedsContainer);
         _options = options.Value;
+        _blobs = new FeedBlobs(_container, _options.CacheControl);
         _logger = logger;
     }
 
@@ -68,44 +71,91 @@ public sealed partial class FeedPublisher
 
     private async Task<FeedRunResult> RunAsync(CancellationToken cancellationToken)
     {
-        var existing = await ListFeedBlobsAsync(cancellationToken).ConfigureAwait(false);
         var configuration = ConfigurationStamp();
-        var mark = _mark;
-        if (existing.TryGetValue(IndexPath, out var index) && index.Metadata.TryGetValue(MarkKey, out var saved)
-            && saved.Split('|') is [var savedMark, var savedConfiguration] && savedConfiguration == configuration
-            && DateTimeOffset.TryParse(savedMark, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var persisted)
-            && (mark is null || persisted > mark))
+        var mark = _mark ?? await ReadMarkAsync(configuration, cancellationToken).ConfigureAwait(false);
+        if (mark is { } since && await _index.LastChangeAsync(cancellationToken).ConfigureAwait(false) is var changed && (changed is null || changed <= since))
         {
-            mark = persisted;
-        }
-
-        // The service's clock when this run starts. Entries written during the run may sort before entries it has already
-        // seen, so the next mark never passes this instant (less a margin for writes still in flight).
-        var (publishedChanged, runStart) = await ProbeAsync(IndexPartitions.Published, mark, cancellationToken).ConfigureAwait(false);
-        if (mark is { } since && existing.ContainsKey(IndexPath) && !publishedChanged
-            && !(await ProbeAsync(IndexPartitions.Drafts, since, cancellationToken).ConfigureAwait(false)).Changed)
-        {
+            _mark = since;
             LogSkipped(since);
             return new FeedRunResult(true, 0, 0, 0, 0, 0);
         }
 
-        var (articles, newest) = await ReadPublishedAsync(cancellationToken).ConfigureAwait(false);
-        newest = Max(newest, await NewestDraftChangeAsync(mark, cancellationToken).ConfigureAwait(false));
-        var (documents, deferred) = LimitNewFeeds(BuildFeeds(articles), existing);
-        var wanted = new Dictionary<string, (byte[] Content, string ContentType)>(StringComparer.Ordinal);
-        foreach (var document in documents)
+        var previous = mark is null ? null : await ReadListingAsync(cancellationToken).ConfigureAwait(false);
+        var full = previous is null; // first run, new settings, or an index.json that is gone: every feed
+        var catalog = await _index.ReadCatalogAsync(full ? null : mark, cancellationToken).ConfigureAwait(false);
+        var existing = await _blobs.ListAsync(cancellationToken).ConfigureAwait(false);
+        var feeds = catalog.Lists
+            .Select(static list => (List: (CatalogEntry?)list, Definition: FeedDefinition.Of(list.Filter)))
+            .Where(static f => f.Definition is not null)
+            .Select(static f => new ChangedFeed(f.Definition!, f.List))
+            .ToList();
+        if (full && !feeds.Any(static f => f.Definition.Kind == FeedKind.All))
         {
-            foreach (var format in Enum.GetValues<FeedFormat>())
-            {
-                var path = document.Definition.PathOf(format);
-                wanted[path] = (FeedWriter.Write(document with { SelfUrl = PublicUrl(path) }, format), FeedDefinition.ContentType(format));
-            }
+            feeds.Add(new ChangedFeed(FeedDefinition.All, null)); // nothing published yet: the overall feed, empty
         }
 
-        var (written, unchanged) = (0, 0);
-        foreach (var (path, (content, contentType)) in wanted)
+        var (todo, deferred) = LimitNewFeeds(feeds, existing);
+        var outcomes = new ConcurrentBag<FeedOutcome>();
+        await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken }, async (feed, ct) =>
+            outcomes.Add(await PublishFeedAsync(feed, existing, ct).ConfigureAwait(false))).ConfigureAwait(false);
+
+        var emptied = outcomes.Where(static o => o.Entry is null).ToList();
+        var listing = (previous ?? new FeedListing(_options.Title, [])).With(
+            outcomes.Where(static o => o.Entry is not null).Select(static o => o.Entry!),
+            emptied.Select(static o => o.Feed.Definition.BasePath));
+        var nextMark = deferred > 0 ? mark : Max(mark, catalog.ReadAt - InFlightMargin); // with feeds left for later, they are seen again
+        var indexWritten = await _blobs.WriteIfChangedAsync(IndexPath, listing.ToBytes(), "application/json; charset=utf-8", existing.GetValueOrDefault(IndexPath),
+            nextMark is { } m ? new Dictionary<string, string> { [MarkKey] = FormatMark(m, configuration) } : null, cancellationToken).ConfigureAwait(false);
+
+        // Removed feeds go last: readers following the index never meet a feed it lists that is already gone. A full run
+        // also removes what no feed claims any more.
+        var published = listing.Feeds.SelectMany(e => Formats(e)).ToHashSet(StringComparer.Ordinal);
+        var removed = emptied.SelectMany(static o => Enum.GetValues<FeedFormat>().Select(o.Feed.Definition.PathOf))
+            .Concat(full ? existing.Keys.Where(p => p != IndexPath && !published.Contains(p)) : [])
+            .Where(existing.ContainsKey)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        foreach (var path in removed)
         {
-            if (await WriteIfChangedAsync(path, content, contentType, existing, metadata: null, cancellationToken).ConfigureAwait(false))
+            await _blobs.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var list in emptied.Select(static o => o.Feed.List).OfType<CatalogEntry>())
+        {
+            await _index.ForgetAsync(list, cancellationToken).ConfigureAwait(false); // unless an article arrived meanwhile
+        }
+
+        _mark = nextMark;
+        var (read, written, unchanged) = (outcomes.Sum(static o => o.ItemsRead), outcomes.Sum(static o => o.Written), outcomes.Sum(static o => o.Unchanged));
+        written += indexWritten ? 1 : 0;
+        unchanged += indexWritten ? 0 : 1;
+        LogPublished(todo.Count - emptied.Count, read, written, unchanged, removed.Count);
+        if (deferred > 0)
+        {
+            LogDeferred(deferred, _options.MaxNewFeedsPerRun);
+        }
+
+        return new FeedRunResult(false, read, written, unchanged, removed.Count, todo.Count - emptied.Count);
+    }
+
+    /// <summary>Reads a changed feed's list (its newest entries only) and writes the feed's files that changed.</summary>
+    private async Task<FeedOutcome> PublishFeedAsync(ChangedFeed feed, IReadOnlyDictionary<string, BlobItem> existing, CancellationToken cancellationToken)
+    {
+        var items = await _index.ReadNewestAsync(feed.Definition.Partition, _options.MaxItems, cancellationToken).ConfigureAwait(false);
+        if (items.Count == 0 && feed.Definition.Kind != FeedKind.All)
+        {
+            return new FeedOutcome(feed, null, 0, 0, 0);
+        }
+
+        var definition = items.Count == 0 ? feed.Definition : feed.Definition.NamedBy(items[0]);
+        var document = new FeedDocument(definition, TitleOf(definition), DescriptionOf(definition), PublicUrl(definition.PathOf(FeedFormat.Atom)),
+            _options.SiteUrl is null ? null : new Uri(_options.SiteUrl), items);
+        var (written, unchanged) = (0, 0);
+        foreach (var format in Enum.GetValues<FeedFormat>())
+        {
+            var path = definition.PathOf(format);
+            var content = FeedWriter.Write(document with { SelfUrl = PublicUrl(path) }, format);
+            if (await _blobs.WriteIfChangedAsync(path, content, FeedDefinition.ContentType(format), existing.GetValueOrDefault(path), metadata: null, cancellationToken).ConfigureAwait(false))
             {
                 written++;
             }
@@ -115,31 +165,10 @@ public sealed partial class FeedPublisher
             }
         }
 
-        // With feeds left for later runs the mark stays, so the next run sees the change again and goes on with them.
-        var ceiling = runStart - InFlightMargin;
-        var nextMark = deferred > 0 ? mark : Max(mark, newest is { } seen && seen < ceiling ? seen : ceiling);
-        var indexStamp = nextMark is { } m ? $"{m.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}|{configuration}" : null;
-        var indexChanged = await WriteIfChangedAsync(IndexPath, IndexDocument(documents), "application/json; charset=utf-8", existing,
-            indexStamp is null ? null : new Dictionary<string, string> { [MarkKey] = indexStamp }, cancellationToken).ConfigureAwait(false);
-        written += indexChanged ? 1 : 0;
-        unchanged += indexChanged ? 0 : 1;
-
-        // Removed feeds go last: readers following the index never meet a feed it lists that is already gone.
-        var deleted = 0;
-        foreach (var stale in existing.Keys.Where(p => p != IndexPath && !wanted.ContainsKey(p)))
-        {
-            await _feeds.DeleteBlobIfExistsAsync(stale, cancellationToken: cancellationToken).ConfigureAwait(false);
-            deleted++;
-        }
-
-        _mark = nextMark;
-        LogPublished(documents.Count, articles.Count, written, unchanged, deleted);
-        if (deferred > 0)
-        {
-            LogDeferred(deferred, _options.MaxNewFeedsPerRun);
-        }
-
-        return new FeedRunResult(false, articles.Count, written, unchanged, deleted, documents.Count);
+        var entry = new FeedListingEntry(
+            definition.Kind.ToString().ToLowerInvariant(), definition.Name, definition.Slug, document.Title, items.Count, document.Updated,
+            PublicUrl(definition.PathOf(FeedFormat.Rss)).AbsoluteUri, PublicUrl(definition.PathOf(FeedFormat.Atom)).AbsoluteUri, PublicUrl(definition.PathOf(FeedFormat.Json)).AbsoluteUri);
+        return new FeedOutcome(feed, entry, items.Count, written, unchanged);
     }
 
     /// <summary>
@@ -147,12 +176,12 @@ public sealed partial class FeedPublisher
     /// goes); the others wait for the next runs. One upload with many new topics cannot make one run write hundreds of
     /// files.
     /// </summary>
-    private (List<FeedDocument> Documents, int Deferred) LimitNewFeeds(List<FeedDocument> documents, IReadOnlyDictionary<string, BlobItem> existing)
+    private (List<ChangedFeed> Todo, int Deferred) LimitNewFeeds(IEnumerable<ChangedFeed> feeds, IReadOnlyDictionary<string, BlobItem> existing)
     {
-        var (kept, created, deferred) = (new List<FeedDocument>(documents.Count), 0, 0);
-        foreach (var document in documents)
+        var (todo, created, deferred) = (new List<ChangedFeed>(), 0, 0);
+        foreach (var feed in feeds.OrderBy(static f => f.Definition.Kind).ThenBy(static f => f.Definition.Slug, StringComparer.Ordinal))
         {
-            var isNew = document.Definition.Kind != FeedKind.All && !existing.ContainsKey(document.Definition.PathOf(FeedFormat.Json));
+            var isNew = feed.Definition.Kind != FeedKind.All && !existing.ContainsKey(feed.Definition.PathOf(FeedFormat.Json));
             if (isNew && created == _options.MaxNewFeedsPerRun)
             {
                 deferred++;
@@ -160,163 +189,62 @@ public sealed partial class FeedPublisher
             }
 
             created += isNew ? 1 : 0;
-            kept.Add(document);
+            todo.Add(feed);
         }
 
-        return (kept, deferred);
+        return (todo, deferred);
     }
 
-    /// <summary>The feeds to publish: the overall one, then one per category and topic present among published articles.</summary>
-    private List<FeedDocument> BuildFeeds(IReadOnlyList<ArticleSummary> articles)
+    private string TitleOf(FeedDefinition definition) => definition.Kind == FeedKind.All ? _options.Title : $"{_options.Title}: {definition.Name}";
+
+    private string DescriptionOf(FeedDefinition definition) => definition.Kind switch
     {
-        var definitions = new List<FeedDefinition> { FeedDefinition.All };
-        definitions.AddRange(Group(articles.Select(a => a.Category)).Select(g => new FeedDefinition(FeedKind.Category, g.Name, g.Slug)));
-        definitions.AddRange(Group(articles.SelectMany(a => a.Topics)).Select(g => new FeedDefinition(FeedKind.Topic, g.Name, g.Slug)));
-        var site = _options.SiteUrl is null ? null : new Uri(_options.SiteUrl);
-        return definitions.Select(d => new FeedDocument(
-            d,
-            d.Kind switch { FeedKind.All => _options.Title, FeedKind.Category => $"{_options.Title}: {d.Name}", _ => $"{_options.Title}: {d.Name}" },
-            d.Kind switch { FeedKind.All => _options.Description, FeedKind.Category => $"The newest published articles in the category {d.Name}.", _ => $"The newest published articles about {d.Name}." },
-            PublicUrl(d.PathOf(FeedFormat.Atom)),
-            site,
-            articles.Where(d.Includes).Take(_options.MaxItems).ToList())).ToList();
-    }
+        FeedKind.All => _options.Description,
+        FeedKind.Category => $"The newest published articles in the category {definition.Name}.",
+        _ => $"The newest published articles about {definition.Name}.",
+    };
 
-    /// <summary>Distinct slugs, named as written by the newest article (articles come newest first), in slug order.</summary>
-    private static IEnumerable<(string Name, string Slug)> Group(IEnumerable<string> names) =>
-        names.Select(n => (Name: n, Slug: Slug.From(n))).Where(static x => x.Slug.Length > 0)
-            .DistinctBy(static x => x.Slug).OrderBy(static x => x.Slug, StringComparer.Ordinal);
+    private IEnumerable<string> Formats(FeedListingEntry entry) =>
+        Enum.GetValues<FeedFormat>().Select(new FeedDefinition(Enum.Parse<FeedKind>(entry.Kind, ignoreCase: true), entry.Name, entry.Slug).PathOf);
 
-    private byte[] IndexDocument(IReadOnlyList<FeedDocument> documents) =>
-        JsonSerializer.SerializeToUtf8Bytes(
-            new
-            {
-                title = _options.Title,
-                feeds = documents.Select(d => new
-                {
-                    kind = d.Definition.Kind.ToString().ToLowerInvariant(),
-                    name = d.Definition.Name,
-                    slug = d.Definition.Slug,
-                    title = d.Title,
-                    items = d.Items.Count,
-                    updated = d.Updated,
-                    rss = PublicUrl(d.Definition.PathOf(FeedFormat.Rss)).AbsoluteUri,
-                    atom = PublicUrl(d.Definition.PathOf(FeedFormat.Atom)).AbsoluteUri,
-                    json = PublicUrl(d.Definition.PathOf(FeedFormat.Json)).AbsoluteUri,
-                }),
-            },
-            new JsonSerializerOptions(ArticleJson.WebOptions) { WriteIndented = true });
+    /// <summary>The previous run's mark, from index.json's metadata; null when there is none or the settings changed since.</summary>
+    private async Task<DateTimeOffset?> ReadMarkAsync(string configuration, CancellationToken cancellationToken) =>
+        await _blobs.MetadataAsync(IndexPath, cancellationToken).ConfigureAwait(false) is { } metadata
+        && metadata.TryGetValue(MarkKey, out var saved) && saved.Split('|') is [var savedMark, var savedConfiguration] && savedConfiguration == configuration
+        && DateTimeOffset.TryParse(savedMark, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var mark)
+            ? mark
+            : null;
 
-    private async Task<bool> WriteIfChangedAsync(string path, byte[] content, string contentType, IReadOnlyDictionary<string, BlobItem> existing, Dictionary<string, string>? metadata, CancellationToken cancellationToken)
-    {
-        var hash = Convert.ToHexStringLower(SHA256.HashData(content));
-        if (existing.TryGetValue(path, out var current) && current.Metadata.TryGetValue(HashKey, out var currentHash) && currentHash == hash)
-        {
-            return false;
-        }
+    private async Task<FeedListing?> ReadListingAsync(CancellationToken cancellationToken) =>
+        await _blobs.ReadAsync(IndexPath, cancellationToken).ConfigureAwait(false) is { } content ? FeedListing.Parse(content) : null;
 
-        metadata ??= [];
-        metadata[HashKey] = hash;
-        await _feeds.GetBlobClient(path).UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions
-        {
-            HttpHeaders = new BlobHttpHeaders { ContentType = contentType, CacheControl = _options.CacheControl },
-            Metadata = metadata,
-        }, cancellationToken).ConfigureAwait(false);
-        return true;
-    }
-
-    private async Task<Dictionary<string, BlobItem>> ListFeedBlobsAsync(CancellationToken cancellationToken)
-    {
-        var blobs = new Dictionary<string, BlobItem>(StringComparer.Ordinal);
-        try
-        {
-            await foreach (var blob in _feeds.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix: null, cancellationToken).ConfigureAwait(false))
-            {
-                blobs[blob.Name] = blob;
-            }
-        }
-        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
-        {
-            await _feeds.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-
-        return blobs;
-    }
-
-    private async Task<(List<ArticleSummary> Articles, DateTimeOffset? Newest)> ReadPublishedAsync(CancellationToken cancellationToken)
-    {
-        var articles = new List<ArticleSummary>();
-        DateTimeOffset? newest = null;
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartitions.Published}");
-        await foreach (var entity in _index.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            articles.Add(ArticleEntityCodec.DecodeSummary(entity));
-            newest = Max(newest, entity.Timestamp);
-        }
-
-        return (articles, newest);
-    }
-
-    /// <summary>
-    /// Whether an entry of <paramref name="partition"/> was written after <paramref name="since"/> (any entry when null),
-    /// and the service's clock from the answer. Every index change writes the published or the drafts partition
-    /// (a publish, an unpublish, a new or changed article), so probing those two tells whether anything changed.
-    /// </summary>
-    private async Task<(bool Changed, DateTimeOffset ServerTime)> ProbeAsync(string partition, DateTimeOffset? since, CancellationToken cancellationToken)
-    {
-        var filter = since is { } s
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and Timestamp gt {s}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
-        DateTimeOffset? serverTime = null;
-        await foreach (var page in _index.QueryAsync<TableEntity>(filter, 1, ["PartitionKey"], cancellationToken).AsPages(null, 1).ConfigureAwait(false))
-        {
-            serverTime ??= page.GetRawResponse().Headers.Date ?? throw new InvalidOperationException("The table service sent no Date header.");
-            if (page.Values.Count > 0)
-            {
-                return (true, serverTime.Value);
-            }
-
-            if (page.ContinuationToken is null)
-            {
-                break;
-            }
-        }
-
-        return (false, serverTime ?? throw new InvalidOperationException("The table service returned no page."));
-    }
-
-    private async Task<DateTimeOffset?> NewestDraftChangeAsync(DateTimeOffset? since, CancellationToken cancellationToken)
-    {
-        DateTimeOffset? newest = null;
-        var filter = since is { } s
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartitions.Drafts} and Timestamp gt {s}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartitions.Drafts}");
-        await foreach (var entity in _index.QueryAsync<TableEntity>(filter, select: ["Timestamp"], cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            newest = Max(newest, entity.Timestamp);
-        }
-
-        return newest;
-    }
+    private static string FormatMark(DateTimeOffset mark, string configuration) =>
+        $"{mark.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}|{configuration}";
 
     private string BaseUrl()
     {
-        var url = _options.PublicBaseUrl ?? _feeds.Uri.AbsoluteUri;
+        var url = _options.PublicBaseUrl ?? _container.Uri.AbsoluteUri;
         return url.EndsWith('/') ? url : url + "/";
     }
 
     /// <summary>What else the feeds depend on: a change of settings regenerates them even if no article changed.</summary>
     private string ConfigurationStamp() =>
-        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { _options.MaxItems, _options.Title, _options.Description, _options.SiteUrl, _options.CacheControl, Base = BaseUrl(), Version = 1 })))[..16];
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { _options.MaxItems, _options.Title, _options.Description, _options.SiteUrl, _options.CacheControl, Base = BaseUrl(), Version = 2 })))[..16];
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Deferred} new feeds wait for the next runs: a run creates at most {MaxNewFeedsPerRun}")]
     private partial void LogDeferred(int deferred, int maxNewFeedsPerRun);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Feeds unchanged: no index entry written since {Mark}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Feeds unchanged: no published list changed since {Mark}")]
     private partial void LogSkipped(DateTimeOffset mark);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Published {FeedCount} feeds from {ArticleCount} articles: {Written} blobs written, {Unchanged} unchanged, {Deleted} deleted")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Republished {FeedCount} changed feeds from {ArticleCount} index entries: {Written} blobs written, {Unchanged} unchanged, {Deleted} deleted")]
     private partial void LogPublished(int feedCount, int articleCount, int written, int unchanged, int deleted);
+
+    /// <summary>A feed whose list changed, with the list's catalog row (none for the overall feed before anything was published).</summary>
+    private sealed record ChangedFeed(FeedDefinition Definition, CatalogEntry? List);
+
+    /// <summary>What publishing one feed did; no entry when its list was found empty.</summary>
+    private sealed record FeedOutcome(ChangedFeed Feed, FeedListingEntry? Entry, int ItemsRead, int Written, int Unchanged);
 }

@@ -1,7 +1,7 @@
 namespace ContentPipeline.Feeds;
 
 /// <summary>What one feed run did.</summary>
-/// <param name="Skipped">Nothing changed in the index since the last run: nothing was read beyond two tiny queries, nothing written.</param>
+/// <param name="Skipped">No published list changed since the last run: one read of the catalog, nothing written.</param>
 /// <param name="ArticlesRead">Published index entries read.</param>
 /// <param name="Written">Blobs written (their content changed).</param>
 /// <param name="Unchanged">Blobs whose content was already current (not rewritten).</param>

@@ -53,6 +53,7 @@ public static class ServiceCollectionExtensions
             clients.ConfigureDefaults(configuration.GetSection(AzureDefaultsSection));
         });
         services.AddSingleton(sp => new FrontMatterParser(sp.GetRequiredService<IOptions<FrontMatterLimits>>().Value));
+        services.AddSingleton<ArticleIndex>();
         services.AddSingleton<ArticleStore>();
         services.AddSingleton<ArticleQueries>();
         services.AddSingleton<RejectedFileStore>();

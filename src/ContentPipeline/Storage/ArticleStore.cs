@@ -9,30 +9,38 @@ using Microsoft.Extensions.Logging;
 namespace ContentPipeline.Storage;
 
 /// <summary>
-/// Stores articles and keeps their index entries in step. The article entity is the journal: a change is committed
-/// to it first (with an ETag condition, so concurrent writers serialise), together with the index keys it should have
-/// and the stale ones to remove, and <c>IndexSynced = false</c>. Then the index entries are written and the flag set,
-/// again under the ETag. A crash between the two leaves the flag false; the next save of the article (a re-upload, a
-/// duplicate delivery, an editor's toggle) or <see cref="RepairAsync"/> finishes the job. A writer that loses an ETag
-/// race re-reads and re-applies the index from the winner's version, so concurrent deliveries converge.
+/// Stores articles and keeps their index entries in step. A save runs in three phases, each attempt of it over one
+/// <see cref="SaveState"/>: <b>commit the article</b> (with an ETag condition, so concurrent writers serialise),
+/// together with the index keys it should have, the stale ones to remove, and <c>IndexSynced = false</c>; <b>apply its
+/// index change</b>; <b>mark it in step</b>, again under the ETag. Before a commit leaves the index behind, the save is
+/// recorded in the index's pending partition, and the record is removed once the article is in step: a crash between
+/// the phases leaves the flag false and the record, so the next save of the article (a re-upload, a duplicate delivery,
+/// an editor's toggle) or <see cref="RepairAsync"/>, which reads only the records, finishes the job. A writer that loses
+/// an ETag race re-reads and re-applies the index from the winner's version, so concurrent deliveries converge.
 /// </summary>
 public sealed partial class ArticleStore
 {
     private const int MaxAttempts = 10;
 
+    /// <summary>
+    /// How old the record of a save must be before repair removes it once the article is in step: far longer than any
+    /// save can run (the function timeout is five minutes), so a save still under way never loses its record.
+    /// </summary>
+    private static readonly TimeSpan PendingRecordLifetime = TimeSpan.FromHours(1);
+
     private readonly TableClient _articles;
-    private readonly GroupCommitWriter _index;
+    private readonly ArticleIndex _index;
     private readonly BlobContainerClient _bodies;
     private readonly TimeProvider _time;
     private readonly ILogger<ArticleStore> _logger;
 
-    /// <summary>Creates the store over the pipeline's tables and bodies container.</summary>
-    public ArticleStore(TableServiceClient tables, BlobServiceClient blobs, TimeProvider time, ILogger<ArticleStore> logger)
+    /// <summary>Creates the store over the pipeline's articles table, its index and its bodies container.</summary>
+    public ArticleStore(TableServiceClient tables, ArticleIndex index, BlobServiceClient blobs, TimeProvider time, ILogger<ArticleStore> logger)
     {
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(blobs);
         _articles = tables.GetTableClient(StorageNames.ArticlesTable);
-        _index = new GroupCommitWriter(tables.GetTableClient(StorageNames.IndexTable));
+        _index = index;
         _bodies = blobs.GetBlobContainerClient(StorageNames.BodiesContainer);
         _time = time;
         _logger = logger;
@@ -144,15 +152,29 @@ public sealed partial class ArticleStore
         }, cancellationToken);
     }
 
-    /// <summary>Finishes the index updates of every article whose last save was interrupted. Returns how many it mended.</summary>
+    /// <summary>
+    /// Finishes the index updates of every article whose last save was interrupted; returns how many it mended. Reads
+    /// only the records of saves under way or cut short, never the articles table as a whole.
+    /// </summary>
     public async Task<int> RepairAsync(CancellationToken cancellationToken)
     {
         var mended = 0;
-        var filter = $"{ArticleEntityCodec.Props.IndexSynced} eq false"; // constants only: nothing to escape
-        await foreach (var entity in _articles.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var now = _time.GetUtcNow();
+        foreach (var saves in (await _index.ListPendingAsync(cancellationToken).ConfigureAwait(false)).GroupBy(static p => p.ArticleId, StringComparer.Ordinal))
         {
-            await ApplyAsync(entity.PartitionKey, static (_, _, _) => ValueTask.FromResult(Decision.Keep(SaveOutcome.Unchanged)), cancellationToken).ConfigureAwait(false);
-            mended++;
+            var wasBehind = false;
+            await ApplyAsync(saves.Key, (current, _, _) =>
+            {
+                wasBehind |= current is { IndexSynced: false };
+                return ValueTask.FromResult(Decision.Keep(SaveOutcome.Unchanged));
+            }, cancellationToken).ConfigureAwait(false);
+            mended += wasBehind ? 1 : 0;
+
+            // The article is in step now. A younger record may belong to a save still under way: it removes its own.
+            foreach (var save in saves.Where(s => now - s.StartedAt > PendingRecordLifetime))
+            {
+                await _index.EndSaveAsync(save, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         return mended;
@@ -230,100 +252,121 @@ public sealed partial class ArticleStore
     }
 
     /// <summary>
-    /// The one write path: read, decide, commit under the ETag, bring the index in step, mark it done. With
-    /// <paramref name="insertFirst"/> (uploads, which are mostly new articles) the first round skips the read and tries
-    /// to insert: one request instead of two for a new article, one more for an existing one (the insert is refused).
+    /// The one write path: read, decide, then the three phases (commit the article, apply its index change, mark it in
+    /// step), again from a fresh read whenever another writer got in between. With <paramref name="insertFirst"/>
+    /// (uploads, which are mostly new articles) the first round skips the read and tries to insert: one request instead
+    /// of two for a new article, one more for an existing one (the insert is refused).
     /// </summary>
     private async Task<SaveResult> ApplyAsync(string id, Func<ArticleRow?, bool, CancellationToken, ValueTask<Decision>> decide, CancellationToken cancellationToken, bool insertFirst = false)
     {
-        var mustResync = false;
-        var lostRace = false;
-        SaveOutcome? committedOutcome = null;
-
-        // Every index key this call upserted. A slow upsert can land after a concurrent writer deleted that entry (an
-        // unpublish, say); whoever re-applies the index afterwards must remove what it wrote and the article no longer has.
-        var written = new HashSet<IndexKey>();
-        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        var save = new SaveState(id, insertFirst);
+        while (save.NextAttempt())
         {
-            var guessNew = insertFirst && attempt == 1;
-            var current = guessNew ? null : await ReadAsync(id, cancellationToken).ConfigureAwait(false);
-            if (insertFirst && attempt == 2 && committedOutcome is null && current is { IndexSynced: false })
-            {
-                // Our insert was refused by an article whose save is still under way: that is a race lost, as if we
-                // had read first and lost the insert (a writer that loses a race to a tied version yields).
-                lostRace = true;
-            }
+            var current = save.GuessesNew ? null : await ReadAsync(id, cancellationToken).ConfigureAwait(false);
+            save.Observe(current);
 
             // Once our change is committed, later rounds only bring the index in step: the change is not decided again
             // (a version check would now fail against our own write), and its outcome is the one reported.
-            var decision = committedOutcome is { } done ? Decision.Keep(done) : await decide(current, lostRace, cancellationToken).ConfigureAwait(false);
-            StoredArticle target;
-            IReadOnlyList<IndexKey> keys;
-            IReadOnlyList<IndexKey> stale;
-            ETag etag;
-            if (decision.Next is { } next)
+            var decision = save.Committed is { } done ? Decision.Keep(done) : await decide(current, save.LostRace, cancellationToken).ConfigureAwait(false);
+            var (result, change) = await CommitAsync(save, current, decision, cancellationToken).ConfigureAwait(false);
+            if (change is not null)
             {
-                keys = IndexPartitions.For(next.Article);
-                var previous = current is null ? [] : current.IndexKeys.Concat(current.StaleIndexKeys);
-                stale = previous.Except(keys).Distinct().ToList();
-                // A change the index does not show (body, related items, source blob) needs one write, not N + 2.
-                var indexUnchanged = current is { IndexSynced: true } && !mustResync && stale.Count == 0
-                    && keys.SequenceEqual(current.IndexKeys) && SameSummary(next, current.Stored);
-                var committed = await TryCommitAsync(current, next, keys, stale, indexUnchanged, guessNew, cancellationToken).ConfigureAwait(false);
-                if (committed is null)
+                await ApplyIndexChangeAsync(save, change, cancellationToken).ConfigureAwait(false);
+                result = await MarkInStepAsync(save, change, cancellationToken).ConfigureAwait(false) ? new SaveResult(decision.Outcome, change.Article) : null;
+            }
+
+            if (result is not null)
+            {
+                if (save.Pending is { } pending)
                 {
-                    lostRace |= !guessNew; // a refused insert-first only means the article exists: no race lost
-                    continue; // another writer got there first: re-read and decide again
+                    await _index.EndSaveAsync(pending, cancellationToken).ConfigureAwait(false);
                 }
 
-                committedOutcome = decision.Outcome;
-                if (indexUnchanged)
-                {
-                    return new SaveResult(decision.Outcome, next);
-                }
-
-                (target, etag) = (next, committed.Value);
-            }
-            else if (current is not null && (!current.IndexSynced || mustResync))
-            {
-                (target, keys, stale, etag) = (current.Stored, current.IndexKeys, current.StaleIndexKeys, current.ETag);
-                LogResync(id, current.IndexSynced);
-            }
-            else
-            {
-                return new SaveResult(decision.Outcome, current?.Stored);
-            }
-
-            await SyncIndexAsync(target, keys, stale.Union(written.Except(keys)).ToList(), cancellationToken).ConfigureAwait(false);
-            written.UnionWith(keys);
-            if (decision.Next is null && current is { IndexSynced: true })
-            {
-                // We only re-applied a version that is already marked done. If nobody committed meanwhile, our writes
-                // carried the latest version and we are done; a read, not a write, so concurrent writers settle.
-                var now = await ReadAsync(id, cancellationToken).ConfigureAwait(false);
-                if (now?.ETag == etag)
-                {
-                    return new SaveResult(decision.Outcome, target);
-                }
-
-                lostRace = true;
-                continue;
-            }
-
-            try
-            {
-                await _articles.UpdateEntityAsync(ArticleEntityCodec.SyncedPatch(id), etag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
-                return new SaveResult(decision.Outcome, target);
-            }
-            catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.PreconditionFailed)
-            {
-                // Someone committed after us; our index writes may have overwritten theirs. Re-apply from their version.
-                mustResync = true;
-                lostRace = true;
+                return result;
             }
         }
 
         throw new ArticleContentionException($"Article {id} kept changing under {MaxAttempts} attempts to save it; try again.");
+    }
+
+    /// <summary>
+    /// Phase one: commits the decided change, or finds the stored version whose index an earlier save left behind.
+    /// Returns the result when nothing is left to do, the index change to apply, or neither when another writer got
+    /// in first (read again and decide again).
+    /// </summary>
+    private async Task<(SaveResult? Result, IndexChange? Change)> CommitAsync(SaveState save, ArticleRow? current, Decision decision, CancellationToken cancellationToken)
+    {
+        if (decision.Next is { } next)
+        {
+            var keys = IndexPartitions.For(next.Article);
+            var previous = current is null ? [] : current.IndexKeys.Concat(current.StaleIndexKeys);
+            var stale = previous.Except(keys).Distinct().ToList();
+
+            // A change the index does not show (body, related items, source blob) needs one write, not N + 2.
+            var indexUnchanged = current is { IndexSynced: true } && !save.MustResync && stale.Count == 0
+                && keys.SequenceEqual(current.IndexKeys) && SameSummary(next, current.Stored);
+            if (!indexUnchanged)
+            {
+                save.Pending ??= await _index.BeginSaveAsync(save.Id, cancellationToken).ConfigureAwait(false);
+            }
+
+            var committed = await TryCommitAsync(current, next, keys, stale, indexUnchanged, save.GuessesNew, cancellationToken).ConfigureAwait(false);
+            if (committed is not { } etag)
+            {
+                save.LostRace |= !save.GuessesNew; // a refused insert-first only means the article exists: no race lost
+                return (null, null);
+            }
+
+            save.Committed = decision.Outcome;
+            return indexUnchanged ? (new SaveResult(decision.Outcome, next), null) : (null, new IndexChange(next, keys, stale, etag, AlreadyMarked: false));
+        }
+
+        if (current is not null && (!current.IndexSynced || save.MustResync))
+        {
+            LogResync(save.Id, current.IndexSynced);
+            return (null, new IndexChange(current.Stored, current.IndexKeys, current.StaleIndexKeys, current.ETag, AlreadyMarked: current.IndexSynced));
+        }
+
+        return (new SaveResult(decision.Outcome, current?.Stored), null);
+    }
+
+    /// <summary>
+    /// Phase two: writes the version's index entries and removes the stale ones, with every entry this save wrote
+    /// earlier that the version does not have (a slow upsert may have landed after a concurrent writer removed it).
+    /// </summary>
+    private async Task ApplyIndexChangeAsync(SaveState save, IndexChange change, CancellationToken cancellationToken)
+    {
+        var stale = change.Stale.Union(save.Written.Except(change.Keys)).ToList();
+        await _index.WriteAsync(ArticleSummary.From(change.Article), change.Keys, stale, cancellationToken).ConfigureAwait(false);
+        save.Written.UnionWith(change.Keys);
+    }
+
+    /// <summary>
+    /// Phase three: marks the version in step under its ETag. False when another writer committed meanwhile (our
+    /// entries may have overwritten theirs): the save goes round again from their version.
+    /// </summary>
+    private async Task<bool> MarkInStepAsync(SaveState save, IndexChange change, CancellationToken cancellationToken)
+    {
+        if (change.AlreadyMarked)
+        {
+            // We only re-applied a version already marked in step. If nobody committed meanwhile, our writes carried the
+            // latest version and we are done; a read, not a write, so concurrent writers settle.
+            var now = await ReadAsync(save.Id, cancellationToken).ConfigureAwait(false);
+            save.LostRace |= now?.ETag != change.ETag;
+            return now?.ETag == change.ETag;
+        }
+
+        try
+        {
+            await _articles.UpdateEntityAsync(ArticleEntityCodec.SyncedPatch(save.Id), change.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.PreconditionFailed)
+        {
+            save.MustResync = true;
+            save.LostRace = true;
+            return false;
+        }
     }
 
     /// <summary>
@@ -376,12 +419,6 @@ public sealed partial class ArticleStore
         }
     }
 
-    private Task SyncIndexAsync(StoredArticle article, IReadOnlyList<IndexKey> keys, IReadOnlyList<IndexKey> stale, CancellationToken cancellationToken)
-    {
-        var summary = ArticleSummary.From(article);
-        return _index.WriteAsync(ArticleEntityCodec.EncodeSummaries(summary, keys), stale, cancellationToken);
-    }
-
     private static bool SameSummary(StoredArticle a, StoredArticle b) =>
         JsonSerializer.Serialize(ArticleSummary.From(a), ArticleJson.Options) == JsonSerializer.Serialize(ArticleSummary.From(b), ArticleJson.Options);
 
@@ -396,6 +433,44 @@ public sealed partial class ArticleStore
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Re-applying the index entries of article {ArticleId} (previous index update finished: {IndexSynced})")]
     private partial void LogResync(string articleId, bool indexSynced);
+
+    /// <summary>Where a save stands across its attempts.</summary>
+    private sealed class SaveState(string id, bool insertFirst)
+    {
+        private int _attempt;
+
+        public string Id => id;
+
+        /// <summary>Whether this attempt inserts without reading first (an upload's first).</summary>
+        public bool GuessesNew => insertFirst && _attempt == 1;
+
+        /// <summary>Whether another writer committed in between: a writer that lost a race to a tied version yields.</summary>
+        public bool LostRace { get; set; }
+
+        /// <summary>Whether the index must be re-applied even if the article says it is in step.</summary>
+        public bool MustResync { get; set; }
+
+        /// <summary>The outcome of the change this save committed, once it has.</summary>
+        public SaveOutcome? Committed { get; set; }
+
+        /// <summary>Every index key this save upserted.</summary>
+        public HashSet<IndexKey> Written { get; } = [];
+
+        /// <summary>The record of this save in the pending partition, once a commit of it left the index behind.</summary>
+        public PendingSave? Pending { get; set; }
+
+        public bool NextAttempt() => ++_attempt <= MaxAttempts;
+
+        /// <summary>
+        /// An insert-first refused by an article whose save is still under way is a race lost, as if we had read first
+        /// and lost the insert.
+        /// </summary>
+        public void Observe(ArticleRow? current) =>
+            LostRace |= insertFirst && _attempt == 2 && Committed is null && current is { IndexSynced: false };
+    }
+
+    /// <summary>A committed (or found) version whose index entries must be brought in step.</summary>
+    private sealed record IndexChange(StoredArticle Article, IReadOnlyList<IndexKey> Keys, IReadOnlyList<IndexKey> Stale, ETag ETag, bool AlreadyMarked);
 
     /// <summary>What to do with the article as currently stored.</summary>
     private sealed record Decision(SaveOutcome Outcome, StoredArticle? Next)

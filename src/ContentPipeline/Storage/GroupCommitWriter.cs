@@ -10,8 +10,10 @@ namespace ContentPipeline.Storage;
 /// while no other transaction of that partition is in flight. Nothing waits on a timer: a lone write goes out at once,
 /// and under load the batches grow by themselves. Every <c>published</c> article has an entry in the one
 /// <c>published</c> index partition, and every ingested blob a record in one outcome partition, so concurrent ingests
-/// share transactions there. Writes to one partition land in the order they were asked for. An operation the service
-/// refuses fails only its own caller (see <see cref="SendAsync(List{Operation})"/>).
+/// share transactions there. Writes to one partition land in the order they were asked for; an upsert of an entity whose
+/// earlier upsert is still queued takes that one's place (the newer content, asked for later, is what would have stayed),
+/// so a hot entity written by many callers at once costs one operation per transaction, not one transaction per
+/// caller. An operation the service refuses fails only its own caller (see <see cref="SendAsync(List{Operation})"/>).
 /// </summary>
 internal sealed class GroupCommitWriter(TableClient index)
 {
@@ -25,7 +27,7 @@ internal sealed class GroupCommitWriter(TableClient index)
     public const long MaxBatchBytes = 1_200_000;
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Queue<Operation>> _queues = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PartitionQueue> _queues = new(StringComparer.Ordinal);
 
     /// <summary>Upserts (replacing) <paramref name="upserts"/> and deletes <paramref name="deletes"/> (a missing entry is fine).</summary>
     public Task WriteAsync(IEnumerable<TableEntity> upserts, IEnumerable<IndexKey> deletes, CancellationToken cancellationToken)
@@ -39,6 +41,7 @@ internal sealed class GroupCommitWriter(TableClient index)
         }
 
         List<string> idle = [];
+        var waits = new List<Task>(operations.Count);
         lock (_gate)
         {
             foreach (var operation in operations)
@@ -47,11 +50,11 @@ internal sealed class GroupCommitWriter(TableClient index)
                 if (!_queues.TryGetValue(partition, out var queue))
                 {
                     // No queue: nothing of this partition is in flight. This caller starts its sender.
-                    _queues[partition] = queue = new Queue<Operation>();
+                    _queues[partition] = queue = new PartitionQueue();
                     idle.Add(partition);
                 }
 
-                queue.Enqueue(operation);
+                waits.Add(queue.Add(operation));
             }
         }
 
@@ -62,7 +65,7 @@ internal sealed class GroupCommitWriter(TableClient index)
 
         // The writes go on when a caller stops waiting (others may share their transaction); a failure after that is
         // left on the abandoned task, and the article's IndexSynced flag still says the index needs mending.
-        return Task.WhenAll(operations.Select(o => o.Done.Task)).WaitAsync(cancellationToken);
+        return Task.WhenAll(waits).WaitAsync(cancellationToken);
     }
 
     /// <summary>Sends a partition's queue, a transaction at a time, until it is empty; then removes the queue.</summary>
@@ -74,7 +77,7 @@ internal sealed class GroupCommitWriter(TableClient index)
             lock (_gate)
             {
                 var queue = _queues[partition];
-                batch = Take(queue);
+                batch = queue.Take();
                 if (batch.Count == 0)
                 {
                     _queues.Remove(partition);
@@ -94,23 +97,6 @@ internal sealed class GroupCommitWriter(TableClient index)
                 batch.ForEach(o => o.Done.TrySetException(ex));
             }
         }
-    }
-
-    /// <summary>Takes operations from the head of the queue up to the limits, stopping before a second one for an entity.</summary>
-    private static List<Operation> Take(Queue<Operation> queue)
-    {
-        var batch = new List<Operation>();
-        var rows = new HashSet<string>(StringComparer.Ordinal);
-        long bytes = 0;
-        while (batch.Count < MaxBatchOperations && queue.TryPeek(out var next)
-            && (batch.Count == 0 || bytes + next.Bytes <= MaxBatchBytes)
-            && rows.Add(next.Action.Entity.RowKey))
-        {
-            batch.Add(queue.Dequeue());
-            bytes += next.Bytes;
-        }
-
-        return batch;
     }
 
     /// <summary>
@@ -174,8 +160,68 @@ internal sealed class GroupCommitWriter(TableClient index)
         ? index.DeleteEntityAsync(action.Entity.PartitionKey, action.Entity.RowKey, ETag.All, CancellationToken.None)
         : index.UpsertEntityAsync(action.Entity, TableUpdateMode.Replace, CancellationToken.None);
 
-    private sealed record Operation(TableTransactionAction Action, long Bytes)
+    private sealed class Operation(TableTransactionAction action, long bytes)
     {
+        public TableTransactionAction Action { get; private set; } = action;
+
+        public long Bytes { get; private set; } = bytes;
+
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool IsUpsert => Action.ActionType == TableTransactionActionType.UpsertReplace;
+
+        /// <summary>Carries a later upsert of the same entity instead of this one.</summary>
+        public void Replace(Operation later) => (Action, Bytes) = (later.Action, later.Bytes);
+    }
+
+    /// <summary>The operations of one partition waiting for a transaction (guarded by the writer's lock).</summary>
+    private sealed class PartitionQueue
+    {
+        private readonly Queue<Operation> _queue = new();
+        private readonly Dictionary<string, Operation> _queuedUpserts = new(StringComparer.Ordinal);
+
+        /// <summary>Queues an operation, or folds an upsert into the queued upsert of its entity; returns what to wait on.</summary>
+        public Task Add(Operation operation)
+        {
+            var row = operation.Action.Entity.RowKey;
+            if (operation.IsUpsert && _queuedUpserts.TryGetValue(row, out var queued))
+            {
+                queued.Replace(operation);
+                return queued.Done.Task;
+            }
+
+            _queue.Enqueue(operation);
+            if (operation.IsUpsert)
+            {
+                _queuedUpserts[row] = operation;
+            }
+            else
+            {
+                _queuedUpserts.Remove(row); // an upsert after this delete must not move before it
+            }
+
+            return operation.Done.Task;
+        }
+
+        /// <summary>Takes operations from the head up to the limits, stopping before a second one for an entity.</summary>
+        public List<Operation> Take()
+        {
+            var batch = new List<Operation>();
+            var rows = new HashSet<string>(StringComparer.Ordinal);
+            long bytes = 0;
+            while (batch.Count < MaxBatchOperations && _queue.TryPeek(out var next)
+                && (batch.Count == 0 || bytes + next.Bytes <= MaxBatchBytes)
+                && rows.Add(next.Action.Entity.RowKey))
+            {
+                batch.Add(_queue.Dequeue());
+                bytes += next.Bytes;
+                if (_queuedUpserts.TryGetValue(next.Action.Entity.RowKey, out var queued) && queued == next)
+                {
+                    _queuedUpserts.Remove(next.Action.Entity.RowKey);
+                }
+            }
+
+            return batch;
+        }
     }
 }

@@ -4,13 +4,15 @@ using ContentPipeline.Articles;
 namespace ContentPipeline.Storage;
 
 /// <summary>
-/// The index partitions. Every list the API and the feeds serve is one partition read newest first:
+/// The partitions of the index table. Every list the API and the feeds serve is one partition read newest first:
 /// <list type="bullet">
 /// <item><c>published</c>: every published article;</item>
 /// <item><c>published|category|{slug}</c>, <c>published|topic|{slug}</c>, <c>published|provider|{slug}</c>;</item>
 /// <item><c>drafts</c>: every unpublished article, for editors.</item>
 /// </list>
-/// RowKeys are <c>{inverted publication ticks, 19 digits}|{id}</c>, so ascending RowKey order is newest first.
+/// RowKeys of lists are <c>{inverted publication ticks, 19 digits}|{id}</c>, so ascending RowKey order is newest first.
+/// Beside the lists: <c>catalog</c>, one row per published list (RowKey = the list's partition), written whenever that
+/// list changes, so its Timestamp says when; and <c>pending</c>, one row per save whose index update is under way.
 /// </summary>
 public static class IndexPartitions
 {
@@ -20,16 +22,62 @@ public static class IndexPartitions
     /// <summary>All drafts.</summary>
     public const string Drafts = "drafts";
 
+    /// <summary>The published lists that exist, each with the time it last changed (its row's Timestamp).</summary>
+    public const string Catalog = "catalog";
+
+    /// <summary>Saves whose index update is under way (or was cut short): what repair mends.</summary>
+    public const string Pending = "pending";
+
     private const char Separator = '|';
+    private const string CategoryName = "category";
+    private const string TopicName = "topic";
+    private const string ProviderName = "provider";
 
     /// <summary>Published articles of one category.</summary>
-    public static string Category(string slug) => $"{Published}{Separator}category{Separator}{slug}";
+    public static string Category(string slug) => $"{Published}{Separator}{CategoryName}{Separator}{slug}";
 
     /// <summary>Published articles of one topic.</summary>
-    public static string Topic(string slug) => $"{Published}{Separator}topic{Separator}{slug}";
+    public static string Topic(string slug) => $"{Published}{Separator}{TopicName}{Separator}{slug}";
 
     /// <summary>Published articles of one provider (by domain, else name).</summary>
-    public static string Provider(string slug) => $"{Published}{Separator}provider{Separator}{slug}";
+    public static string Provider(string slug) => $"{Published}{Separator}{ProviderName}{Separator}{slug}";
+
+    /// <summary>The partition of a published list: all published articles, or those matching <paramref name="filter"/>.</summary>
+    public static string Of(ArticleFilter? filter) => filter switch
+    {
+        null => Published,
+        { Kind: ArticleFilterKind.Category } => Category(filter.Slug),
+        { Kind: ArticleFilterKind.Topic } => Topic(filter.Slug),
+        _ => Provider(filter.Slug),
+    };
+
+    /// <summary>
+    /// The published list a partition holds: true with a null filter for <c>published</c>, true with its filter for a
+    /// category, topic or provider list, false for anything else (drafts, the catalog, pending).
+    /// </summary>
+    public static bool TryParseList(string partition, out ArticleFilter? filter)
+    {
+        ArgumentNullException.ThrowIfNull(partition);
+        filter = null;
+        if (partition == Published)
+        {
+            return true;
+        }
+
+        if (partition.Split(Separator) is not [Published, var kind, var slug] || slug.Length == 0)
+        {
+            return false;
+        }
+
+        filter = kind switch
+        {
+            CategoryName => new ArticleFilter(ArticleFilterKind.Category, slug),
+            TopicName => new ArticleFilter(ArticleFilterKind.Topic, slug),
+            ProviderName => new ArticleFilter(ArticleFilterKind.Provider, slug),
+            _ => null,
+        };
+        return filter is not null;
+    }
 
     /// <summary>The RowKey that orders an article newest first.</summary>
     public static string RowKey(DateTimeOffset published, string id) =>

@@ -60,4 +60,26 @@ public class IndexPartitionsTests
         Assert.Equal("iet", IndexPartitions.ProviderSlug(new() { Name = "IET" }));
         Assert.Null(IndexPartitions.ProviderSlug(null));
     }
+
+    [Theory]
+    [InlineData("published", null, null)]
+    [InlineData("published|category|news", ArticleFilterKind.Category, "news")]
+    [InlineData("published|topic|computer-vision", ArticleFilterKind.Topic, "computer-vision")]
+    [InlineData("published|provider|example-org", ArticleFilterKind.Provider, "example-org")]
+    public void EveryPublishedList_ParsesBackToTheFilterItWasNamedFor(string partition, ArticleFilterKind? kind, string? slug)
+    {
+        Assert.True(IndexPartitions.TryParseList(partition, out var filter));
+        Assert.Equal(kind is null ? null : new ArticleFilter(kind.Value, slug!), filter);
+        Assert.Equal(partition, IndexPartitions.Of(filter));
+    }
+
+    [Theory]
+    [InlineData("drafts")]
+    [InlineData("catalog")]
+    [InlineData("pending")]
+    [InlineData("published|colour|red")]
+    [InlineData("published|topic|")]
+    [InlineData("published|topic|a|b")]
+    public void WhatIsNotAPublishedList_DoesNotParse(string partition) =>
+        Assert.False(IndexPartitions.TryParseList(partition, out _));
 }

@@ -1,0 +1,183 @@
+using System.Net;
+using Azure;
+using Azure.Data.Tables;
+
+namespace ContentPipeline.Storage;
+
+/// <summary>
+/// The index table and its one owner (partition naming: <see cref="IndexPartitions"/>). It holds the newest-first lists,
+/// whose entries carry an <see cref="ArticleSummary"/>; the catalog of published lists, one row per list written after
+/// every change of the list, so that "what changed since?" costs a read of the catalog, not of the lists; and the
+/// pending saves, so that repair finds unfinished updates without reading every article. Writes go through group
+/// commit (<see cref="GroupCommitWriter"/>); reads are partition reads, newest first.
+/// </summary>
+public sealed class ArticleIndex
+{
+    /// <summary>Pending records name their article under another column than entries do, so "ArticleId eq …" finds entries only.</summary>
+    private const string SavingProperty = "SavingArticle";
+    private const string StartedAtProperty = "StartedAt";
+
+    private readonly TableClient _table;
+    private readonly GroupCommitWriter _writer;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the index over the pipeline's index table.</summary>
+    public ArticleIndex(TableServiceClient tables, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        _table = tables.GetTableClient(StorageNames.IndexTable);
+        _writer = new GroupCommitWriter(_table);
+        _time = time;
+    }
+
+    /// <summary>
+    /// Writes an article's entries under <paramref name="keys"/> and removes <paramref name="stale"/> ones; then writes the
+    /// catalog rows of the published lists either touched. In that order: a reader that sees a list's change in the
+    /// catalog finds it in the list.
+    /// </summary>
+    internal async Task WriteAsync(ArticleSummary summary, IReadOnlyCollection<IndexKey> keys, IReadOnlyCollection<IndexKey> stale, CancellationToken cancellationToken)
+    {
+        await _writer.WriteAsync(ArticleEntityCodec.EncodeSummaries(summary, keys), stale, cancellationToken).ConfigureAwait(false);
+        var lists = keys.Concat(stale).Select(static k => k.PartitionKey).Where(static p => IndexPartitions.TryParseList(p, out _)).Distinct(StringComparer.Ordinal);
+        await _writer.WriteAsync(lists.Select(static list => new TableEntity(IndexPartitions.Catalog, list)), [], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One page of a list from a continuation token, and the token of the next page (null on the last).</summary>
+    /// <exception cref="RequestFailedException">Status 400: the service cannot continue from <paramref name="token"/>.</exception>
+    public async Task<(IReadOnlyList<ArticleSummary> Items, string? Next)> ReadPageAsync(string partition, int limit, string? token, CancellationToken cancellationToken)
+    {
+        await foreach (var page in Query(partition, after: null, limit, cancellationToken).AsPages(token, limit).ConfigureAwait(false))
+        {
+            return (page.Values.Select(ArticleEntityCodec.DecodeSummary).ToList(), page.ContinuationToken);
+        }
+
+        return ([], null);
+    }
+
+    /// <summary>The newest <paramref name="count"/> entries of a list (fewer when it holds fewer): what a feed shows.</summary>
+    public async Task<IReadOnlyList<ArticleSummary>> ReadNewestAsync(string partition, int count, CancellationToken cancellationToken)
+    {
+        var items = new List<ArticleSummary>(count);
+        await foreach (var page in Query(partition, after: null, count, cancellationToken).AsPages(null, count).ConfigureAwait(false))
+        {
+            items.AddRange(page.Values.Take(count - items.Count).Select(ArticleEntityCodec.DecodeSummary));
+            if (items.Count == count || page.ContinuationToken is null)
+            {
+                break;
+            }
+        }
+
+        return items;
+    }
+
+    /// <summary>
+    /// The first entries of a list after the RowKey <paramref name="after"/> (from the start when null), and whether it
+    /// holds more. Reads on past pages the service answers empty, so the entries are the list's next ones.
+    /// </summary>
+    internal async Task<(IReadOnlyList<IndexEntry> Entries, bool HasMore)> ReadAfterAsync(string partition, string? after, int limit, CancellationToken cancellationToken)
+    {
+        await foreach (var page in Query(partition, after, limit, cancellationToken).AsPages(null, limit).ConfigureAwait(false))
+        {
+            if (page.Values.Count > 0 || page.ContinuationToken is null)
+            {
+                var entries = page.Values.Select(static e => new IndexEntry(e.RowKey, ArticleEntityCodec.DecodeSummary(e))).ToList();
+                return (entries, page.ContinuationToken is not null || entries.Count == limit);
+            }
+        }
+
+        return ([], false);
+    }
+
+    /// <summary>
+    /// When any published list last changed, or null when none ever held an article: the catalog row of
+    /// <c>published</c>, which every change of a published list changes too. One point read.
+    /// </summary>
+    public async Task<DateTimeOffset?> LastChangeAsync(CancellationToken cancellationToken)
+    {
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(IndexPartitions.Catalog, IndexPartitions.Published, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? row.Value!.Timestamp : null;
+    }
+
+    /// <summary>The published lists that changed after <paramref name="changedAfter"/> (every list when null).</summary>
+    public async Task<CatalogRead> ReadCatalogAsync(DateTimeOffset? changedAfter, CancellationToken cancellationToken)
+    {
+        var filter = changedAfter is { } since
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartitions.Catalog} and Timestamp gt {since}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartitions.Catalog}");
+        var lists = new List<CatalogEntry>();
+        DateTimeOffset? readAt = null;
+        await foreach (var page in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).AsPages().ConfigureAwait(false))
+        {
+            readAt ??= page.GetRawResponse().Headers.Date ?? throw new InvalidOperationException("The table service sent no Date header.");
+            foreach (var row in page.Values)
+            {
+                if (IndexPartitions.TryParseList(row.RowKey, out var list))
+                {
+                    lists.Add(new CatalogEntry(row.RowKey, list, row.Timestamp ?? DateTimeOffset.MinValue, row.ETag));
+                }
+            }
+        }
+
+        return new CatalogRead(lists, readAt ?? throw new InvalidOperationException("The table service returned no page."));
+    }
+
+    /// <summary>
+    /// Removes a list found empty from the catalog, unless it changed since <paramref name="list"/> was read (then an
+    /// article arrived meanwhile, and the list stays); returns whether it was removed.
+    /// </summary>
+    public async Task<bool> ForgetAsync(CatalogEntry list, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        try
+        {
+            await _table.DeleteEntityAsync(IndexPartitions.Catalog, list.Partition, list.ETag, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.PreconditionFailed)
+        {
+            return false;
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>Records that a save of an article is about to leave its index behind; returns the record.</summary>
+    internal async Task<PendingSave> BeginSaveAsync(string articleId, CancellationToken cancellationToken)
+    {
+        var save = new PendingSave(articleId, $"{articleId}|{Guid.NewGuid():N}", _time.GetUtcNow());
+        var row = new TableEntity(IndexPartitions.Pending, save.RowKey)
+        {
+            [SavingProperty] = save.ArticleId,
+            [StartedAtProperty] = save.StartedAt,
+        };
+        await _writer.WriteAsync([row], [], cancellationToken).ConfigureAwait(false);
+        return save;
+    }
+
+    /// <summary>Removes the record of a save whose index is in step.</summary>
+    internal Task EndSaveAsync(PendingSave save, CancellationToken cancellationToken) =>
+        _writer.WriteAsync([], [new IndexKey(IndexPartitions.Pending, save.RowKey)], cancellationToken);
+
+    /// <summary>Every recorded save: those under way and those cut short. Reads nothing else.</summary>
+    internal async Task<IReadOnlyList<PendingSave>> ListPendingAsync(CancellationToken cancellationToken)
+    {
+        var saves = new List<PendingSave>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartitions.Pending}");
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            saves.Add(new PendingSave(row.GetString(SavingProperty), row.RowKey, row.GetDateTimeOffset(StartedAtProperty) ?? DateTimeOffset.MinValue));
+        }
+
+        return saves;
+    }
+
+    private AsyncPageable<TableEntity> Query(string partition, string? after, int pageSize, CancellationToken cancellationToken)
+    {
+        var filter = after is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {after}");
+        return _table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken);
+    }
+}

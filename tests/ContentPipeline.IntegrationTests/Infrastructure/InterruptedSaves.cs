@@ -1,0 +1,48 @@
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using ContentPipeline.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ContentPipeline.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// Saves cut short between their phases, as a crash leaves them: a store over the fixture's storage whose writes to
+/// the index's lists fail, so a save commits the article (<c>IndexSynced = false</c>) and records itself as pending, and
+/// then stops before its index entries land.
+/// </summary>
+public static class InterruptedSaves
+{
+    public static ArticleStore Store(PipelineFixture fixture)
+    {
+        var options = new TableClientOptions();
+        options.AddPolicy(new FailListWrites(), HttpPipelinePosition.PerCall);
+        var tables = new TableServiceClient(fixture.Azurite.ConnectionString, options);
+        return new ArticleStore(tables, new ArticleIndex(tables, fixture.Clock), fixture.Blobs, fixture.Clock, NullLogger<ArticleStore>.Instance);
+    }
+
+    /// <summary>Runs a save that must be cut short: it throws where the crash would have happened.</summary>
+    public static async Task RunAsync(PipelineFixture fixture, Func<ArticleStore, Task> save)
+    {
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => save(Store(fixture)));
+        Assert.Equal(FailListWrites.Status, error.Status);
+    }
+
+    private sealed class FailListWrites : HttpPipelinePolicy
+    {
+        public const int Status = 599;
+
+        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            var path = Uri.UnescapeDataString(message.Request.Uri.Path);
+            var listWrite = message.Request.Method != RequestMethod.Get
+                && ((path.Contains($"/{StorageNames.IndexTable}(", StringComparison.Ordinal) && !path.Contains($"PartitionKey='{IndexPartitions.Pending}'", StringComparison.Ordinal))
+                    || path.EndsWith("/$batch", StringComparison.Ordinal));
+            return listWrite ? throw new RequestFailedException(Status, "The save is cut short here (a simulated crash).") : ProcessNextAsync(message, pipeline);
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            throw new NotSupportedException("The store is asynchronous.");
+    }
+}
