@@ -2,10 +2,13 @@
 # Runs every benchmark and prints one table (figure, floor measured in the same run, ratio, goal, pass/short);
 # the table is also written to benchmarks/results/latest.md. Needs wrk (apt-get install wrk) for the lookup load.
 # Options: --articles N (default 10000), --load-seconds S (default 10); --parser-only or --ingest-only run a part
-# (printed, not written to latest.md).
+# (printed, not written to latest.md). --archive N instead measures each operation on archives of N and 10N articles
+# and writes benchmarks/results/archive.md (no wrk needed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v wrk >/dev/null || { echo "error: wrk is required for the lookup benchmark (apt-get install wrk)" >&2; exit 2; }
+if [[ " $* " != *" --archive "* ]]; then
+  command -v wrk >/dev/null || { echo "error: wrk is required for the lookup benchmark (apt-get install wrk)" >&2; exit 2; }
+fi
 npm ci --no-audit --no-fund --loglevel=error
 dotnet build Functions.sln --configuration Release --verbosity quiet -nologo
 # The ingest runs through the local host, which runs the published app (the package azd deploys) as its worker.

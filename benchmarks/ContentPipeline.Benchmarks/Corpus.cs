@@ -35,25 +35,36 @@ public static class Corpus
         "battery", "satellite", "health", "study", "launch", "report", "growth", "security", "vision", "learning", "ocean", "city",
     ];
 
+    /// <summary>The slugs of every category the corpus uses.</summary>
+    public static IReadOnlyList<string> CategorySlugs { get; } = [.. Categories.Select(Slug.From).Distinct()];
+
+    /// <summary>The slugs of every topic the corpus uses.</summary>
+    public static IReadOnlyList<string> TopicSlugs { get; } = [.. Topics.Select(Slug.From).Distinct()];
+
     /// <summary>One generated file.</summary>
     public sealed record Document(string Name, byte[] Bytes);
 
-    public static IReadOnlyList<Document> Generate(int count, int seed = 42)
+    /// <summary>
+    /// <paramref name="count"/> files numbered from <paramref name="firstIndex"/>; with <paramref name="published"/>, all
+    /// published then (new arrivals), else at random times over three years.
+    /// </summary>
+    public static IReadOnlyList<Document> Generate(int count, int seed = 42, int firstIndex = 0, DateTimeOffset? published = null)
     {
         var random = new Random(seed);
         var documents = new List<Document>(count);
-        for (var i = 0; i < count; i++)
+        for (var i = firstIndex; i < firstIndex + count; i++)
         {
-            documents.Add(new Document($"{i:D6}_{random.NextInt64():x16}.txt", Encoding.UTF8.GetBytes(Article(random, i))));
+            documents.Add(new Document($"{i:D6}_{random.NextInt64():x16}.txt", Encoding.UTF8.GetBytes(Article(random, i, published))));
         }
 
         return documents;
     }
 
-    private static string Article(Random random, int index)
+    private static string Article(Random random, int index, DateTimeOffset? at)
     {
         var provider = Providers[random.Next(Providers.Length)];
-        var published = new DateTimeOffset(2022, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(random.Next(0, 3 * 365 * 24 * 60));
+        var randomTime = new DateTimeOffset(2022, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(random.Next(0, 3 * 365 * 24 * 60));
+        var published = at ?? randomTime;
         var url = $"https://www.{provider.Domain}/articles/{published:yyyy/MM}/{Sentence(random, 4).Replace(' ', '-').ToLowerInvariant()}-{index}";
         var text = new StringBuilder()
             .Append("---\n")

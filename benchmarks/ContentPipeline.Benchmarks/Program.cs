@@ -12,6 +12,23 @@ using ContentPipeline.Benchmarks;
 using ContentPipeline.IntegrationTests.Infrastructure;
 
 // Usage: ContentPipeline.Benchmarks [--articles 10000] [--load-seconds 10] [--parser-only | --ingest-only]
+//        ContentPipeline.Benchmarks --archive N   (each operation on archives of N and 10N articles)
+if (Array.IndexOf(args, "--archive") >= 0)
+{
+    var size = Option("--archive", 2_000);
+    var archiveStarted = DateTimeOffset.UtcNow;
+    var archiveTable = await new ArchiveBench(size).RunAsync();
+    var memoryGiB = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1024.0 / 1024 / 1024;
+    var archiveReport = string.Create(CultureInfo.InvariantCulture,
+        $"Measured {archiveStarted:yyyy-MM-dd} on {Environment.ProcessorCount} cores, {memoryGiB:0} GiB, {Environment.OSVersion.VersionString}, .NET {Environment.Version}, Azurite 3.35.0 in memory; `./scripts/bench.sh --archive {size}` ({(DateTimeOffset.UtcNow - archiveStarted).TotalMinutes:0} min). Per operation: time · storage requests · table entities read · managed heap peak; then the 10N/N ratio of each.\n\n{archiveTable}");
+    var archiveResults = Path.Combine(Azurite.RepositoryRoot(), "benchmarks", "results");
+    Directory.CreateDirectory(archiveResults);
+    await File.WriteAllTextAsync(Path.Combine(archiveResults, "archive.md"), archiveReport);
+    Console.WriteLine();
+    Console.WriteLine(archiveReport);
+    return 0;
+}
+
 var articles = Option("--articles", 10_000);
 var loadSeconds = Option("--load-seconds", 10);
 var parserOnly = args.Contains("--parser-only");

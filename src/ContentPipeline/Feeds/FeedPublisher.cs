@@ -150,20 +150,15 @@ public sealed partial class FeedPublisher
         var definition = items.Count == 0 ? feed.Definition : feed.Definition.NamedBy(items[0]);
         var document = new FeedDocument(definition, TitleOf(definition), DescriptionOf(definition), PublicUrl(definition.PathOf(FeedFormat.Atom)),
             _options.SiteUrl is null ? null : new Uri(_options.SiteUrl), items);
-        var (written, unchanged) = (0, 0);
-        foreach (var format in Enum.GetValues<FeedFormat>())
+        // Rendered first, then written together: the three uploads overlap each other and other feeds' rendering.
+        var writes = await Task.WhenAll(Enum.GetValues<FeedFormat>().Select(format =>
         {
             var path = definition.PathOf(format);
             var content = FeedWriter.Write(document with { SelfUrl = PublicUrl(path) }, format);
-            if (await _blobs.WriteIfChangedAsync(path, content, FeedDefinition.ContentType(format), existing.GetValueOrDefault(path), metadata: null, cancellationToken).ConfigureAwait(false))
-            {
-                written++;
-            }
-            else
-            {
-                unchanged++;
-            }
-        }
+            return (Path: path, Content: content, ContentType: FeedDefinition.ContentType(format));
+        }).ToList().Select(file => _blobs.WriteIfChangedAsync(file.Path, file.Content, file.ContentType, existing.GetValueOrDefault(file.Path), metadata: null, cancellationToken))).ConfigureAwait(false);
+        var written = writes.Count(static w => w);
+        var unchanged = writes.Length - written;
 
         var entry = new FeedListingEntry(
             definition.Kind.ToString().ToLowerInvariant(), definition.Name, definition.Slug, document.Title, items.Count, document.Updated,

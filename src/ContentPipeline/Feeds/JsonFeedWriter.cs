@@ -1,0 +1,60 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ContentPipeline.Feeds;
+
+/// <summary>JSON Feed 1.1, written by System.Text.Json; <c>&lt;</c>, <c>&gt;</c>, <c>&amp;</c> and quotes are escaped, so a feed is safe to embed in a page.</summary>
+internal static class JsonFeedWriter
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+    };
+
+    public static byte[] Write(FeedDocument document) =>
+        JsonSerializer.SerializeToUtf8Bytes(
+            new JsonFeed(
+                "https://jsonfeed.org/version/1.1",
+                XmlSafeText.Clean(document.Title),
+                document.SiteUrl?.AbsoluteUri,
+                document.SelfUrl.AbsoluteUri,
+                XmlSafeText.Clean(document.Description),
+                document.Items.Select(a => new JsonFeedItem(
+                    FeedWriter.ItemId(a.Id),
+                    FeedText.Link(a),
+                    XmlSafeText.Clean(a.Title),
+                    a.Excerpt is null ? null : XmlSafeText.Clean(a.Excerpt),
+                    XmlSafeText.Clean(a.Excerpt ?? a.Title),
+                    FeedText.Image(a)?.Url,
+                    FeedText.Rfc3339(a.PublishedDateTime),
+                    FeedText.Rfc3339(FeedText.Updated(a)),
+                    FeedText.Categories(a).ToList(),
+                    FeedText.Author(a) is { } author ? [new JsonFeedAuthor(author.Name, author.Url)] : null)).ToList()),
+            JsonOptions);
+
+    private sealed record JsonFeed(
+        [property: JsonPropertyName("version")] string Version,
+        [property: JsonPropertyName("title")] string Title,
+        [property: JsonPropertyName("home_page_url")] string? HomePageUrl,
+        [property: JsonPropertyName("feed_url")] string FeedUrl,
+        [property: JsonPropertyName("description")] string Description,
+        [property: JsonPropertyName("items")] IReadOnlyList<JsonFeedItem> Items);
+
+    private sealed record JsonFeedItem(
+        [property: JsonPropertyName("id")] string Id,
+        [property: JsonPropertyName("url")] string? Url,
+        [property: JsonPropertyName("title")] string Title,
+        [property: JsonPropertyName("summary")] string? Summary,
+        [property: JsonPropertyName("content_text")] string ContentText,
+        [property: JsonPropertyName("image")] string? Image,
+        [property: JsonPropertyName("date_published")] string DatePublished,
+        [property: JsonPropertyName("date_modified")] string DateModified,
+        [property: JsonPropertyName("tags")] IReadOnlyList<string> Tags,
+        [property: JsonPropertyName("authors")] IReadOnlyList<JsonFeedAuthor>? Authors);
+
+    private sealed record JsonFeedAuthor(
+        [property: JsonPropertyName("name")] string Name,
+        [property: JsonPropertyName("url")] string? Url);
+}
