@@ -35,6 +35,7 @@ public sealed class ArticleApiTests(PipelineFixture fixture) : IClassFixture<Pip
         Assert.Equal("A headline", json.GetProperty("title").GetString());
         Assert.Equal("2024-05-01T12:00:00+00:00", json.GetProperty("publishedDateTime").GetString());
         Assert.Equal("# Body\n\nText.\n", json.GetProperty("body").GetString());
+        Assert.Equal("<h1>Body</h1>\n<p>Text.</p>", json.GetProperty("html").GetString());
         Assert.Equal(42, json.GetProperty("extensions").GetProperty("customField").GetInt32());
         Assert.Equal("Ada", json.GetProperty("extensions").GetProperty("reviewer").GetProperty("name").GetString());
         Assert.Equal(1200, json.GetProperty("images")[0].GetProperty("width").GetInt32());
@@ -42,6 +43,23 @@ public sealed class ArticleApiTests(PipelineFixture fixture) : IClassFixture<Pip
         Assert.True(json.GetProperty("published").GetBoolean());
         Assert.False(json.TryGetProperty("secured", out _));
         Assert.DoesNotContain("c2VjcmV0", reply.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_ServesAHostileBodyAsSanitisedHtml_AndTheMarkdownAsWritten()
+    {
+        const string body = "Hello <script>alert(1)</script> [x](javascript:alert(1)) ![i](data:image/png;base64,AAAA) <img src=x onerror=alert(1)>\n";
+        var id = await IngestAsync(new ArticleText { IsPublished = true, Body = body });
+
+        var json = (await GetAsync(id)).Json;
+
+        Assert.Equal(body, json.GetProperty("body").GetString());
+        var html = json.GetProperty("html").GetString()!;
+        Assert.Contains("&lt;script&gt;", html, StringComparison.Ordinal); // the raw HTML shows as text
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("javascript:", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("data:", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img src=\"x\"", html, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -337,7 +355,7 @@ public sealed class ArticleApiTests(PipelineFixture fixture) : IClassFixture<Pip
         var id = await IngestAsync(file);
         var stored = (await fixture.Services.GetRequiredService<ArticleStore>().GetAsync(id, includeBody: true, default))!;
         await InterruptedSaves.RunAsync(fixture, store => store.SaveUploadAsync( // a re-upload under a new title, cut short
-            stored.Article with { Title = "Retitled" }, stored.Source with { LastModified = stored.Source.LastModified.AddSeconds(1) }, _ => Task.FromResult<string?>(null), default));
+            stored.Article with { Title = "Retitled" }, stored.Html, stored.Source with { LastModified = stored.Source.LastModified.AddSeconds(1) }, _ => Task.FromResult<string?>(null), default));
 
         var reply = await ToggleAsync(id, publish: false); // a no-op for the state, but it finishes the interrupted index update
 

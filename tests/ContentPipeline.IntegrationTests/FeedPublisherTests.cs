@@ -57,6 +57,28 @@ public sealed class FeedPublisherTests(FeedPublisherTests.Fixture fixture) : ICl
     }
 
     [Fact]
+    public async Task EachFormat_CarriesTheBodyAsSanitisedHtml()
+    {
+        var category = Unique("cat");
+        var id = await IngestAsync(new ArticleText { IsPublished = true, Category = category, Body = "## Inside\n\nA [link](https://example.org/) and <script>alert(1)</script>.\n" });
+        const string expected = "<h2>Inside</h2>\n<p>A <a href=\"https://example.org/\" rel=\"nofollow noopener noreferrer\">link</a> and &lt;script&gt;alert(1)&lt;/script&gt;.</p>";
+
+        await Publisher.PublishAsync(default);
+
+        var rss = System.Xml.Linq.XDocument.Parse(await ReadTextAsync($"category/{category}.rss.xml"));
+        var encoded = rss.Descendants(System.Xml.Linq.XName.Get("encoded", "http://purl.org/rss/1.0/modules/content/")).Single();
+        Assert.Equal(expected, encoded.Value);
+        var atom = await LoadAsync($"category/{category}.atom.xml", new Atom10FeedFormatter());
+        var content = Assert.IsType<TextSyndicationContent>(Assert.Single(atom.Items).Content);
+        Assert.Equal("html", content.Type);
+        Assert.Equal(expected, content.Text);
+        using var json = JsonDocument.Parse(await ReadTextAsync($"category/{category}.json"));
+        var item = json.RootElement.GetProperty("items").EnumerateArray().Single();
+        Assert.Equal(FeedWriter.ItemId(id), item.GetProperty("id").GetString());
+        Assert.Equal(expected, item.GetProperty("content_html").GetString());
+    }
+
+    [Fact]
     public async Task RunWithNothingNew_WritesNothing()
     {
         await IngestAsync(new ArticleText { IsPublished = true, Category = Unique("cat") });

@@ -190,6 +190,8 @@ public sealed class IngestArticleTests(PipelineFixture fixture) : IClassFixture<
         Assert.True(await fixture.Blobs.GetBlobContainerClient(StorageNames.BodiesContainer).GetBlobClient(bodyBlob).ExistsAsync());
         var stored = await Store.GetAsync(IdOf(file), includeBody: true, CancellationToken.None);
         Assert.Equal(body, stored!.Article.Body);
+        Assert.StartsWith("<p>Lorem ipsum dolor sit amet, é ü 😀 consectetur.", stored.Html, StringComparison.Ordinal);
+        Assert.True(await fixture.Blobs.GetBlobContainerClient(StorageNames.BodiesContainer).GetBlobClient(Path.ChangeExtension(bodyBlob, ".html")).ExistsAsync());
 
         // An editor's toggle rewrites the entity and must keep the body.
         await Store.SetPublishedAsync(IdOf(file), true, null, CancellationToken.None);
@@ -366,7 +368,7 @@ public sealed class IngestArticleTests(PipelineFixture fixture) : IClassFixture<
         var download = (await blob.DownloadContentAsync()).Value;
         var article = new Parsing.FrontMatterParser(new Parsing.FrontMatterLimits()).Parse(download.Content.ToArray(), name).Article!;
         var source = new ArticleSource(name, download.Details.ETag.ToString(), download.Details.LastModified);
-        await InterruptedSaves.RunAsync(fixture, store => store.SaveUploadAsync(article, source, _ => Task.FromResult<string?>(null), CancellationToken.None));
+        await InterruptedSaves.RunAsync(fixture, store => store.SaveUploadAsync(article, new Rendering.ArticleHtmlRenderer().Render(article.Body), source, _ => Task.FromResult<string?>(null), CancellationToken.None));
     }
 
     private async Task<List<TableEntity>> PendingOfAsync(string id) =>

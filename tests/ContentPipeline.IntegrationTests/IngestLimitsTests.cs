@@ -10,7 +10,7 @@ namespace ContentPipeline.IntegrationTests;
 /// <summary>A pipeline configured with a 2 KiB file cap, as an operator would set <c>Ingest__MaxFileBytes</c>.</summary>
 public sealed class SmallFileCapFixture : PipelineFixture
 {
-    protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Ingest:MaxFileBytes", "2048")];
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Ingest:MaxFileBytes", "2048"), new("Ingest:MaxHtmlLength", "1500")];
 }
 
 public sealed class IngestLimitsTests(SmallFileCapFixture fixture) : IClassFixture<SmallFileCapFixture>
@@ -33,6 +33,27 @@ public sealed class IngestLimitsTests(SmallFileCapFixture fixture) : IClassFixtu
         Assert.Equal("too-large", problem.GetProperty("code").GetString());
         Assert.Contains("2,048", problem.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(bytes.Length, json.RootElement.GetProperty("size").GetInt64());
+    }
+
+    [Fact]
+    public async Task ABodyThatRendersOverTheHtmlCap_IsRejected_AtTheLineTheBodyStarts()
+    {
+        // Under the file cap, but every line of references expands: 40 short links render to far more HTML.
+        var body = "[a]\n[a]\n[a]\n[a]\n[a]\n[a]\n[a]\n[a]\n[a]\n[a]\n[a]\n[a]\n[a]\n[a]\n[a]\n[a]\n[a]\n[a]\n[a]\n[a]\n\n[a]: https://example.org/a-rather-long-address-that-every-reference-repeats-in-full";
+        var file = new ArticleText { Body = body };
+        Assert.True(file.ToBytes().Length < 2048);
+        var name = $"{Guid.NewGuid():N}.txt";
+        await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()));
+
+        await ActivatorUtilities.CreateInstance<IngestArticle>(fixture.Services).RunAsync(fixture.Incoming.GetBlobClient(name), name, CancellationToken.None);
+
+        var reason = await fixture.Rejected.GetBlobClient($"reasons/{name}.json").DownloadContentAsync();
+        using var json = JsonDocument.Parse(reason.Value.Content.ToString());
+        var problem = Assert.Single(json.RootElement.GetProperty("problems").EnumerateArray());
+        Assert.Equal("too-long", problem.GetProperty("code").GetString());
+        Assert.Contains("1,500", problem.GetProperty("message").GetString(), StringComparison.Ordinal);
+        var bodyLine = file.Render().Split('\n').ToList().LastIndexOf("---") + 2;
+        Assert.Equal(bodyLine, problem.GetProperty("line").GetInt32());
     }
 
     [Fact]

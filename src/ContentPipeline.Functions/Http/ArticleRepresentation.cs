@@ -5,13 +5,21 @@ using ContentPipeline.Storage;
 
 namespace ContentPipeline.Functions.Http;
 
-/// <summary>The JSON of one article: every field of the file (unknown ones under <c>extensions</c>), the body, and its state.</summary>
+/// <summary>
+/// The JSON of one article: every field of the file (unknown ones under <c>extensions</c>), the body and its rendered
+/// HTML, and its state.
+/// </summary>
 internal static class ArticleRepresentation
 {
     public static JsonObject Create(StoredArticle stored, Audience audience)
     {
         var article = audience == Audience.Editor ? stored.Article : stored.Article with { Secured = null };
         var json = JsonSerializer.SerializeToNode(article, ArticleJson.Options)!.AsObject();
+        if (stored.Html is { } html)
+        {
+            json["html"] = html;
+        }
+
         json["publishedChangedAt"] = stored.PublishedChangedAt;
         json["createdAt"] = stored.CreatedAt;
         json["updatedAt"] = stored.UpdatedAt;

@@ -28,9 +28,22 @@ public static class ArticleJson
     /// A hash of everything the file said about the article (fields, unknown fields and body): two uploads with the
     /// same hash carry the same article, whatever their file name, line endings or key order of unknown fields aside.
     /// </summary>
-    public static string ContentHash(Article article)
+    public static string ContentHash(Article article) => ContentHash(article, html: null);
+
+    /// <summary>
+    /// The hash of an article with its body rendered as HTML: a change of the rendering (a new renderer) is a change of
+    /// what readers get, as a change of the file is.
+    /// </summary>
+    public static string ContentHash(Article article, string? html)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(article, Options);
-        return Convert.ToHexStringLower(SHA256.HashData(bytes));
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(article, Options));
+        if (html is not null)
+        {
+            hash.AppendData("\n"u8);
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(html));
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 }

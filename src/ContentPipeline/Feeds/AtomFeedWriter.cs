@@ -2,7 +2,10 @@ using System.Xml;
 
 namespace ContentPipeline.Feeds;
 
-/// <summary>Atom 1.0 (RFC 4287). Titles and summaries are <c>type="text"</c>: plain text, escaped by the XML writer.</summary>
+/// <summary>
+/// Atom 1.0 (RFC 4287). Titles and summaries are <c>type="text"</c>: plain text, escaped by the XML writer; the full
+/// body is <c>content type="html"</c> (sanitised when it was rendered).
+/// </summary>
 internal static class AtomFeedWriter
 {
     private const string Atom = "http://www.w3.org/2005/Atom";
@@ -28,6 +31,14 @@ internal static class AtomFeedWriter
             if (!string.IsNullOrEmpty(article.Excerpt))
             {
                 Text(writer, "summary", article.Excerpt);
+            }
+
+            if (article.ContentHtml is { } html)
+            {
+                writer.WriteStartElement("content", Atom);
+                writer.WriteAttributeString("type", "html");
+                writer.WriteString(XmlSafeText.Clean(html));
+                writer.WriteEndElement();
             }
 
             writer.WriteElementString("published", Atom, FeedText.Rfc3339(article.PublishedDateTime));

@@ -3,7 +3,8 @@ using System.Xml;
 namespace ContentPipeline.Feeds;
 
 /// <summary>
-/// RSS 2.0, with the Atom namespace for what RSS lacks (the self link, entry authors and update times). RSS readers
+/// RSS 2.0, with the Atom namespace for what RSS lacks (the self link, entry authors and update times) and the content
+/// module's <c>content:encoded</c> for the full body as HTML. RSS readers
 /// render <c>title</c> and <c>description</c> as HTML, so their text is HTML-encoded first (the XML writer then
 /// escapes it once more): an excerpt holding <c>&lt;img onerror=…&gt;</c> reaches readers as those characters.
 /// </summary>
@@ -11,12 +12,15 @@ internal static class RssFeedWriter
 {
     private const string Atom = "http://www.w3.org/2005/Atom";
     private const string AtomPrefix = "atom";
+    private const string Content = "http://purl.org/rss/1.0/modules/content/";
+    private const string ContentPrefix = "content";
 
     public static void Write(XmlWriter writer, FeedDocument document)
     {
         writer.WriteStartElement("rss");
         writer.WriteAttributeString("version", "2.0");
         writer.WriteAttributeString("xmlns", AtomPrefix, null, Atom);
+        writer.WriteAttributeString("xmlns", ContentPrefix, null, Content);
         writer.WriteStartElement("channel");
         writer.WriteElementString("title", Html(document.Title));
         writer.WriteElementString("link", (document.SiteUrl ?? document.SelfUrl).AbsoluteUri);
@@ -40,6 +44,12 @@ internal static class RssFeedWriter
             if (!string.IsNullOrEmpty(article.Excerpt))
             {
                 writer.WriteElementString("description", Html(article.Excerpt));
+            }
+
+            if (article.ContentHtml is { } html)
+            {
+                // The full body as HTML (sanitised when it was rendered), escaped once by the writer as RSS expects.
+                writer.WriteElementString(ContentPrefix, "encoded", Content, XmlSafeText.Clean(html));
             }
 
             writer.WriteStartElement("guid");

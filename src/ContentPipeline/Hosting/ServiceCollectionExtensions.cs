@@ -4,6 +4,7 @@ using Azure.Storage.Queues;
 using ContentPipeline.Feeds;
 using ContentPipeline.Ingest;
 using ContentPipeline.Parsing;
+using ContentPipeline.Rendering;
 using ContentPipeline.Storage;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
@@ -53,6 +54,7 @@ public static class ServiceCollectionExtensions
             clients.ConfigureDefaults(configuration.GetSection(AzureDefaultsSection));
         });
         services.AddSingleton(sp => new FrontMatterParser(sp.GetRequiredService<IOptions<FrontMatterLimits>>().Value));
+        services.AddSingleton<ArticleHtmlRenderer>();
         services.AddSingleton<ArticleIndex>();
         services.AddSingleton<ArticleStore>();
         services.AddSingleton<ArticleQueries>();

@@ -1,10 +1,12 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Net;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using ContentPipeline.Diagnostics;
 using ContentPipeline.Parsing;
+using ContentPipeline.Rendering;
 using ContentPipeline.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -17,6 +19,7 @@ namespace ContentPipeline.Ingest;
 public sealed partial class IngestService
 {
     private readonly FrontMatterParser _parser;
+    private readonly ArticleHtmlRenderer _renderer;
     private readonly ArticleStore _store;
     private readonly RejectedFileStore _rejected;
     private readonly IngestStateStore _state;
@@ -24,10 +27,11 @@ public sealed partial class IngestService
     private readonly ILogger<IngestService> _logger;
 
     /// <summary>Creates the service.</summary>
-    public IngestService(FrontMatterParser parser, ArticleStore store, RejectedFileStore rejected, IngestStateStore state, BlobServiceClient blobs, ILogger<IngestService> logger)
+    public IngestService(FrontMatterParser parser, ArticleHtmlRenderer renderer, ArticleStore store, RejectedFileStore rejected, IngestStateStore state, BlobServiceClient blobs, ILogger<IngestService> logger)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         _parser = parser;
+        _renderer = renderer;
         _store = store;
         _rejected = rejected;
         _state = state;
@@ -134,9 +138,18 @@ public sealed partial class IngestService
             return await RejectAsync(blob, version, bytes, parsed.Problems, cancellationToken).ConfigureAwait(false);
         }
 
+        // Rendered once per delivery, here, so that the API and the feeds only ever serve it.
+        var html = _renderer.Render(parsed.Article.Body);
+        if (html is { Length: var length } && length > _parser.Limits.MaxHtmlLength)
+        {
+            var tooLong = new ParseProblem(blob.Name, parsed.BodyLine, 1, ProblemCodes.TooLong,
+                string.Create(CultureInfo.InvariantCulture, $"the body renders to {length:N0} characters of HTML; the limit is {_parser.Limits.MaxHtmlLength:N0}"));
+            return await RejectAsync(blob, version, bytes, [tooLong], cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
-            var saved = await _store.SaveUploadAsync(parsed.Article, version, blob.GetCurrentETagAsync, cancellationToken).ConfigureAwait(false);
+            var saved = await _store.SaveUploadAsync(parsed.Article, html, version, blob.GetCurrentETagAsync, cancellationToken).ConfigureAwait(false);
             var outcome = saved.Outcome switch
             {
                 SaveOutcome.Created => IngestOutcome.Created,

@@ -16,6 +16,13 @@ public sealed class FrontMatterLimits
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxFileBytes { get; set; } = DefaultMaxFileBytes;
 
+    /// <summary>
+    /// Longest HTML a body may render to, in characters (the rendered body is stored and served beside the Markdown):
+    /// bounds what Markdown constructs that expand (reference links, long tables) can make one article cost.
+    /// </summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxHtmlLength { get; set; } = 2 * DefaultMaxFileBytes;
+
     /// <summary>Deepest nesting of mappings and sequences accepted. The seed format needs 5 (root, related, item, images, image).</summary>
     [Range(5, 128)]
     public int MaxDepth { get; set; } = 32;

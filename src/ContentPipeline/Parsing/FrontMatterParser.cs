@@ -96,7 +96,7 @@ public sealed class FrontMatterParser
         }
 
         var article = new ArticleReader(fileName, _limits, problems).Read(mapping, Body(text, position));
-        return article is null ? ParseResult.Failure(problems) : ParseResult.Success(article);
+        return article is null ? ParseResult.Failure(problems) : ParseResult.Success(article, bodyLine: line + 1);
     }
 
     private static string? Body(string text, int start)

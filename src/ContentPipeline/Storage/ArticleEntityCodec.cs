@@ -52,6 +52,7 @@ internal static class ArticleEntityCodec
         else
         {
             EntityText.Set(entity, Props.Body, a.Body);
+            EntityText.Set(entity, Props.Html, stored.Html);
         }
 
         return entity;
@@ -83,6 +84,7 @@ internal static class ArticleEntityCodec
         var stored = new StoredArticle
         {
             Article = article,
+            Html = EntityText.Get(entity, Props.Html),
             ContentHash = entity.GetString(Props.ContentHash),
             Source = new ArticleSource(
                 EntityText.Get(entity, Props.SourceBlobName) ?? string.Empty,
@@ -143,8 +145,19 @@ internal static class ArticleEntityCodec
         EntityText.Set(entity, Props.Provider, Json(summary.Provider));
         EntityText.Set(entity, Props.Topics, summary.Topics.Count == 0 ? null : Json(summary.Topics));
         EntityText.Set(entity, Props.Image, Json(summary.Image));
+        EntityText.Set(entity, Props.Html, summary.ContentHtml);
         return entity;
     }
+
+    /// <summary>
+    /// The columns a list page reads: every summary column but the rendered body, which only the feeds need. (None of
+    /// them is ever chunked: the parser's limits keep each under the 32,000 characters of one property.)
+    /// </summary>
+    public static IReadOnlyList<string> ListColumns { get; } =
+    [
+        "PartitionKey", "RowKey", Props.ArticleId, Props.Category, Props.PublishedDateTime, Props.Published, Props.UpdatedAt, Props.Quality, Props.Heat,
+        Props.Title, Props.Excerpt, Props.WebUrl, Props.Type, Props.Provider, Props.Topics, Props.Image,
+    ];
 
     public static ArticleSummary DecodeSummary(TableEntity entity) => new()
     {
@@ -160,6 +173,7 @@ internal static class ArticleEntityCodec
         Quality = entity.GetInt32(Props.Quality),
         Heat = entity.GetInt32(Props.Heat),
         Image = FromJson<ArticleImage>(entity, Props.Image),
+        ContentHtml = EntityText.Get(entity, Props.Html),
         Published = entity.GetBoolean(Props.Published) ?? false,
         UpdatedAt = Date(entity, Props.UpdatedAt),
     };
@@ -208,6 +222,7 @@ internal static class ArticleEntityCodec
         public const string Related = nameof(Related);
         public const string Secured = nameof(Secured);
         public const string Body = nameof(Body);
+        public const string Html = nameof(Html);
         public const string BodyBlob = nameof(BodyBlob);
         public const string Extensions = nameof(Extensions);
         public const string ContentHash = nameof(ContentHash);

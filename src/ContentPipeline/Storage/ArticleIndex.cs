@@ -46,7 +46,7 @@ public sealed class ArticleIndex
     /// <exception cref="RequestFailedException">Status 400: the service cannot continue from <paramref name="token"/>.</exception>
     public async Task<(IReadOnlyList<ArticleSummary> Items, string? Next)> ReadPageAsync(string partition, int limit, string? token, CancellationToken cancellationToken)
     {
-        await foreach (var page in Query(partition, after: null, limit, cancellationToken).AsPages(token, limit).ConfigureAwait(false))
+        await foreach (var page in Query(partition, after: null, limit, cancellationToken, ArticleEntityCodec.ListColumns).AsPages(token, limit).ConfigureAwait(false))
         {
             return (page.Values.Select(ArticleEntityCodec.DecodeSummary).ToList(), page.ContinuationToken);
         }
@@ -76,7 +76,7 @@ public sealed class ArticleIndex
     /// </summary>
     internal async Task<(IReadOnlyList<IndexEntry> Entries, bool HasMore)> ReadAfterAsync(string partition, string? after, int limit, CancellationToken cancellationToken)
     {
-        await foreach (var page in Query(partition, after, limit, cancellationToken).AsPages(null, limit).ConfigureAwait(false))
+        await foreach (var page in Query(partition, after, limit, cancellationToken, ArticleEntityCodec.ListColumns).AsPages(null, limit).ConfigureAwait(false))
         {
             if (page.Values.Count > 0 || page.ContinuationToken is null)
             {
@@ -173,11 +173,11 @@ public sealed class ArticleIndex
         return saves;
     }
 
-    private AsyncPageable<TableEntity> Query(string partition, string? after, int pageSize, CancellationToken cancellationToken)
+    private AsyncPageable<TableEntity> Query(string partition, string? after, int pageSize, CancellationToken cancellationToken, IEnumerable<string>? columns = null)
     {
         var filter = after is null
             ? TableClient.CreateQueryFilter($"PartitionKey eq {partition}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {after}");
-        return _table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken);
+        return _table.QueryAsync<TableEntity>(filter, pageSize, columns, cancellationToken);
     }
 }

@@ -69,7 +69,8 @@ public sealed partial class ArticleStore
         try
         {
             var body = await _bodies.GetBlobClient(stored.BodyBlobName).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-            return stored with { Article = stored.Article with { Body = body.Value.Content.ToString() } };
+            var html = await ReadHtmlAsync(stored.BodyBlobName, cancellationToken).ConfigureAwait(false);
+            return stored with { Article = stored.Article with { Body = body.Value.Content.ToString() }, Html = html };
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
         {
@@ -94,21 +95,22 @@ public sealed partial class ArticleStore
     /// stored is ignored; a publish state set by an editor is kept.
     /// </summary>
     /// <param name="article">The parsed article.</param>
+    /// <param name="html">Its body rendered as sanitised HTML (null without a body).</param>
     /// <param name="source">The blob version it was read from.</param>
     /// <param name="currentSourceETag">
     /// Reads the source blob's current ETag (null if gone). Called only to order two versions of one blob that share a
     /// Last-Modified second, which the header's one-second resolution cannot order.
     /// </param>
     /// <param name="cancellationToken">Cancels the save.</param>
-    public Task<SaveResult> SaveUploadAsync(Article article, ArticleSource source, Func<CancellationToken, Task<string?>> currentSourceETag, CancellationToken cancellationToken)
+    public Task<SaveResult> SaveUploadAsync(Article article, string? html, ArticleSource source, Func<CancellationToken, Task<string?>> currentSourceETag, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(article);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(currentSourceETag);
-        var hash = ArticleJson.ContentHash(article);
+        var hash = ArticleJson.ContentHash(article, html);
         return ApplyAsync(
             article.Id,
-            async (current, isRetry, ct) => DecideUpload(current, article, source, hash, await IsNewerAsync(current, source, isRetry, currentSourceETag, ct).ConfigureAwait(false)),
+            async (current, isRetry, ct) => DecideUpload(current, article, html, source, hash, await IsNewerAsync(current, source, isRetry, currentSourceETag, ct).ConfigureAwait(false)),
             cancellationToken,
             insertFirst: true);
     }
@@ -180,7 +182,7 @@ public sealed partial class ArticleStore
         return mended;
     }
 
-    private Decision DecideUpload(ArticleRow? current, Article article, ArticleSource source, string hash, bool isNewer)
+    private Decision DecideUpload(ArticleRow? current, Article article, string? html, ArticleSource source, string hash, bool isNewer)
     {
         var now = _time.GetUtcNow();
         if (current is null)
@@ -188,6 +190,7 @@ public sealed partial class ArticleStore
             return Decision.Write(SaveOutcome.Created, new StoredArticle
             {
                 Article = article,
+                Html = html,
                 ContentHash = hash,
                 Source = source,
                 PublishedSetBy = PublishStateSource.Upload,
@@ -215,6 +218,7 @@ public sealed partial class ArticleStore
         return Decision.Write(SaveOutcome.Updated, stored with
         {
             Article = article with { Published = published },
+            Html = html,
             ContentHash = hash,
             Source = source,
             PublishedChangedAt = published == stored.Article.Published ? stored.PublishedChangedAt : now,
@@ -388,6 +392,7 @@ public sealed partial class ArticleStore
 
             var blobName = $"{next.Article.Id}/{next.ContentHash}.md";
             await _bodies.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(next.Article.Body ?? string.Empty), overwrite: true, cancellationToken).ConfigureAwait(false);
+            await _bodies.GetBlobClient(HtmlBlobName(blobName)).UploadAsync(BinaryData.FromString(next.Html ?? string.Empty), overwrite: true, cancellationToken).ConfigureAwait(false);
             entity = ArticleEntityCodec.Encode(next, keys, stale, synced, blobName);
             if (!EntityText.Fits(entity))
             {
@@ -404,6 +409,7 @@ public sealed partial class ArticleStore
             if (current?.BodyBlobName is { } previousBody && previousBody != entity.GetString(ArticleEntityCodec.Props.BodyBlob))
             {
                 await _bodies.GetBlobClient(previousBody).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                await _bodies.GetBlobClient(HtmlBlobName(previousBody)).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             }
 
             return response.Headers.ETag ?? throw new InvalidOperationException("The table service returned no ETag.");
@@ -418,6 +424,23 @@ public sealed partial class ArticleStore
             return null;
         }
     }
+
+    /// <summary>The rendered body beside a body in blob storage; null when it has none (the body is empty).</summary>
+    private async Task<string?> ReadHtmlAsync(string bodyBlobName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var html = (await _bodies.GetBlobClient(HtmlBlobName(bodyBlobName)).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content.ToString();
+            return html.Length == 0 ? null : html;
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The rendered body's blob beside the Markdown one (<c>{id}/{contentHash}.html</c>).</summary>
+    private static string HtmlBlobName(string bodyBlobName) => Path.ChangeExtension(bodyBlobName, ".html");
 
     private static bool SameSummary(StoredArticle a, StoredArticle b) =>
         JsonSerializer.Serialize(ArticleSummary.From(a), ArticleJson.Options) == JsonSerializer.Serialize(ArticleSummary.From(b), ArticleJson.Options);

@@ -8,6 +8,9 @@ namespace ContentPipeline.Storage;
 /// </summary>
 public sealed record ArticleSummary
 {
+    /// <summary>Longest rendered body an index entry carries (characters): entries stay far below the 1 MB entity limit.</summary>
+    public const int MaxContentHtmlLength = 100_000;
+
     /// <summary>The article id.</summary>
     public required string Id { get; init; }
 
@@ -44,6 +47,12 @@ public sealed record ArticleSummary
     /// <summary>The lead image (the article's first image).</summary>
     public ArticleImage? Image { get; init; }
 
+    /// <summary>
+    /// The body as sanitised HTML, for the feeds' full content: set when it is at most <see cref="MaxContentHtmlLength"/>
+    /// characters (a feed item whose body renders longer carries its excerpt only). Not read for API lists.
+    /// </summary>
+    public string? ContentHtml { get; init; }
+
     /// <summary>Effective publish state.</summary>
     public required bool Published { get; init; }
 
@@ -69,6 +78,7 @@ public sealed record ArticleSummary
             Quality = a.Quality,
             Heat = a.Heat,
             Image = a.Images.Count == 0 ? null : a.Images[0] with { Extensions = null },
+            ContentHtml = stored.Html is { Length: <= MaxContentHtmlLength } html ? html : null,
             Published = a.Published,
             UpdatedAt = stored.UpdatedAt,
         };

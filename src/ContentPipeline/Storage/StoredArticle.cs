@@ -8,7 +8,13 @@ public sealed record StoredArticle
     /// <summary>The content. <see cref="Article.Published"/> is the effective state (an editor's choice wins).</summary>
     public required Article Article { get; init; }
 
-    /// <summary>The <see cref="ArticleJson.ContentHash"/> of the article as last uploaded.</summary>
+    /// <summary>
+    /// The body rendered as sanitised HTML (see <c>Rendering.ArticleHtmlRenderer</c>), or null without a body. Like the
+    /// body, not loaded when the body lives in blob storage.
+    /// </summary>
+    public string? Html { get; init; }
+
+    /// <summary>The <see cref="ArticleJson.ContentHash(Article, string?)"/> of the article (with its HTML) as last uploaded.</summary>
     public required string ContentHash { get; init; }
 
     /// <summary>Where the content came from.</summary>
