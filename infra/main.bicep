@@ -50,6 +50,9 @@ param redriveSchedule string = '0 * * * * *'
 @description('NCRONTAB schedule of the SweepIncoming timer: how often incoming is swept for blobs no event brought.')
 param sweepSchedule string = '0 */15 * * * *'
 
+@description('NCRONTAB schedule (UTC) of ApplyScheduledTransitions: embargoes that ended and expiries that passed reach the index.')
+param transitionSchedule string = '0 * * * * *'
+
 @minValue(1)
 @maxValue(1000)
 @description('Newest published articles per feed.')
@@ -150,6 +153,7 @@ module functionApp 'modules/function-app.bicep' = {
     feedSchedule: feedSchedule
     redriveSchedule: redriveSchedule
     sweepSchedule: sweepSchedule
+    transitionSchedule: transitionSchedule
     feedMaxItems: feedMaxItems
     ingestMaxFileBytes: ingestMaxFileBytes
     maximumInstanceCount: maximumInstanceCount

@@ -124,7 +124,7 @@ public sealed class ArchiveBench(int size)
 
     /// <summary>The feeds' lists an article is in: the overall list, its category's and its topics'.</summary>
     private static async Task<IReadOnlyList<string>> FeedListsOfAsync(ArticleStore store, string id) =>
-        IndexPartitions.For((await store.GetAsync(id, includeBody: false, default))!.Article)
+        IndexPartitions.For((await store.GetAsync(id, includeBody: false, default))!.Article, DateTimeOffset.UtcNow)
             .Select(k => k.PartitionKey)
             .Where(p => IndexPartitions.TryParseList(p, out var list) && FeedDefinition.Of(list) is not null)
             .ToList();
@@ -288,7 +288,7 @@ public sealed class ArchiveBench(int size)
             var content = (await blobs.GetBlobContainerClient(StorageNames.IncomingContainer).GetBlobClient(file.Name).DownloadContentAsync()).Value.Content;
             var article = _parser.Parse(content.ToArray(), file.Name).Article!;
             var stored = Corpus.Stored(article, file.Name, ArticleJson.ContentHash(article));
-            var keys = IndexPartitions.For(article);
+            var keys = IndexPartitions.For(article, DateTimeOffset.UtcNow);
             await Articles.AddEntityAsync(ArticleEntityCodec.Encode(stored, keys, [], false, null));
             await Task.WhenAll(ArticleEntityCodec.EncodeSummaries(ArticleSummary.From(stored), keys).Select(e => Index.UpsertEntityAsync(e, TableUpdateMode.Replace)));
             await Index.SubmitTransactionAsync(keys.Select(k => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(IndexPartitions.Catalog, k.PartitionKey))));

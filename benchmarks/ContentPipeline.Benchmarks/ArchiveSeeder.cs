@@ -30,7 +30,7 @@ public static class ArchiveSeeder
             {
                 var article = parser.Parse(document.Bytes, document.Name).Article!;
                 var stored = Corpus.Stored(article, document.Name, ArticleJson.ContentHash(article));
-                var keys = IndexPartitions.For(article);
+                var keys = IndexPartitions.For(article, DateTimeOffset.UtcNow);
                 entities.Add(ArticleEntityCodec.Encode(stored, keys, [], true, null));
                 entries.AddRange(ArticleEntityCodec.EncodeSummaries(ArticleSummary.From(stored), keys));
                 lists.UnionWith(keys.Select(k => k.PartitionKey).Where(p => IndexPartitions.TryParseList(p, out _)));

@@ -81,7 +81,7 @@ public class ParserBenchmarks
             var result = _parser.Parse(document.Bytes, document.Name);
             var article = result.Article ?? throw new InvalidOperationException(string.Join("; ", result.Problems));
             var stored = Corpus.Stored(article, document.Name, contentHash: string.Empty);
-            var keys = IndexPartitions.For(article);
+            var keys = IndexPartitions.For(article, DateTimeOffset.UtcNow);
             properties += ArticleEntityCodec.Encode(stored, keys, [], true, null).Count;
             var summary = ArticleSummary.From(stored);
             foreach (var entry in ArticleEntityCodec.EncodeSummaries(summary, keys))

@@ -154,7 +154,7 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
         {
             var article = parser.Parse(document.Bytes, document.Name).Article!;
             var stored = Corpus.Stored(article, document.Name, ArticleJson.ContentHash(article));
-            var keys = IndexPartitions.For(article);
+            var keys = IndexPartitions.For(article, DateTimeOffset.UtcNow);
             articles.Add(ArticleEntityCodec.Encode(stored, keys, [], true, null));
             var summary = ArticleSummary.From(stored);
             index.AddRange(ArticleEntityCodec.EncodeSummaries(summary, keys));

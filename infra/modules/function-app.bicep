@@ -42,6 +42,9 @@ param redriveSchedule string
 @description('NCRONTAB schedule of SweepIncoming (ingests the blobs of incoming that no event brought).')
 param sweepSchedule string
 
+@description('NCRONTAB schedule of the ApplyScheduledTransitions timer.')
+param transitionSchedule string
+
 @description('Newest published articles per feed.')
 param feedMaxItems int
 
@@ -179,6 +182,10 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
         {
           name: 'SweepSchedule'
           value: sweepSchedule
+        }
+        {
+          name: 'TransitionSchedule'
+          value: transitionSchedule
         }
         {
           name: 'Feeds__PublicBaseUrl'

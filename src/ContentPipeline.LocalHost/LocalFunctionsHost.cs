@@ -1,6 +1,7 @@
 using ContentPipeline.LocalHost.Admin;
 using ContentPipeline.LocalHost.Blobs;
 using ContentPipeline.LocalHost.Catalog;
+using ContentPipeline.LocalHost.Events;
 using ContentPipeline.LocalHost.Http;
 using ContentPipeline.LocalHost.Storage;
 using ContentPipeline.LocalHost.Timers;
@@ -76,6 +77,7 @@ public static class LocalFunctionsHost
         builder.Services.AddSingleton<HttpFunctionDispatcher>();
         builder.Services.AddSingleton<BlobTriggerQueue>();
         builder.Services.AddHostedService<BlobTriggerQueueListener>();
+        builder.Services.AddSingleton<EventGridDelivery>();
         builder.Services.AddSingleton<EventGridStandIn>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EventGridStandIn>());
         builder.Services.AddSingleton<TimerScheduler>();
@@ -85,6 +87,7 @@ public static class LocalFunctionsHost
         var app = builder.Build();
         app.UseHostHttp();
         BlobWebhook.Map(app);
+        EventGridWebhook.Map(app);
         AdminEndpoints.Map(app);
         // Every other path may be a function's route ('{**path}', not the default fallback, which skips paths that look like files).
         app.MapFallback("{**path}", context => context.RequestServices.GetRequiredService<HttpFunctionDispatcher>().HandleAsync(context));

@@ -50,6 +50,7 @@ Console.WriteLine($$"""
       Function key   {{keys.Function}}     (editors: send it in the x-functions-key header)
       Master key     {{keys.Master}}     (admin API)
       Blob webhook   {{url}}/runtime/webhooks/blobs?functionName=Host.Functions.IngestArticle   (x-functions-key: {{keys.BlobsExtension}})
+      Event Grid     {{url}}/runtime/webhooks/EventGrid?functionName=RemoveDeletedArticle   (x-functions-key: {{keys.EventGridExtension}})
       Storage        {{blobs.Uri}}   (containers incoming, rejected, feeds)
       Feeds          {{feeds}}/index.json   (all.rss.xml, all.atom.xml, all.json, category/{slug}.*, topic/{slug}.*)
 

@@ -99,14 +99,18 @@ public partial class AzdTests
     }
 
     [Fact]
-    public void PostDeployScript_DeploysTheSubscriptionTemplate_WithEveryParameterItDeclares()
+    public void PostDeployScript_DeploysBothSubscriptionTemplates_WithEveryParameterTheyDeclare_AndTheirOwnSystemKeys()
     {
         var script = PostDeployScript();
-        var passed = PassedParameter().Matches(script).Select(m => m.Groups["name"].Value).Order(StringComparer.Ordinal);
+        var passed = PassedParameter().Matches(script).Select(m => m.Groups["name"].Value).Distinct().Order(StringComparer.Ordinal);
+        var declared = Templates.IngestSubscription.Parameters.Select(p => p.Key).Union(Templates.DeletionSubscription.Parameters.Select(p => p.Key)).Order(StringComparer.Ordinal);
 
         Assert.Contains($"--template-file {Templates.IngestSubscriptionPath}", script, StringComparison.Ordinal);
-        Assert.Contains("systemKeys.blobs_extension", script, StringComparison.Ordinal);
-        Assert.Equal(Templates.IngestSubscription.Parameters.Select(p => p.Key).Order(StringComparer.Ordinal), passed);
+        Assert.Contains($"--template-file {Templates.DeletionSubscriptionPath}", script, StringComparison.Ordinal);
+        Assert.Contains("--query \"systemKeys.$1\"", script, StringComparison.Ordinal);
+        Assert.Contains("system_key blobs_extension", script, StringComparison.Ordinal);
+        Assert.Contains("system_key eventgrid_extension", script, StringComparison.Ordinal);
+        Assert.Equal(declared, passed);
     }
 
     private const string PostDeployScriptPath = "scripts/post-deploy.sh";

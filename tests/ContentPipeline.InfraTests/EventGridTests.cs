@@ -100,6 +100,46 @@ public class EventGridTests
         Assert.Equal("SystemAssigned", topic.Text("identity.type"));
     }
 
+    [Fact]
+    public void DeletionSubscription_PostsBlobDeletedOfTheIncomingContainer_ToTheEventGridWebhook_OfTheDeletionFunction()
+    {
+        var (function, _) = Assert.Single(AppCode.Bindings(), b => b.Binding is ContentPipeline.Functions.Events.EventGridTriggerAttribute);
+        var subscription = DeletionSubscription();
+
+        Assert.Equal(["Microsoft.Storage.BlobDeleted"], StringArray(subscription, "properties.filter.includedEventTypes"));
+        Assert.Equal($"/blobServices/default/containers/{StorageNames.IncomingContainer}/", subscription.Resolved("properties.filter.subjectBeginsWith"));
+        var url = subscription.Raw("properties.destination.properties.endpointUrl");
+        Assert.StartsWith("[format('https://{0}/runtime/webhooks/EventGrid?", url, StringComparison.Ordinal);
+        Assert.Contains($"?functionName={function}&code={{1}}'", url, StringComparison.Ordinal);
+        Assert.EndsWith(", parameters('functionAppHostName'), parameters('eventGridExtensionKey'))]", url, StringComparison.Ordinal);
+        Assert.Equal("securestring", (string?)Templates.DeletionSubscription.Parameters["eventGridExtensionKey"]?["type"]);
+        Assert.Empty(Templates.DeletionSubscription.Outputs);
+    }
+
+    [Fact]
+    public void DeletionSubscription_RetriesAndDeadLetters_AsIngestsDoes()
+    {
+        var deletion = DeletionSubscription();
+        var ingest = Subscription();
+
+        foreach (var path in new[]
+        {
+            "properties.retryPolicy.eventTimeToLiveInMinutes", "properties.retryPolicy.maxDeliveryAttempts", "properties.destination.properties.maxEventsPerBatch",
+            "properties.deadLetterWithResourceIdentity.identity.type", "properties.deadLetterWithResourceIdentity.deadLetterDestination.endpointType",
+            "properties.deadLetterWithResourceIdentity.deadLetterDestination.properties.resourceId",
+            "properties.deadLetterWithResourceIdentity.deadLetterDestination.properties.blobContainerName",
+        })
+        {
+            Assert.NotNull(ingest[path]);
+            Assert.Equal(ingest[path]!.ToJsonString(), deletion[path]?.ToJsonString());
+        }
+
+        Assert.Equal(DeadLetterContainer, deletion.Resolved("properties.deadLetterWithResourceIdentity.deadLetterDestination.properties.blobContainerName"));
+    }
+
+    private static ArmResource DeletionSubscription() =>
+        Assert.Single(Templates.DeletionSubscription.ResourcesOfType("Microsoft.EventGrid/systemTopics/eventSubscriptions"));
+
     private static ArmResource Subscription() =>
         Assert.Single(Templates.IngestSubscription.ResourcesOfType("Microsoft.EventGrid/systemTopics/eventSubscriptions"));
 

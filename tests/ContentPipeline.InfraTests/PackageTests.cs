@@ -28,6 +28,7 @@ public class PackageTests
         var extensions = JsonNode.Parse(File.ReadAllText(Path.Combine(Package, "extensions.json")))!["extensions"]!.AsArray();
 
         Assert.Contains(extensions, e => (string?)e!["name"] == "AzureStorageBlobs");
+        Assert.Contains(extensions, e => (string?)e!["name"] == "EventGrid"); // the Event Grid trigger's webhook (RemoveDeletedArticle)
         Assert.All(extensions, e =>
         {
             var hint = (string)e!["hintPath"]!;

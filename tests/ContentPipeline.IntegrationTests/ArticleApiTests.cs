@@ -18,6 +18,8 @@ public sealed class ArticleApiTests(PipelineFixture fixture) : IClassFixture<Pip
 {
     private IServiceProvider Services => fixture.Services;
 
+    private ApiCalls Api => new(Services);
+
     [Fact]
     public async Task Get_PublishedArticle_ReturnsEveryFieldButSecured_WithETag()
     {
@@ -447,17 +449,13 @@ public sealed class ArticleApiTests(PipelineFixture fixture) : IClassFixture<Pip
         await Services.GetRequiredService<IngestService>().IngestAsync(name, default);
     }
 
-    private Task<HttpReply> GetAsync(string id) =>
-        CallAsync(HttpCall.Create(Services, "GET", "/api/articles/x"), (GetArticle f, HttpRequest r) => f.RunAsync(r, id, default));
+    private Task<HttpReply> GetAsync(string id) => Api.GetAsync(id);
 
-    private Task<HttpReply> EditorGetAsync(string id) =>
-        CallAsync(HttpCall.Create(Services, "GET", $"/api/editor/articles/{id}"), (GetArticle f, HttpRequest r) => f.GetEditorArticle(r, id, default));
+    private Task<HttpReply> EditorGetAsync(string id) => Api.EditorGetAsync(id);
 
-    private Task<HttpReply> ListAsync(string query) =>
-        CallAsync(HttpCall.Create(Services, "GET", "/api/articles", query), (ListArticles f, HttpRequest r) => f.RunAsync(r, default));
+    private Task<HttpReply> ListAsync(string query) => Api.ListAsync(query);
 
-    private Task<HttpReply> EditorListAsync(string query) =>
-        CallAsync(HttpCall.Create(Services, "GET", "/api/editor/articles", query), (ListArticles f, HttpRequest r) => f.ListEditorArticles(r, default));
+    private Task<HttpReply> EditorListAsync(string query) => Api.EditorListAsync(query);
 
     private Task<HttpReply> ToggleAsync(string id, bool publish, string? ifMatch = null)
     {
@@ -472,11 +470,7 @@ public sealed class ArticleApiTests(PipelineFixture fixture) : IClassFixture<Pip
             : CallAsync(call, (PublishArticle f, HttpRequest r) => f.UnpublishArticle(r, id, default));
     }
 
-    private async Task<HttpReply> CallAsync<TFunction>(HttpCall call, Func<TFunction, HttpRequest, Task<IResult>> invoke)
-    {
-        var function = ActivatorUtilities.CreateInstance<TFunction>(Services);
-        return await call.ExecuteAsync(await invoke(function, call.Request));
-    }
+    private Task<HttpReply> CallAsync<TFunction>(HttpCall call, Func<TFunction, HttpRequest, Task<IResult>> invoke) => Api.CallAsync(call, invoke);
 
     private async Task<TableEntity> RawArticleAsync(string id) =>
         (await fixture.ArticlesTable.GetEntityAsync<TableEntity>(id, StorageNames.ArticleRowKey)).Value;

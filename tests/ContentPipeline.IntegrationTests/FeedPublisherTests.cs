@@ -265,7 +265,7 @@ public sealed class FeedPublisherTests(FeedPublisherTests.Fixture fixture) : ICl
         blobOptions.AddPolicy(blobs, Azure.Core.HttpPipelinePosition.PerCall);
         var index = new ArticleIndex(new Azure.Data.Tables.TableServiceClient(fixture.Azurite.ConnectionString, tableOptions), fixture.Clock);
         return new FeedPublisher(index, new BlobServiceClient(fixture.Azurite.ConnectionString, blobOptions),
-            fixture.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FeedOptions>>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<FeedPublisher>.Instance);
+            fixture.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FeedOptions>>(), fixture.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<FeedPublisher>.Instance);
     }
 
     private async Task<string> IngestAsync(ArticleText file)

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using ContentPipeline.Articles;
 using ContentPipeline.Functions.Http;
 using ContentPipeline.Storage;
 using Microsoft.AspNetCore.Http;
@@ -10,7 +12,7 @@ namespace ContentPipeline.Functions.Articles;
 /// Point lookups: one table read, then 304 when the caller's ETag is current. Anonymous callers see published
 /// articles only (a draft's id answers 404) and never <c>secured</c>; editors (function key) see everything.
 /// </summary>
-public sealed partial class GetArticle(ArticleStore store, ILogger<GetArticle> logger)
+public sealed partial class GetArticle(ArticleStore store, TimeProvider time, ILogger<GetArticle> logger)
 {
     private static readonly TimeSpan BodyRetryAfter = TimeSpan.FromSeconds(60);
 
@@ -36,7 +38,7 @@ public sealed partial class GetArticle(ArticleStore store, ILogger<GetArticle> l
         }
 
         var stored = await store.GetAsync(id, includeBody: false, cancellationToken).ConfigureAwait(false);
-        if (stored is null || (audience == Audience.Public && !stored.Article.Published))
+        if (!IsVisible(stored, audience))
         {
             return ApiResults.ArticleNotFound(id);
         }
@@ -59,14 +61,22 @@ public sealed partial class GetArticle(ArticleStore store, ILogger<GetArticle> l
                 "The article's body cannot be read right now; the operators have been told. Try again later.", retryAfter: BodyRetryAfter);
         }
 
-        if (stored is null || (audience == Audience.Public && !stored.Article.Published))
+        if (!IsVisible(stored, audience))
         {
             return ApiResults.ArticleNotFound(id);
         }
 
         ApiResults.SetCaching(request.HttpContext.Response, EntityTags.For(stored.Version), audience == Audience.Public);
-        return ApiResults.Json(ArticleRepresentation.Create(stored, audience));
+        return ApiResults.Json(ArticleRepresentation.Create(stored, audience, time.GetUtcNow()));
     }
+
+    /// <summary>
+    /// Readers see an article only while it is published by the clock too (never before its embargo or after its
+    /// expiry, whether or not the transitions timer has run); editors see every article but a removed one.
+    /// </summary>
+    private bool IsVisible([NotNullWhen(true)] StoredArticle? stored, Audience audience) =>
+        stored?.StateAt(time.GetUtcNow()) is { } state
+        && (audience == Audience.Public ? state == ArticleState.Published : state != ArticleState.Removed);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Article {ArticleId} is stored, but its body blob is missing: upload its file again")]
     private partial void LogBodyMissing(Exception exception, string articleId);

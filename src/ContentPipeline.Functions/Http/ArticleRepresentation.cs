@@ -11,7 +11,7 @@ namespace ContentPipeline.Functions.Http;
 /// </summary>
 internal static class ArticleRepresentation
 {
-    public static JsonObject Create(StoredArticle stored, Audience audience)
+    public static JsonObject Create(StoredArticle stored, Audience audience, DateTimeOffset now)
     {
         var article = audience == Audience.Editor ? stored.Article : stored.Article with { Secured = null };
         var json = JsonSerializer.SerializeToNode(article, ArticleJson.Options)!.AsObject();
@@ -20,6 +20,7 @@ internal static class ArticleRepresentation
             json["html"] = html;
         }
 
+        json["state"] = stored.StateAt(now).Name();
         json["publishedChangedAt"] = stored.PublishedChangedAt;
         json["createdAt"] = stored.CreatedAt;
         json["updatedAt"] = stored.UpdatedAt;
@@ -28,6 +29,16 @@ internal static class ArticleRepresentation
         {
             json["publishedSetBy"] = stored.PublishedSetBy.ToString().ToLowerInvariant();
             json["sourceBlobName"] = stored.Source.BlobName;
+            if (stored.Takedown is { } takedown)
+            {
+                var tombstone = new JsonObject { ["at"] = takedown.At, ["by"] = takedown.By };
+                if (takedown.Reason is { } reason)
+                {
+                    tombstone["reason"] = reason;
+                }
+
+                json["takedown"] = tombstone;
+            }
         }
 
         return json;

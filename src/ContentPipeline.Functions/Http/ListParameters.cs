@@ -17,6 +17,17 @@ internal static class ListParameters
 
     private static readonly string[] Filters = [Category, Topic, Provider];
 
+    /// <summary>The editors' <c>status</c> values, as the API names them.</summary>
+    private static readonly Dictionary<string, ArticleStatus> Statuses = new(StringComparer.Ordinal)
+    {
+        ["draft"] = ArticleStatus.Draft,
+        ["scheduled"] = ArticleStatus.Scheduled,
+        ["published"] = ArticleStatus.Published,
+        ["expired"] = ArticleStatus.Expired,
+        ["taken-down"] = ArticleStatus.TakenDown,
+        ["all"] = ArticleStatus.All,
+    };
+
     /// <summary>What each audience's list reads.</summary>
     private static readonly string[] PublicParameters = [.. Filters, Limit, Cursor];
     private static readonly string[] EditorParameters = [Status, .. Filters, Limit, Cursor];
@@ -77,14 +88,10 @@ internal static class ListParameters
         var status = audience == Audience.Editor ? ArticleStatus.All : ArticleStatus.Published;
         if (query.TryGetValue(Status, out var statusText))
         {
-            switch (statusText.ToString())
+            if (!Statuses.TryGetValue(statusText.ToString(), out status))
             {
-                case "draft": status = ArticleStatus.Draft; break;
-                case "published": status = ArticleStatus.Published; break;
-                case "all": status = ArticleStatus.All; break;
-                default:
-                    problem = ApiResults.BadParameter(Status, "One of draft, published, all.");
-                    return false;
+                problem = ApiResults.BadParameter(Status, $"One of {string.Join(", ", Statuses.Keys)}.");
+                return false;
             }
         }
 
@@ -94,7 +101,7 @@ internal static class ListParameters
             return false;
         }
 
-        request = new ArticleListRequest(status, filter, limit, query.TryGetValue(Cursor, out var cursor) ? cursor.ToString() : null);
+        request = new ArticleListRequest(status, filter, limit, query.TryGetValue(Cursor, out var cursor) ? cursor.ToString() : null, VisibleOnly: audience == Audience.Public);
         return true;
     }
 }

@@ -14,6 +14,8 @@ internal static class QueryParameters
     public const string Limit = "limit";
     public const string Cursor = "cursor";
     public const string Status = "status";
+    public const string At = "at";
+    public const string Reason = "reason";
 
     /// <summary>The function key may come as a query parameter: the host checks it, every operation ignores it.</summary>
     public const string Code = "code";

@@ -7,6 +7,7 @@ public static class Routes
     public const string Article = "articles/{id}";
     public const string Publish = "articles/{id}/publish";
     public const string Unpublish = "articles/{id}/unpublish";
+    public const string Restore = "articles/{id}/restore";
     public const string EditorArticles = "editor/articles";
     public const string EditorArticle = "editor/articles/{id}";
     public const string OpenApi = "openapi.json";

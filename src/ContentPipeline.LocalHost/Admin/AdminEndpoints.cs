@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ContentPipeline.LocalHost.Blobs;
 using ContentPipeline.LocalHost.Catalog;
+using ContentPipeline.LocalHost.Events;
 using ContentPipeline.LocalHost.Http;
 using ContentPipeline.LocalHost.Storage;
 using ContentPipeline.LocalHost.Timers;
@@ -11,7 +12,7 @@ namespace ContentPipeline.LocalHost.Admin;
 /// <summary>
 /// The admin API, master key only, as on Azure: <c>POST /admin/functions/{name}</c> with <c>{"input": "..."}</c> runs a
 /// non-HTTP function now and answers 202 (for a blob trigger the input is <c>container/blob</c>, and the function runs
-/// once, directly, without the queue and its retries); <c>GET /admin/host/status</c> tells the host's state and, here,
+/// once, directly, without the queue and its retries; for an Event Grid trigger it is one event's JSON); <c>GET /admin/host/status</c> tells the host's state and, here,
 /// how often each function ran.
 /// </summary>
 public static class AdminEndpoints
@@ -30,6 +31,7 @@ public static class AdminEndpoints
         IFunctionInvoker invoker,
         StorageAccounts accounts,
         TimerScheduler timers,
+        EventGridDelivery delivery,
         IHostApplicationLifetime lifetime)
     {
         if (!keys.Allows(AuthorizationLevel.Admin, context.Request))
@@ -79,6 +81,20 @@ public static class AdminEndpoints
                 // handed to the function, which checks what it was given.
                 var blob = accounts.Blobs(function.Blob!.Connection).GetBlobContainerClient(container).GetBlobClient(blobName);
                 _ = invoker.InvokeAsync(function, BlobTriggerInput.Create(function, blob, properties: null), lifetime.ApplicationStopping);
+                return Results.Accepted();
+            case TriggerKind.EventGrid:
+                JsonElement eventJson;
+                try
+                {
+                    using var parsed = JsonDocument.Parse(input ?? string.Empty);
+                    eventJson = parsed.RootElement.Clone();
+                }
+                catch (JsonException)
+                {
+                    return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Input must be an event", detail: $"For {function.Name}, input is one Event Grid event as JSON text.");
+                }
+
+                _ = delivery.InvokeAsync(function, eventJson, lifetime.ApplicationStopping);
                 return Results.Accepted();
             default:
                 return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "HTTP functions are called at their route", detail: $"{function.Name} is HTTP-triggered.");

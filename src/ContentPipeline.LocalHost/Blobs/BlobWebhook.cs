@@ -1,4 +1,4 @@
-using System.Text.Json;
+using ContentPipeline.LocalHost.Events;
 using ContentPipeline.LocalHost.Http;
 using ContentPipeline.LocalHost.Worker;
 
@@ -16,8 +16,6 @@ public static class BlobWebhook
 {
     public const string Path = "/runtime/webhooks/blobs";
 
-    private const string EventTypeHeader = "aeg-event-type";
-
     public static void Map(IEndpointRouteBuilder endpoints) => endpoints.MapPost(Path, HandleAsync);
 
     private static async Task<IResult> HandleAsync(HttpContext context, WorkerSupervisor supervisor, KeyAuthorization keys, BlobTriggerQueue queue)
@@ -34,33 +32,23 @@ public static class BlobWebhook
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such blob-triggered function", detail: $"functionName must be Host.Functions.{{name}} of a blob trigger with the Event Grid source; got '{name}'.");
         }
 
-        IReadOnlyList<EventGridEvent> events;
-        try
+        var (post, problem) = await EventGridPost.ReadAsync(context.Request).ConfigureAwait(false);
+        if (post is null)
         {
-            using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
-            if (!EventGridEvent.TryReadAll(body.RootElement, out events!, out var error))
-            {
-                return BadPayload(error);
-            }
-        }
-        catch (JsonException ex)
-        {
-            return BadPayload(ex.Message);
+            return problem!;
         }
 
-        switch (context.Request.Headers[EventTypeHeader].ToString())
+        switch (post.EventType)
         {
-            case "SubscriptionValidation":
-                return events.Count > 0 && events[0].TryGetData("validationCode", out var code) && code is not null
-                    ? Results.Json(new { validationResponse = code })
-                    : BadPayload("A SubscriptionValidation event carries data.validationCode, a string.");
-            case "Notification":
-                var urls = new List<(Uri Url, EventGridEvent Event)>(events.Count);
-                foreach (var e in events)
+            case EventGridPost.Validation:
+                return post.Handshake();
+            case EventGridPost.Notification:
+                var urls = new List<(Uri Url, EventGridEvent Event)>(post.Events.Count);
+                foreach (var e in post.Events)
                 {
                     if (!e.TryGetData("url", out var url) || !Uri.TryCreate(url, UriKind.Absolute, out var blobUrl))
                     {
-                        return BadPayload("Every notification's data.url must be the blob's absolute URL.");
+                        return EventGridPost.BadPayload("Every notification's data.url must be the blob's absolute URL.");
                     }
 
                     urls.Add((blobUrl, e));
@@ -74,13 +62,10 @@ public static class BlobWebhook
                 }
 
                 return Results.Accepted(value: new { queued = urls.Count });
-            case "Unsubscribe":
+            case EventGridPost.Unsubscribe:
                 return Results.Accepted();
             default:
-                return BadPayload($"The {EventTypeHeader} header must be SubscriptionValidation, Notification or Unsubscribe.");
+                return EventGridPost.UnknownEventType();
         }
     }
-
-    private static IResult BadPayload(string detail) =>
-        Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not an Event Grid payload", detail: detail);
 }

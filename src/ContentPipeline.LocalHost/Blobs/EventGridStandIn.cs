@@ -3,7 +3,9 @@ using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using ContentPipeline.Diagnostics;
 using ContentPipeline.LocalHost.Catalog;
+using ContentPipeline.LocalHost.Events;
 using ContentPipeline.LocalHost.Storage;
 using ContentPipeline.LocalHost.Worker;
 using Microsoft.Extensions.Options;
@@ -17,7 +19,10 @@ namespace ContentPipeline.LocalHost.Blobs;
 /// existed: a new blob, or a new ETag. Like Event Grid, it raises nothing for blobs that were there before the
 /// subscription (its creation time is kept in the host's storage, so a restart does not raise old events again, and
 /// blobs written while the host was down are raised when it starts, as Event Grid's retries would deliver them).
-/// Events go into the same queue as the webhook's.
+/// Events go into the same queue as the webhook's. It also raises <c>BlobDeleted</c> for a blob it saw that is gone,
+/// to every Event Grid-triggered function (as a subscription to the account's deletions would), trying each delivery a
+/// few times as Event Grid retries. Unlike Event Grid, it knows only the blobs it listed since the host started: a
+/// blob deleted while the host was down raises nothing.
 /// </summary>
 public sealed partial class EventGridStandIn : BackgroundService
 {
@@ -26,18 +31,23 @@ public sealed partial class EventGridStandIn : BackgroundService
 
     private static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(30);
 
+    /// <summary>How a deletion event is retried when its function fails (Event Grid backs off likewise, for longer).</summary>
+    private static readonly TimeSpan[] DeliveryRetries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
+
     private readonly WorkerSupervisor _supervisor;
     private readonly BlobTriggerQueue _queue;
+    private readonly EventGridDelivery _delivery;
     private readonly StorageAccounts _accounts;
     private readonly TimeProvider _time;
     private readonly LocalHostOptions _options;
     private readonly ILogger<EventGridStandIn> _logger;
     private long _scans;
 
-    public EventGridStandIn(WorkerSupervisor supervisor, BlobTriggerQueue queue, StorageAccounts accounts, TimeProvider time, IOptions<LocalHostOptions> options, ILogger<EventGridStandIn> logger)
+    public EventGridStandIn(WorkerSupervisor supervisor, BlobTriggerQueue queue, EventGridDelivery delivery, StorageAccounts accounts, TimeProvider time, IOptions<LocalHostOptions> options, ILogger<EventGridStandIn> logger)
     {
         _supervisor = supervisor;
         _queue = queue;
+        _delivery = delivery;
         _accounts = accounts;
         _time = time;
         _options = options.Value;
@@ -50,7 +60,8 @@ public sealed partial class EventGridStandIn : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var catalog = await _supervisor.TryGetAsync(stoppingToken).ConfigureAwait(false);
-        var watched = catalog?.Functions.Where(f => f.Blob?.UsesEventGrid == true).Select(f => new Subscription(f, this)).ToList() ?? [];
+        var deletions = catalog?.Functions.Where(f => f.Kind == TriggerKind.EventGrid).ToList() ?? [];
+        var watched = catalog?.Functions.Where(f => f.Blob?.UsesEventGrid == true).Select(f => new Subscription(f, deletions, this)).ToList() ?? [];
         if (!_options.RaiseBlobEvents || watched.Count == 0)
         {
             return;
@@ -109,11 +120,14 @@ public sealed partial class EventGridStandIn : BackgroundService
     [LoggerMessage(Level = LogLevel.Information, Message = "Event Grid stand-in: subscription to {Container} for {Function} exists since {Since:O}")]
     private partial void LogSubscribed(string container, string function, DateTimeOffset since);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Function} failed on every delivery of the deletion of {BlobName}: {Error}")]
+    private partial void LogDeliveryFailed(string function, string blobName, string error);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not keep the Event Grid stand-in's checkpoint for {Container}")]
     private partial void LogCheckpointFailed(Exception exception, string container);
 
     /// <summary>One subscription: a trigger's container, the blob versions already raised, and the checkpoint.</summary>
-    private sealed class Subscription(FunctionDescriptor function, EventGridStandIn owner)
+    private sealed class Subscription(FunctionDescriptor function, IReadOnlyList<FunctionDescriptor> deletions, EventGridStandIn owner)
     {
         private readonly Dictionary<string, ETag> _raised = new(StringComparer.Ordinal);
         private readonly BlobContainerClient _container = owner._accounts.Blobs(function.Blob!.Connection).GetBlobContainerClient(function.Blob.Container);
@@ -196,6 +210,7 @@ public sealed partial class EventGridStandIn : BackgroundService
             foreach (var gone in _raised.Keys.Where(name => !seen.Contains(name)).ToList())
             {
                 _raised.Remove(gone);
+                await RaiseDeletedAsync(gone, cancellationToken).ConfigureAwait(false);
             }
 
             if (scanStart is { } start)
@@ -227,12 +242,45 @@ public sealed partial class EventGridStandIn : BackgroundService
             _lastSaved = owner._time.GetTimestamp();
         }
 
-        /// <summary>The event's URL as Event Grid writes it: the blob's name as stored, each path segment escaped.</summary>
-        private Task RaiseCreatedAsync(string name, ETag etag, CancellationToken cancellationToken)
+        private Task RaiseCreatedAsync(string name, ETag etag, CancellationToken cancellationToken) =>
+            owner._queue.EnqueueAsync(function, UrlOf(name), etag.ToString(), "BlockBlob", cancellationToken);
+
+        /// <summary>Delivers a <c>BlobDeleted</c> event, in Event Grid's schema, to each deletion subscriber.</summary>
+        private async Task RaiseDeletedAsync(string name, CancellationToken cancellationToken)
         {
-            var url = new Uri($"{_container.Uri.AbsoluteUri}/{string.Join('/', name.Split('/').Select(Uri.EscapeDataString))}");
-            return owner._queue.EnqueueAsync(function, url, etag.ToString(), "BlockBlob", cancellationToken);
+            var deleted = JsonSerializer.SerializeToElement(new
+            {
+                id = Guid.NewGuid().ToString(),
+                topic = $"/subscriptions/local/resourceGroups/local/providers/Microsoft.Storage/storageAccounts/{_container.AccountName}",
+                subject = $"/blobServices/default/containers/{_container.Name}/blobs/{name}",
+                eventType = "Microsoft.Storage.BlobDeleted",
+                eventTime = owner._time.GetUtcNow(),
+                data = new { api = "DeleteBlob", contentType = "application/octet-stream", blobType = "BlockBlob", url = UrlOf(name).AbsoluteUri },
+                dataVersion = string.Empty,
+                metadataVersion = "1",
+            });
+            foreach (var subscriber in deletions)
+            {
+                for (var attempt = 0; ; attempt++)
+                {
+                    var result = await owner._delivery.InvokeAsync(subscriber, deleted, cancellationToken).ConfigureAwait(false);
+                    if (result.Succeeded || attempt == DeliveryRetries.Length)
+                    {
+                        if (!result.Succeeded)
+                        {
+                            owner.LogDeliveryFailed(subscriber.Name, LogText.Escape(name), result.Error ?? "unknown");
+                        }
+
+                        break;
+                    }
+
+                    await Task.Delay(DeliveryRetries[attempt], owner._time, cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
+
+        /// <summary>The event's URL as Event Grid writes it: the blob's name as stored, each path segment escaped.</summary>
+        private Uri UrlOf(string name) => new($"{_container.Uri.AbsoluteUri}/{string.Join('/', name.Split('/').Select(Uri.EscapeDataString))}");
     }
 
     private sealed record Checkpoint(DateTimeOffset Since);

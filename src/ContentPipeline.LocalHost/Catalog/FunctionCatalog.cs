@@ -66,6 +66,7 @@ public sealed class FunctionCatalog
                     (string?)trigger["connection"] ?? "AzureWebJobsStorage",
                     (string?)trigger["source"] ?? "LogsAndContainerScan"),
             },
+            TriggerKind.EventGrid => function,
             _ => function with
             {
                 Timer = new TimerTrigger(
@@ -81,6 +82,7 @@ public sealed class FunctionCatalog
         "httptrigger" => TriggerKind.Http,
         "blobtrigger" => TriggerKind.Blob,
         "timertrigger" => TriggerKind.Timer,
+        "eventgridtrigger" => TriggerKind.EventGrid,
         _ => throw new NotSupportedException($"Function {function}: this host cannot run a '{type}' trigger."),
     };
 

@@ -6,4 +6,5 @@ public enum TriggerKind
     Http,
     Blob,
     Timer,
+    EventGrid,
 }

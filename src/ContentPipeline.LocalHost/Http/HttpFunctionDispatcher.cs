@@ -11,7 +11,8 @@ namespace ContentPipeline.LocalHost.Http;
 /// function's <c>authLevel</c> (a bare 401 otherwise), sends the worker an <c>InvocationRequest</c> (an empty
 /// <c>RpcHttp</c> as the trigger's value; route values, <c>Query</c> and <c>Headers</c> as trigger metadata), and forwards
 /// the request itself to the worker's <c>HttpUri</c> with <c>x-ms-invocation-id</c>; the worker's response is the answer.
-/// Keys are not passed on: <c>code</c> is left out of the metadata and <c>x-functions-key</c> out of the forwarded headers.
+/// The request is forwarded as it came, key included, as Azure's host forwards it (the app names the key an editor's
+/// change came with, never storing the key itself); <c>code</c> stays out of the trigger metadata.
 /// </summary>
 public sealed partial class HttpFunctionDispatcher(
     WorkerSupervisor supervisor,
@@ -103,7 +104,7 @@ public sealed partial class HttpFunctionDispatcher(
         }
 
         var query = request.Query.Where(q => !string.Equals(q.Key, KeyAuthorization.KeyQuery, StringComparison.OrdinalIgnoreCase)).ToDictionary(q => q.Key, q => q.Value.ToString());
-        var headers = request.Headers.Where(h => !string.Equals(h.Key, KeyAuthorization.KeyHeader, StringComparison.OrdinalIgnoreCase)).ToDictionary(h => h.Key, h => h.Value.ToString());
+        var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString());
         metadata["Query"] = new TypedData { Json = JsonSerializer.Serialize(query) };
         metadata["Headers"] = new TypedData { Json = JsonSerializer.Serialize(headers) };
         return metadata;
@@ -112,15 +113,12 @@ public sealed partial class HttpFunctionDispatcher(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Function}: the request could not be answered by the worker (forwarding: {ForwarderError}; invocation: {Error})")]
     private partial void LogForwardFailed(string function, string forwarderError, string error);
 
-    /// <summary>Forwards the request as it came, with the invocation's id, and without the caller's key.</summary>
+    /// <summary>Forwards the request as it came, with the invocation's id.</summary>
     private sealed class InvocationTransformer(string invocationId) : HttpTransformer
     {
         public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
         {
             await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
-            var query = QueryString.Create(httpContext.Request.Query.Where(q => !string.Equals(q.Key, KeyAuthorization.KeyQuery, StringComparison.OrdinalIgnoreCase)));
-            proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, httpContext.Request.Path, query);
-            proxyRequest.Headers.Remove(KeyAuthorization.KeyHeader);
             proxyRequest.Headers.TryAddWithoutValidation(InvocationIdHeader, invocationId);
         }
     }

@@ -8,7 +8,8 @@ namespace ContentPipeline.LocalHost.Http;
 /// <summary>
 /// Checks keys as the Azure host does: a key comes in the <c>x-functions-key</c> header or the <c>code</c> query
 /// parameter; Function level takes a function key or the master key; Admin level and the admin API take the master key;
-/// the blob webhook takes the <c>blobs_extension</c> system key (or the master key).
+/// the blob webhook takes the <c>blobs_extension</c> system key, the Event Grid webhook the <c>eventgrid_extension</c> one
+/// (or the master key).
 /// </summary>
 public sealed class KeyAuthorization
 {
@@ -29,6 +30,8 @@ public sealed class KeyAuthorization
 
     public bool AllowsBlobWebhook(HttpRequest request) => Matches(request, Keys.BlobsExtension) || Matches(request, Keys.Master);
 
+    public bool AllowsEventGridWebhook(HttpRequest request) => Matches(request, Keys.EventGridExtension) || Matches(request, Keys.Master);
+
     /// <summary>Fills missing keys with random ones, keeping them in <paramref name="keysFile"/> across runs when given.</summary>
     public static HostKeys Resolve(HostKeys configured, string? keysFile)
     {
@@ -39,6 +42,7 @@ public sealed class KeyAuthorization
             Master = Pick(configured.Master, saved?.Master),
             Function = Pick(configured.Function, saved?.Function),
             BlobsExtension = Pick(configured.BlobsExtension, saved?.BlobsExtension),
+            EventGridExtension = Pick(configured.EventGridExtension, saved?.EventGridExtension),
         };
         if (keysFile is not null)
         {

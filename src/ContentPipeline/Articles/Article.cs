@@ -42,6 +42,15 @@ public sealed record Article
     /// <summary>Whether the article is published. Once stored, this is the effective state (an editor's toggle wins over the file).</summary>
     public bool Published { get; init; }
 
+    /// <summary>
+    /// Embargo: a published article is shown to readers from this time on, not before (UTC). Once stored, the effective
+    /// time (an editor's schedule wins over the file).
+    /// </summary>
+    public DateTimeOffset? PublishAt { get; init; }
+
+    /// <summary>Expiry: a published article is shown to readers until this time, not after (UTC).</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
     /// <summary>The publisher of the article.</summary>
     public ArticleProvider? Provider { get; init; }
 

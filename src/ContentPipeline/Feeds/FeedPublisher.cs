@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using ContentPipeline.Articles;
 using ContentPipeline.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -36,12 +37,13 @@ public sealed partial class FeedPublisher
     private readonly FeedBlobs _blobs;
     private readonly BlobContainerClient _container;
     private readonly FeedOptions _options;
+    private readonly TimeProvider _time;
     private readonly ILogger<FeedPublisher> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private DateTimeOffset? _mark;
 
     /// <summary>Creates the publisher.</summary>
-    public FeedPublisher(ArticleIndex index, BlobServiceClient blobs, IOptions<FeedOptions> options, ILogger<FeedPublisher> logger)
+    public FeedPublisher(ArticleIndex index, BlobServiceClient blobs, IOptions<FeedOptions> options, TimeProvider time, ILogger<FeedPublisher> logger)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         ArgumentNullException.ThrowIfNull(options);
@@ -49,6 +51,7 @@ public sealed partial class FeedPublisher
         _container = blobs.GetBlobContainerClient(StorageNames.FeedsContainer);
         _options = options.Value;
         _blobs = new FeedBlobs(_container, _options.CacheControl);
+        _time = time;
         _logger = logger;
     }
 
@@ -141,7 +144,11 @@ public sealed partial class FeedPublisher
     /// <summary>Reads a changed feed's list (its newest entries only) and writes the feed's files that changed.</summary>
     private async Task<FeedOutcome> PublishFeedAsync(ChangedFeed feed, IReadOnlyDictionary<string, BlobItem> existing, CancellationToken cancellationToken)
     {
-        var items = await _index.ReadNewestAsync(feed.Definition.Partition, _options.MaxItems, cancellationToken).ConfigureAwait(false);
+        // An entry whose expiry has passed stays in its list until the transitions timer moves it: it is left out now.
+        var now = _time.GetUtcNow();
+        var items = (await _index.ReadNewestAsync(feed.Definition.Partition, _options.MaxItems, cancellationToken).ConfigureAwait(false))
+            .Where(i => ArticleStates.At(i.Published, i.PublishAt, i.ExpiresAt, now) == ArticleState.Published)
+            .ToList();
         if (items.Count == 0 && feed.Definition.Kind != FeedKind.All)
         {
             return new FeedOutcome(feed, null, 0, 0, 0);

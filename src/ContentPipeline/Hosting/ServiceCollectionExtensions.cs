@@ -61,6 +61,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<RejectedFileStore>();
         services.AddSingleton<IngestStateStore>();
         services.AddSingleton<IngestService>();
+        services.AddSingleton<DeletedFileHandler>();
         services.AddSingleton<BlobRedriver>();
         services.AddSingleton<IncomingSweeper>();
         services.AddSingleton<FeedPublisher>();

@@ -12,6 +12,9 @@ public enum BlobOutcome
     /// <summary>A newer upload of its article was already stored.</summary>
     Stale,
 
+    /// <summary>Its article is taken down; the upload was kept out.</summary>
+    TakenDown,
+
     /// <summary>It was moved to the rejected container (or, with an unsafe name, left alone) with the reason.</summary>
     Rejected,
 

@@ -17,6 +17,9 @@ public enum IngestOutcome
     /// <summary>A newer upload of the article was already stored; this one was ignored.</summary>
     Stale,
 
+    /// <summary>An editor's takedown holds the article: the upload was kept out until the article is restored.</summary>
+    TakenDown,
+
     /// <summary>
     /// The file was moved to the rejected container with its reason; or, when its name is unsafe, left untouched with
     /// the reason recorded (<see cref="ProblemCodes.UnsafeName"/>).

@@ -112,8 +112,8 @@ public sealed partial class IngestService
             if (size > cap)
             {
                 var tooLarge = FrontMatterParser.TooLarge(blob.Name, size, cap);
-                await _rejected.RejectByCopyAsync(blob, version, size, [tooLarge], cancellationToken).ConfigureAwait(false);
                 await _state.RecordOutcomeAsync(_incoming.Name, blob.Name, version.ETag, BlobOutcome.Rejected, articleId: null, cancellationToken).ConfigureAwait(false);
+                await _rejected.RejectByCopyAsync(blob, version, size, [tooLarge], cancellationToken).ConfigureAwait(false);
                 return new IngestResult(IngestOutcome.Rejected, blob.Name, null, [tooLarge]);
             }
 
@@ -155,12 +155,14 @@ public sealed partial class IngestService
                 SaveOutcome.Created => IngestOutcome.Created,
                 SaveOutcome.Updated => IngestOutcome.Updated,
                 SaveOutcome.Unchanged => IngestOutcome.Unchanged,
+                SaveOutcome.TakenDown => IngestOutcome.TakenDown,
                 _ => IngestOutcome.Stale,
             };
             var recorded = outcome switch
             {
                 IngestOutcome.Unchanged => BlobOutcome.Unchanged,
                 IngestOutcome.Stale => BlobOutcome.Stale,
+                IngestOutcome.TakenDown => BlobOutcome.TakenDown,
                 _ => BlobOutcome.Stored,
             };
             await _state.RecordOutcomeAsync(_incoming.Name, blob.Name, version.ETag, recorded, parsed.Article.Id, cancellationToken).ConfigureAwait(false);
@@ -184,8 +186,10 @@ public sealed partial class IngestService
     private async Task<IngestResult> RejectAsync(BlobClient blob, ArticleSource version, byte[] bytes, IReadOnlyList<ParseProblem> problems, CancellationToken cancellationToken)
     {
         using var content = new MemoryStream(bytes, writable: false);
-        await _rejected.RejectAsync(blob, version, bytes.Length, content, problems, cancellationToken).ConfigureAwait(false);
+        // Recorded first: moving the file deletes it from incoming, and the deletion's event must find that the
+        // pipeline moved it (see DeletedFileHandler). Should the move fail, the retry moves it again.
         await _state.RecordOutcomeAsync(_incoming.Name, blob.Name, version.ETag, BlobOutcome.Rejected, articleId: null, cancellationToken).ConfigureAwait(false);
+        await _rejected.RejectAsync(blob, version, bytes.Length, content, problems, cancellationToken).ConfigureAwait(false);
         return new IngestResult(IngestOutcome.Rejected, blob.Name, null, problems);
     }
 

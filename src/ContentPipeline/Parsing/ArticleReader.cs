@@ -10,17 +10,10 @@ namespace ContentPipeline.Parsing;
 /// </summary>
 internal sealed class ArticleReader
 {
-    private static readonly string[] DateFormats =
-    [
-        "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK",
-        "yyyy-MM-dd HH:mm:ssK", "yyyy-MM-dd HH:mm:ss.FFFFFFFK", "yyyy-MM-dd HH:mm:ss K", "yyyy-MM-dd HH:mm:ss.FFFFFFF K",
-        "yyyy-MM-dd",
-    ];
-
     private static readonly HashSet<string> ArticleFields = new(StringComparer.Ordinal)
     {
         "category", "title", "excerpt", "publishedDateTime", "originalUrl", "webUrl", "type", "quality", "heat",
-        "published", "provider", "topics", "images", "related", "secured",
+        "published", "publishAt", "expiresAt", "provider", "topics", "images", "related", "secured",
     };
 
     private static readonly HashSet<string> ProviderFields = new(StringComparer.Ordinal) { "name", "domain" };
@@ -57,6 +50,14 @@ internal sealed class ArticleReader
         }
 
         var published = RequiredDate(root, "publishedDateTime", string.Empty);
+        var publishAt = Date(root, "publishAt", string.Empty);
+        var expiresAt = Date(root, "expiresAt", string.Empty);
+        if (publishAt is { } from && expiresAt is { } until && until <= from)
+        {
+            AddProblem(root["expiresAt"]!.Start, ProblemCodes.InvalidDate, string.Create(CultureInfo.InvariantCulture,
+                $"'expiresAt' ({until:yyyy-MM-dd'T'HH:mm:ss'Z'}) must come after 'publishAt' ({from:yyyy-MM-dd'T'HH:mm:ss'Z'})"));
+        }
+
         var webUrl = Url(root, "webUrl", string.Empty, required: true);
         var originalUrl = Url(root, "originalUrl", string.Empty, required: false);
         var article = new
@@ -92,6 +93,8 @@ internal sealed class ArticleReader
             Quality = article.Quality,
             Heat = article.Heat,
             Published = article.Published,
+            PublishAt = publishAt,
+            ExpiresAt = expiresAt,
             Provider = article.Provider,
             Topics = article.Topics,
             Images = article.Images,
@@ -351,11 +354,9 @@ internal sealed class ArticleReader
         }
 
         // Parsed here, never by YamlDotNet: its DateTime conversion depends on the machine's time zone.
-        // A timestamp without an offset is taken as UTC.
-        if (DateTimeOffset.TryParseExact(text.Trim(), DateFormats, CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+        if (IsoDate.TryParse(text, out var value))
         {
-            return value.ToUniversalTime();
+            return value;
         }
 
         AddProblem(node.Start, ProblemCodes.InvalidDate, $"'{Join(parent, key)}' must be an ISO 8601 date and time such as 2022-11-15T17:36:00Z, got '{text}'");

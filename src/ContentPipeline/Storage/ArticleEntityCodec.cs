@@ -19,6 +19,8 @@ internal static class ArticleEntityCodec
             [Props.Category] = a.Category,
             [Props.PublishedDateTime] = a.PublishedDateTime,
             [Props.Published] = a.Published,
+            [Props.PublishAt] = a.PublishAt,
+            [Props.ExpiresAt] = a.ExpiresAt,
             [Props.ContentHash] = stored.ContentHash,
             [Props.SourceETag] = stored.Source.ETag,
             [Props.SourceLastModified] = stored.Source.LastModified,
@@ -31,6 +33,18 @@ internal static class ArticleEntityCodec
         };
         SetOptional(entity, Props.Quality, a.Quality);
         SetOptional(entity, Props.Heat, a.Heat);
+        if (stored.Takedown is { } takedown)
+        {
+            entity[Props.TakenDownAt] = takedown.At;
+            entity[Props.TakenDownBy] = takedown.By;
+            EntityText.Set(entity, Props.TakedownReason, takedown.Reason);
+        }
+
+        if (stored.RemovedAt is { } removedAt)
+        {
+            entity[Props.RemovedAt] = removedAt;
+        }
+
         EntityText.Set(entity, Props.Title, a.Title);
         EntityText.Set(entity, Props.Excerpt, a.Excerpt);
         EntityText.Set(entity, Props.OriginalUrl, a.OriginalUrl);
@@ -73,6 +87,8 @@ internal static class ArticleEntityCodec
             Quality = entity.GetInt32(Props.Quality),
             Heat = entity.GetInt32(Props.Heat),
             Published = entity.GetBoolean(Props.Published) ?? false,
+            PublishAt = OptionalDate(entity, Props.PublishAt),
+            ExpiresAt = OptionalDate(entity, Props.ExpiresAt),
             Provider = FromJson<ArticleProvider>(entity, Props.Provider),
             Topics = FromJson<List<string>>(entity, Props.Topics) ?? [],
             Images = FromJson<List<ArticleImage>>(entity, Props.Images) ?? [],
@@ -96,6 +112,10 @@ internal static class ArticleEntityCodec
             UpdatedAt = Date(entity, Props.UpdatedAt),
             Version = entity.GetInt64(Props.Version) ?? 0,
             BodyBlobName = entity.GetString(Props.BodyBlob),
+            Takedown = OptionalDate(entity, Props.TakenDownAt) is { } takenDownAt
+                ? new Takedown(takenDownAt, entity.GetString(Props.TakenDownBy) ?? string.Empty, EntityText.Get(entity, Props.TakedownReason))
+                : null,
+            RemovedAt = OptionalDate(entity, Props.RemovedAt),
         };
         return new ArticleRow(
             stored,
@@ -134,6 +154,8 @@ internal static class ArticleEntityCodec
             [Props.Category] = summary.Category,
             [Props.PublishedDateTime] = summary.PublishedDateTime,
             [Props.Published] = summary.Published,
+            [Props.PublishAt] = summary.PublishAt,
+            [Props.ExpiresAt] = summary.ExpiresAt,
             [Props.UpdatedAt] = summary.UpdatedAt,
         };
         SetOptional(entity, Props.Quality, summary.Quality);
@@ -155,7 +177,7 @@ internal static class ArticleEntityCodec
     /// </summary>
     public static IReadOnlyList<string> ListColumns { get; } =
     [
-        "PartitionKey", "RowKey", Props.ArticleId, Props.Category, Props.PublishedDateTime, Props.Published, Props.UpdatedAt, Props.Quality, Props.Heat,
+        "PartitionKey", "RowKey", Props.ArticleId, Props.Category, Props.PublishedDateTime, Props.Published, Props.PublishAt, Props.ExpiresAt, Props.UpdatedAt, Props.Quality, Props.Heat,
         Props.Title, Props.Excerpt, Props.WebUrl, Props.Type, Props.Provider, Props.Topics, Props.Image,
     ];
 
@@ -175,6 +197,8 @@ internal static class ArticleEntityCodec
         Image = FromJson<ArticleImage>(entity, Props.Image),
         ContentHtml = EntityText.Get(entity, Props.Html),
         Published = entity.GetBoolean(Props.Published) ?? false,
+        PublishAt = OptionalDate(entity, Props.PublishAt),
+        ExpiresAt = OptionalDate(entity, Props.ExpiresAt),
         UpdatedAt = Date(entity, Props.UpdatedAt),
     };
 
@@ -185,6 +209,8 @@ internal static class ArticleEntityCodec
             entity[name] = v;
         }
     }
+
+    private static DateTimeOffset? OptionalDate(TableEntity entity, string name) => entity.GetDateTimeOffset(name)?.ToUniversalTime();
 
     private static DateTimeOffset Date(TableEntity entity, string name) =>
         entity.GetDateTimeOffset(name)?.ToUniversalTime() ?? throw new InvalidDataException($"Entity {entity.PartitionKey}/{entity.RowKey} lacks {name}.");
@@ -215,6 +241,8 @@ internal static class ArticleEntityCodec
         public const string Quality = nameof(Quality);
         public const string Heat = nameof(Heat);
         public const string Published = nameof(Published);
+        public const string PublishAt = nameof(PublishAt);
+        public const string ExpiresAt = nameof(ExpiresAt);
         public const string Provider = nameof(Provider);
         public const string Topics = nameof(Topics);
         public const string Images = nameof(Images);
@@ -237,5 +265,9 @@ internal static class ArticleEntityCodec
         public const string IndexKeys = nameof(IndexKeys);
         public const string StaleIndexKeys = nameof(StaleIndexKeys);
         public const string IndexSynced = nameof(IndexSynced);
+        public const string TakenDownAt = nameof(TakenDownAt);
+        public const string TakenDownBy = nameof(TakenDownBy);
+        public const string TakedownReason = nameof(TakedownReason);
+        public const string RemovedAt = nameof(RemovedAt);
     }
 }

@@ -37,7 +37,10 @@ public sealed class ArticleIndex
     /// </summary>
     internal async Task WriteAsync(ArticleSummary summary, IReadOnlyCollection<IndexKey> keys, IReadOnlyCollection<IndexKey> stale, CancellationToken cancellationToken)
     {
-        await _writer.WriteAsync(ArticleEntityCodec.EncodeSummaries(summary, keys), stale, cancellationToken).ConfigureAwait(false);
+        // List entries carry the summary; the due entry only names its article.
+        var entries = ArticleEntityCodec.EncodeSummaries(summary, keys.Where(static k => k.PartitionKey != IndexPartitions.Due))
+            .Concat(keys.Where(static k => k.PartitionKey == IndexPartitions.Due).Select(k => new TableEntity(k.PartitionKey, k.RowKey) { [ArticleEntityCodec.Props.ArticleId] = summary.Id }));
+        await _writer.WriteAsync(entries, stale, cancellationToken).ConfigureAwait(false);
         var lists = keys.Concat(stale).Select(static k => k.PartitionKey).Where(static p => IndexPartitions.TryParseList(p, out _)).Distinct(StringComparer.Ordinal);
         await _writer.WriteAsync(lists.Select(static list => new TableEntity(IndexPartitions.Catalog, list)), [], cancellationToken).ConfigureAwait(false);
     }
@@ -142,6 +145,27 @@ public sealed class ArticleIndex
             return true;
         }
     }
+
+    /// <summary>The due entries up to <paramref name="now"/>, soonest first, at most <paramref name="max"/>: each with its article.</summary>
+    internal async Task<IReadOnlyList<(IndexKey Key, string ArticleId)>> ListDueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
+    {
+        var until = IndexPartitions.DueKey(now, "\uffff").RowKey; // every entry due at or before now
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartitions.Due} and RowKey le {until}");
+        var due = new List<(IndexKey, string)>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, Math.Min(max, 1000), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            due.Add((new IndexKey(row.PartitionKey, row.RowKey), row.GetString(ArticleEntityCodec.Props.ArticleId)));
+            if (due.Count == max)
+            {
+                break;
+            }
+        }
+
+        return due;
+    }
+
+    /// <summary>Removes one entry (a missing one is fine).</summary>
+    internal Task RemoveAsync(IndexKey key, CancellationToken cancellationToken) => _writer.WriteAsync([], [key], cancellationToken);
 
     /// <summary>Records that a save of an article is about to leave its index behind; returns the record.</summary>
     internal async Task<PendingSave> BeginSaveAsync(string articleId, CancellationToken cancellationToken)

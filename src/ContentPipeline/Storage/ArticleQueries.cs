@@ -7,12 +7,16 @@ using ContentPipeline.Articles;
 namespace ContentPipeline.Storage;
 
 /// <summary>
-/// Newest-first lists read from the index. Every list is one partition (published, a category, a topic, a provider, or
-/// drafts) read in RowKey order with the service's continuation token as the cursor; "all" merges the published and
-/// drafts partitions by RowKey, and its cursor is the last RowKey served.
+/// Newest-first lists read from the index. Every list is one partition (published, a category, a topic, a provider,
+/// drafts, scheduled, expired, taken down) read in RowKey order with the service's continuation token as the cursor;
+/// "all" merges the editors' partitions by RowKey, and its cursor is the last RowKey served. Each item says its state
+/// at the time of reading.
 /// </summary>
-public sealed class ArticleQueries(ArticleIndex index)
+public sealed class ArticleQueries(ArticleIndex index, TimeProvider time)
 {
+    /// <summary>What "all" merges: every article but removed ones, each in the partition of its state.</summary>
+    private static readonly string[] EveryState = [IndexPartitions.Published, IndexPartitions.Drafts, IndexPartitions.Scheduled, IndexPartitions.Expired, IndexPartitions.TakenDown];
+
     /// <summary>The most items a page may hold.</summary>
     public const int MaxLimit = 100;
 
@@ -35,8 +39,24 @@ public sealed class ArticleQueries(ArticleIndex index)
         {
             ArticleStatus.Published => ReadPartitionAsync(IndexPartitions.Of(request.Filter), request, cancellationToken),
             ArticleStatus.Draft => ReadPartitionAsync(IndexPartitions.Drafts, request, cancellationToken),
+            ArticleStatus.Scheduled => ReadPartitionAsync(IndexPartitions.Scheduled, request, cancellationToken),
+            ArticleStatus.Expired => ReadPartitionAsync(IndexPartitions.Expired, request, cancellationToken),
+            ArticleStatus.TakenDown => ReadPartitionAsync(IndexPartitions.TakenDown, request, cancellationToken),
             _ => ReadMergedAsync(request, cancellationToken),
         };
+    }
+
+    /// <summary>The items with their state now; for readers, only those shown now.</summary>
+    private List<ArticleSummary> AsOfNow(IEnumerable<(string Partition, ArticleSummary Summary)> items, bool visibleOnly)
+    {
+        var now = time.GetUtcNow();
+        return items
+            .Select(i => i.Summary with
+            {
+                State = (i.Partition == IndexPartitions.TakenDown ? ArticleState.TakenDown : ArticleStates.At(i.Summary.Published, i.Summary.PublishAt, i.Summary.ExpiresAt, now)).Name(),
+            })
+            .Where(s => !visibleOnly || s.State == ArticleState.Published.Name())
+            .ToList();
     }
 
     private async Task<ArticlePage> ReadPartitionAsync(string partition, ArticleListRequest request, CancellationToken cancellationToken)
@@ -45,7 +65,7 @@ public sealed class ArticleQueries(ArticleIndex index)
         try
         {
             var (items, next) = await index.ReadPageAsync(partition, request.Limit, token, cancellationToken).ConfigureAwait(false);
-            return new ArticlePage(items, next is null ? null : new Cursor(partition, next, null).Encode());
+            return new ArticlePage(AsOfNow(items.Select(i => (partition, i)), request.VisibleOnly), next is null ? null : new Cursor(partition, next, null).Encode());
         }
         catch (RequestFailedException ex) when (token is not null && ex.Status == (int)HttpStatusCode.BadRequest)
         {
@@ -56,23 +76,22 @@ public sealed class ArticleQueries(ArticleIndex index)
 
     private async Task<ArticlePage> ReadMergedAsync(ArticleListRequest request, CancellationToken cancellationToken)
     {
-        const string scope = IndexPartitions.Published + "+" + IndexPartitions.Drafts;
+        var scope = string.Join('+', EveryState);
         var after = request.Cursor is null ? null : Cursor.Decode(request.Cursor, scope).After;
-        var sources = await Task.WhenAll(
-            index.ReadAfterAsync(IndexPartitions.Published, after, request.Limit, cancellationToken),
-            index.ReadAfterAsync(IndexPartitions.Drafts, after, request.Limit, cancellationToken)).ConfigureAwait(false);
+        var sources = await Task.WhenAll(EveryState.Select(async partition =>
+            (Partition: partition, Page: await index.ReadAfterAsync(partition, after, request.Limit, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
 
         // Items beyond the last row a partition returned while it has more cannot be ordered yet: stop before them.
-        var cutoff = sources.Where(static s => s.HasMore && s.Entries.Count > 0).Select(static s => s.Entries[^1].RowKey).Min(StringComparer.Ordinal);
-        var merged = sources.SelectMany(static s => s.Entries)
-            .Where(e => cutoff is null || string.CompareOrdinal(e.RowKey, cutoff) <= 0)
-            .OrderBy(static e => e.RowKey, StringComparer.Ordinal)
-            .DistinctBy(static e => e.RowKey)
+        var cutoff = sources.Where(static s => s.Page.HasMore && s.Page.Entries.Count > 0).Select(static s => s.Page.Entries[^1].RowKey).Min(StringComparer.Ordinal);
+        var merged = sources.SelectMany(static s => s.Page.Entries.Select(e => (s.Partition, Entry: e)))
+            .Where(e => cutoff is null || string.CompareOrdinal(e.Entry.RowKey, cutoff) <= 0)
+            .OrderBy(static e => e.Entry.RowKey, StringComparer.Ordinal)
+            .DistinctBy(static e => e.Entry.RowKey)
             .Take(request.Limit)
             .ToList();
-        var more = merged.Count == request.Limit || sources.Any(static s => s.HasMore);
-        var next = more && merged.Count > 0 ? new Cursor(scope, null, merged[^1].RowKey).Encode() : null;
-        return new ArticlePage(merged.Select(static e => e.Summary).ToList(), next);
+        var more = merged.Count == request.Limit || sources.Any(static s => s.Page.HasMore);
+        var next = more && merged.Count > 0 ? new Cursor(scope, null, merged[^1].Entry.RowKey).Encode() : null;
+        return new ArticlePage(AsOfNow(merged.Select(static e => (e.Partition, e.Entry.Summary)), request.VisibleOnly), next);
     }
 
     /// <summary>The opaque cursor: base64url JSON naming the list it belongs to and where to continue.</summary>

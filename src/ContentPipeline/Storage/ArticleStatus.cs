@@ -9,6 +9,15 @@ public enum ArticleStatus
     /// <summary>Drafts only.</summary>
     Draft,
 
-    /// <summary>Published articles and drafts, newest first.</summary>
+    /// <summary>Published articles whose embargo has not passed.</summary>
+    Scheduled,
+
+    /// <summary>Published articles whose expiry has passed.</summary>
+    Expired,
+
+    /// <summary>Articles taken down by an editor.</summary>
+    TakenDown,
+
+    /// <summary>Every article but removed ones, newest first.</summary>
     All,
 }

@@ -122,11 +122,18 @@ public sealed partial class ArticleStore
     /// that of two toggles sent with the same version exactly one wins. The state set here belongs to the editor:
     /// re-uploads of the article keep it.
     /// </summary>
-    public Task<SaveResult> SetPublishedAsync(string id, bool published, Func<long, bool>? versionMatches, CancellationToken cancellationToken)
+    public Task<SaveResult> SetPublishedAsync(string id, bool published, Func<long, bool>? versionMatches, CancellationToken cancellationToken) =>
+        SetPublishedAsync(id, published, publishAt: null, versionMatches, cancellationToken);
+
+    /// <summary>
+    /// An editor's publish (now, or from <paramref name="publishAt"/> on: a schedule) or unpublish; see the overload.
+    /// A time that has passed publishes now.
+    /// </summary>
+    public Task<SaveResult> SetPublishedAsync(string id, bool published, DateTimeOffset? publishAt, Func<long, bool>? versionMatches, CancellationToken cancellationToken)
     {
         return ApplyAsync(id, (current, _, _) =>
         {
-            if (current is null)
+            if (current is null || current.Stored.StateAt(_time.GetUtcNow()) is ArticleState.Removed)
             {
                 return ValueTask.FromResult(Decision.Keep(SaveOutcome.NotFound));
             }
@@ -137,21 +144,139 @@ public sealed partial class ArticleStore
                 return ValueTask.FromResult(Decision.Keep(SaveOutcome.VersionMismatch));
             }
 
-            if (stored.Article.Published == published)
+            if (stored.Takedown is not null)
+            {
+                return ValueTask.FromResult(Decision.Keep(SaveOutcome.TakenDown));
+            }
+
+            var now = _time.GetUtcNow();
+            var from = published && publishAt > now ? publishAt : null;
+            if (stored.Article.Published == published && stored.Article.PublishAt == from)
             {
                 return ValueTask.FromResult(Decision.Keep(SaveOutcome.Unchanged));
             }
 
-            var now = _time.GetUtcNow();
             return ValueTask.FromResult(Decision.Write(SaveOutcome.Updated, stored with
             {
-                Article = stored.Article with { Published = published },
+                Article = stored.Article with { Published = published, PublishAt = from },
                 PublishedSetBy = PublishStateSource.Editor,
                 PublishedChangedAt = now,
                 UpdatedAt = now,
                 Version = stored.Version + 1,
             }));
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// An editor's takedown: the article leaves every list but the editors' <c>taken-down</c> list, its body and HTML
+    /// (and their blobs) go, and the tombstone keeps it down: uploads, events and toggles change nothing until
+    /// <see cref="RestoreAsync"/>. The same takedown again is <see cref="SaveOutcome.Unchanged"/>. A removed article
+    /// (its file deleted) can be taken down too, so that no later upload brings it back.
+    /// </summary>
+    public Task<SaveResult> TakeDownAsync(string id, string by, string? reason, Func<long, bool>? versionMatches, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(by);
+        return ApplyAsync(id, (current, _, _) => ValueTask.FromResult(Decide(current, versionMatches, stored =>
+        {
+            if (stored.Takedown is not null)
+            {
+                return Decision.Keep(SaveOutcome.Unchanged);
+            }
+
+            var now = _time.GetUtcNow();
+            return Decision.Write(SaveOutcome.Updated, WithoutContent(stored, now) with { Takedown = new Takedown(now, by, reason) });
+        })), cancellationToken);
+    }
+
+    /// <summary>
+    /// Lifts a takedown. The article comes back without content (as if its file had been deleted): the caller ingests
+    /// its source file again, if it still exists, to bring the content back. No takedown to lift is
+    /// <see cref="SaveOutcome.Unchanged"/>.
+    /// </summary>
+    public Task<SaveResult> RestoreAsync(string id, Func<long, bool>? versionMatches, CancellationToken cancellationToken) =>
+        ApplyAsync(id, (current, _, _) => ValueTask.FromResult(Decide(current, versionMatches, stored =>
+        {
+            if (stored.Takedown is null)
+            {
+                return Decision.Keep(SaveOutcome.Unchanged);
+            }
+
+            var now = _time.GetUtcNow();
+            return Decision.Write(SaveOutcome.Updated, stored with { Takedown = null, RemovedAt = now, UpdatedAt = now, Version = stored.Version + 1 });
+        })), cancellationToken);
+
+    /// <summary>
+    /// The article's file <paramref name="blobName"/> was deleted: when that file is the article's current source, the
+    /// article leaves every index and its body goes (a removed article keeps only its id and version, so that a later
+    /// upload continues its ETags). <see cref="SaveOutcome.Stale"/> when another file is the current source;
+    /// <see cref="SaveOutcome.TakenDown"/> when a takedown holds it (the tombstone stays).
+    /// </summary>
+    public Task<SaveResult> RemoveAsync(string id, string blobName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(blobName);
+        return ApplyAsync(id, (current, _, _) => ValueTask.FromResult(Decide(current, versionMatches: null, stored =>
+            stored.Takedown is not null ? Decision.Keep(SaveOutcome.TakenDown)
+            : stored.RemovedAt is not null ? Decision.Keep(SaveOutcome.Unchanged)
+            : stored.Source.BlobName != blobName ? Decision.Keep(SaveOutcome.Stale)
+            : Decision.Write(SaveOutcome.Updated, WithoutContent(stored, _time.GetUtcNow())))), cancellationToken);
+    }
+
+    /// <summary>The common checks of an editor's or an event's change: the article exists and is the version expected.</summary>
+    private static Decision Decide(ArticleRow? current, Func<long, bool>? versionMatches, Func<StoredArticle, Decision> decide) =>
+        current is null ? Decision.Keep(SaveOutcome.NotFound)
+        : versionMatches is not null && !versionMatches(current.Stored.Version) ? Decision.Keep(SaveOutcome.VersionMismatch)
+        : decide(current.Stored);
+
+    /// <summary>
+    /// The article without its content: no body, no HTML (so no body blobs), and no content hash, so that any upload
+    /// of it afterwards counts as a change.
+    /// </summary>
+    private static StoredArticle WithoutContent(StoredArticle stored, DateTimeOffset now) => stored with
+    {
+        Article = stored.Article with { Body = null },
+        Html = null,
+        ContentHash = string.Empty,
+        RemovedAt = stored.RemovedAt ?? now,
+        UpdatedAt = now,
+        Version = stored.Version + 1,
+    };
+
+    /// <summary>
+    /// Applies the changes of state the clock has brought (embargoes that ended, expiries that passed) up to now, at
+    /// most <paramref name="max"/>: each such article's index entries move, its version grows. Reads only the due
+    /// entries. Returns how many articles changed state.
+    /// </summary>
+    public async Task<int> ApplyDueTransitionsAsync(int max, CancellationToken cancellationToken)
+    {
+        var changed = 0;
+        foreach (var (key, articleId) in await _index.ListDueAsync(_time.GetUtcNow(), max, cancellationToken).ConfigureAwait(false))
+        {
+            var result = await ApplyAsync(articleId, (current, _, _) => ValueTask.FromResult(DecideTransition(current)), cancellationToken).ConfigureAwait(false);
+            changed += result.Outcome == SaveOutcome.Updated ? 1 : 0;
+            if (result.Outcome != SaveOutcome.Updated && (result.Article is null || !IndexPartitions.For(result.Article, _time.GetUtcNow()).Contains(key)))
+            {
+                // An entry no article claims (its article is gone, or a save cut short left it): nothing else removes it.
+                await _index.RemoveAsync(key, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return changed;
+    }
+
+    private Decision DecideTransition(ArticleRow? current)
+    {
+        if (current is null)
+        {
+            return Decision.Keep(SaveOutcome.NotFound);
+        }
+
+        var now = _time.GetUtcNow();
+        if (IndexPartitions.For(current.Stored, now).SequenceEqual(current.IndexKeys))
+        {
+            return Decision.Keep(SaveOutcome.Unchanged); // nothing is due yet, or another save already moved it
+        }
+
+        return Decision.Write(SaveOutcome.Updated, current.Stored with { PublishedChangedAt = now, UpdatedAt = now, Version = current.Stored.Version + 1 });
     }
 
     /// <summary>
@@ -185,8 +310,9 @@ public sealed partial class ArticleStore
     private Decision DecideUpload(ArticleRow? current, Article article, string? html, ArticleSource source, string hash, bool isNewer)
     {
         var now = _time.GetUtcNow();
-        if (current is null)
+        if (current is null || current.Stored.RemovedAt is not null && current.Stored.Takedown is null)
         {
+            // New, or back after its file was deleted: its version goes on from the removed one's (ETags never repeat).
             return Decision.Write(SaveOutcome.Created, new StoredArticle
             {
                 Article = article,
@@ -197,11 +323,16 @@ public sealed partial class ArticleStore
                 PublishedChangedAt = now,
                 CreatedAt = now,
                 UpdatedAt = now,
-                Version = 1,
+                Version = (current?.Stored.Version ?? 0) + 1,
             });
         }
 
         var stored = current.Stored;
+        if (stored.Takedown is not null)
+        {
+            return Decision.Keep(SaveOutcome.TakenDown);
+        }
+
         if (stored.ContentHash == hash && stored.Source.BlobName == source.BlobName)
         {
             return Decision.Keep(SaveOutcome.Unchanged);
@@ -212,12 +343,14 @@ public sealed partial class ArticleStore
             return Decision.Keep(SaveOutcome.Stale);
         }
 
+        // An editor's publish state and schedule outlive re-uploads; the file's hold otherwise.
         var editorOwnsState = stored.PublishedSetBy == PublishStateSource.Editor;
         var published = editorOwnsState ? stored.Article.Published : article.Published;
+        var publishAt = editorOwnsState ? stored.Article.PublishAt : article.PublishAt;
         var contentChanged = stored.ContentHash != hash;
         return Decision.Write(SaveOutcome.Updated, stored with
         {
-            Article = article with { Published = published },
+            Article = article with { Published = published, PublishAt = publishAt },
             Html = html,
             ContentHash = hash,
             Source = source,
@@ -302,7 +435,7 @@ public sealed partial class ArticleStore
     {
         if (decision.Next is { } next)
         {
-            var keys = IndexPartitions.For(next.Article);
+            var keys = IndexPartitions.For(next, _time.GetUtcNow());
             var previous = current is null ? [] : current.IndexKeys.Concat(current.StaleIndexKeys);
             var stale = previous.Except(keys).Distinct().ToList();
 

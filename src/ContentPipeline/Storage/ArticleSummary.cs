@@ -56,6 +56,18 @@ public sealed record ArticleSummary
     /// <summary>Effective publish state.</summary>
     public required bool Published { get; init; }
 
+    /// <summary>Embargo: shown to readers from then on (UTC).</summary>
+    public DateTimeOffset? PublishAt { get; init; }
+
+    /// <summary>Expiry: shown to readers until then (UTC).</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>
+    /// The article's state when the list was read (<c>draft</c>, <c>scheduled</c>, <c>published</c>, <c>expired</c>,
+    /// <c>taken-down</c>); set by the queries, not stored.
+    /// </summary>
+    public string? State { get; init; }
+
     /// <summary>When the article last changed (feeds use it as the item's update time).</summary>
     public required DateTimeOffset UpdatedAt { get; init; }
 
@@ -80,6 +92,8 @@ public sealed record ArticleSummary
             Image = a.Images.Count == 0 ? null : a.Images[0] with { Extensions = null },
             ContentHtml = stored.Html is { Length: <= MaxContentHtmlLength } html ? html : null,
             Published = a.Published,
+            PublishAt = a.PublishAt,
+            ExpiresAt = a.ExpiresAt,
             UpdatedAt = stored.UpdatedAt,
         };
     }

@@ -22,6 +22,21 @@ public static class IndexPartitions
     /// <summary>All drafts.</summary>
     public const string Drafts = "drafts";
 
+    /// <summary>Published articles whose embargo has not passed yet, for editors.</summary>
+    public const string Scheduled = "scheduled";
+
+    /// <summary>Published articles whose expiry has passed, for editors.</summary>
+    public const string Expired = "expired";
+
+    /// <summary>Articles taken down by an editor, for editors.</summary>
+    public const string TakenDown = "takendown";
+
+    /// <summary>
+    /// The next change of state each article's clock holds (an embargo ending, an expiry), soonest first:
+    /// RowKey <c>{due ticks:D19}|{id}</c>. What the transitions timer reads.
+    /// </summary>
+    public const string Due = "due";
+
     /// <summary>The published lists that exist, each with the time it last changed (its row's Timestamp).</summary>
     public const string Catalog = "catalog";
 
@@ -96,29 +111,71 @@ public static class IndexPartitions
         return slug.Length == 0 ? null : slug;
     }
 
-    /// <summary>Every index entry key an article should have, given its effective publish state.</summary>
-    public static IReadOnlyList<IndexKey> For(Article article)
+    /// <summary>The partition that lists articles in <paramref name="state"/> for editors (none for a removed article).</summary>
+    public static string? Of(ArticleState state) => state switch
+    {
+        ArticleState.Draft => Drafts,
+        ArticleState.Scheduled => Scheduled,
+        ArticleState.Published => Published,
+        ArticleState.Expired => Expired,
+        ArticleState.TakenDown => TakenDown,
+        _ => null,
+    };
+
+    /// <summary>The key of the entry that wakes the transitions timer for an article at <paramref name="due"/>.</summary>
+    public static IndexKey DueKey(DateTimeOffset due, string id) =>
+        new(Due, string.Create(CultureInfo.InvariantCulture, $"{due.UtcTicks:D19}{Separator}{id}"));
+
+    /// <summary>
+    /// Every index key an article should have at <paramref name="now"/>: the lists of its state (a published article is
+    /// in the overall list and those of its category, topics and provider), and the entry for its next change of state
+    /// by the clock, if any.
+    /// </summary>
+    public static IReadOnlyList<IndexKey> For(StoredArticle stored, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return stored.StateAt(now) switch
+        {
+            ArticleState.TakenDown => [new IndexKey(TakenDown, RowKey(stored.Article.PublishedDateTime, stored.Article.Id))],
+            ArticleState.Removed => [],
+            _ => For(stored.Article, now),
+        };
+    }
+
+    /// <summary>The index keys of an article that is neither taken down nor removed (see the overload).</summary>
+    public static IReadOnlyList<IndexKey> For(Article article, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(article);
+        var state = article.StateAt(now);
         var row = RowKey(article.PublishedDateTime, article.Id);
-        if (!article.Published)
+        var keys = new List<IndexKey>();
+        if (state == ArticleState.Published)
         {
-            return [new IndexKey(Drafts, row)];
+            var partitions = new List<string> { Published };
+            AddSlug(partitions, Category, article.Category);
+            foreach (var topic in article.Topics)
+            {
+                AddSlug(partitions, Topic, topic);
+            }
+
+            if (ProviderSlug(article.Provider) is { } provider)
+            {
+                partitions.Add(Provider(provider));
+            }
+
+            keys.AddRange(partitions.Distinct(StringComparer.Ordinal).Select(p => new IndexKey(p, row)));
+        }
+        else if (Of(state) is { } list)
+        {
+            keys.Add(new IndexKey(list, row));
         }
 
-        var partitions = new List<string> { Published };
-        AddSlug(partitions, Category, article.Category);
-        foreach (var topic in article.Topics)
+        if (state is ArticleState.Scheduled or ArticleState.Published && article.NextChange(now) is { } due)
         {
-            AddSlug(partitions, Topic, topic);
+            keys.Add(DueKey(due, article.Id));
         }
 
-        if (ProviderSlug(article.Provider) is { } provider)
-        {
-            partitions.Add(Provider(provider));
-        }
-
-        return partitions.Distinct(StringComparer.Ordinal).Select(p => new IndexKey(p, row)).ToList();
+        return keys;
     }
 
     private static void AddSlug(List<string> partitions, Func<string, string> partition, string name)

@@ -20,4 +20,7 @@ public enum SaveOutcome
 
     /// <summary>The article's version is not the one the caller expected (an HTTP <c>If-Match</c> failed).</summary>
     VersionMismatch,
+
+    /// <summary>The article is taken down: uploads and events change nothing until an editor restores it.</summary>
+    TakenDown,
 }

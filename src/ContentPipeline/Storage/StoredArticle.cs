@@ -35,6 +35,16 @@ public sealed record StoredArticle
     /// <summary>Increases by one with every change of content or state; the HTTP ETag is derived from it.</summary>
     public required long Version { get; init; }
 
+    /// <summary>Set while an editor's takedown holds the article down (see <see cref="ArticleState.TakenDown"/>).</summary>
+    public Takedown? Takedown { get; init; }
+
+    /// <summary>Set when the article's file was deleted (see <see cref="ArticleState.Removed"/>).</summary>
+    public DateTimeOffset? RemovedAt { get; init; }
+
+    /// <summary>The article's state at <paramref name="now"/>.</summary>
+    public ArticleState StateAt(DateTimeOffset now) =>
+        Takedown is not null ? ArticleState.TakenDown : RemovedAt is not null ? ArticleState.Removed : Article.StateAt(now);
+
     /// <summary>Where the body lives when it was too large for the entity (then <see cref="Article.Body"/> is not loaded).</summary>
     internal string? BodyBlobName { get; init; }
 }

@@ -18,6 +18,8 @@ internal static class Templates
 
     private static readonly Lazy<(ArmTemplate Template, string Json)> IngestSubscriptionTemplate = new(() => Compile(IngestSubscriptionPath));
 
+    private static readonly Lazy<(ArmTemplate Template, string Json)> DeletionSubscriptionTemplate = new(() => Compile(DeletionSubscriptionPath));
+
     private static readonly Lazy<DeploymentSnapshot> MainDefaultSnapshot = new(() => BicepCli.Snapshot(MainPath, "defaults", RequiredParameters));
 
     private static readonly Lazy<DeploymentSnapshot> MainConfiguredSnapshot = new(() => BicepCli.Snapshot(MainPath, "configured", new Dictionary<string, string>(RequiredParameters)
@@ -30,6 +32,9 @@ internal static class Templates
 
     /// <summary>The template that the post-deploy hook deploys (relative to the repository root).</summary>
     public const string IngestSubscriptionPath = "infra/events/ingest-subscription.bicep";
+
+    /// <summary>The deletion subscription the post-deploy hook deploys (relative to the repository root).</summary>
+    public const string DeletionSubscriptionPath = "infra/events/deletion-subscription.bicep";
 
     /// <summary>infra/main.bicep, the template azd provisions, with its modules inlined.</summary>
     public static ArmTemplate Main => MainTemplate.Value.Template;
@@ -59,6 +64,11 @@ internal static class Templates
     public static ArmTemplate IngestSubscription => IngestSubscriptionTemplate.Value.Template;
 
     public static string IngestSubscriptionJson => IngestSubscriptionTemplate.Value.Json;
+
+    /// <summary>The Event Grid subscription of the deletion handler, deployed by scripts/post-deploy.sh too.</summary>
+    public static ArmTemplate DeletionSubscription => DeletionSubscriptionTemplate.Value.Template;
+
+    public static string DeletionSubscriptionJson => DeletionSubscriptionTemplate.Value.Json;
 
     /// <summary>The app settings of the (one) function app: name, and the raw value (a literal or an ARM expression).</summary>
     public static (ArmResource Site, IReadOnlyDictionary<string, JsonNode?> Settings) FunctionAppSettings()

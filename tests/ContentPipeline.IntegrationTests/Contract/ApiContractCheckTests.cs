@@ -8,7 +8,7 @@ namespace ContentPipeline.IntegrationTests.Contract;
 public sealed class ApiContractCheckTests
 {
     private const string TogglePath = "/api/articles/0123456789abcdef0123/publish";
-    private const string ToggleBody = """{"id":"0123456789abcdef0123","published":true,"changed":true,"message":"Published.","publishedChangedAt":"2026-11-29T06:00:00+00:00","version":2}""";
+    private const string ToggleBody = """{"id":"0123456789abcdef0123","published":true,"state":"published","changed":true,"message":"Published.","publishedChangedAt":"2026-11-29T06:00:00+00:00","version":2}""";
 
     private static readonly Dictionary<string, string> ToggleHeaders = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -38,8 +38,8 @@ public sealed class GeneratedClientTests(LocalHostFixture host)
         var second = await reader.ListArticlesAsync(category, null, null, 2, first.Cursor);
         var article = await reader.GetArticleAsync(ArticleId.FromUrl(new Uri(files[0].Url)), null);
         var hidden = await Assert.ThrowsAsync<ApiException<Problem>>(() => reader.GetArticleAsync(draftId, null));
-        var stale = await Assert.ThrowsAsync<ApiException<Problem>>(() => editor.PublishArticleAsync(draftId, "\"999\""));
-        var toggle = await editor.PublishArticleAsync(draftId, null);
+        var stale = await Assert.ThrowsAsync<ApiException<Problem>>(() => editor.PublishArticleAsync(draftId, null, "\"999\""));
+        var toggle = await editor.PublishArticleAsync(draftId, null, null);
         var nowPublic = await reader.GetArticleAsync(draftId, null);
 
         Assert.Equal(["Story 3", "Story 2"], first.Items.Select(i => i.Title));

@@ -25,6 +25,7 @@ public class LocalHostFixture : IAsyncLifetime
     public const string FunctionKey = "test-function-key";
     public const string MasterKey = "test-master-key";
     public const string BlobsExtensionKey = "test-blobs-extension-key";
+    public const string EventGridExtensionKey = "test-eventgrid-extension-key";
 
     private WebApplication? _host;
 
@@ -119,9 +120,11 @@ public class LocalHostFixture : IAsyncLifetime
             new("Values:FeedSchedule", "0 0 0 1 1 *"), // once a year: timer runs here come from the admin API,
             new("Values:RedriveSchedule", "0 0 0 1 1 *"), // unless a fixture sets a schedule of its own
             new("Values:SweepSchedule", "0 0 0 1 1 *"),
+            new("Values:TransitionSchedule", "0 0 0 1 1 *"),
             new("LocalHost:Keys:Function", FunctionKey),
             new("LocalHost:Keys:Master", MasterKey),
             new("LocalHost:Keys:BlobsExtension", BlobsExtensionKey),
+            new("LocalHost:Keys:EventGridExtension", EventGridExtensionKey),
             new("LocalHost:WatchInterval", "00:00:00.200"),
             new("LocalHost:MaxQueuePollingInterval", "00:00:02"),
             new("Logging:LogLevel:Default", "Warning"),

@@ -185,6 +185,8 @@ public sealed class PipelineEndToEndTests(LocalHostFixture host) : IClassFixture
             (HttpMethod.Get, $"/api/editor/articles/{id}", LocalHostFixture.FunctionKey),
             (HttpMethod.Post, $"/api/articles/{id}/unpublish", LocalHostFixture.FunctionKey),
             (HttpMethod.Post, $"/api/articles/{id}/publish", LocalHostFixture.FunctionKey),
+            (HttpMethod.Delete, $"/api/articles/{id}", LocalHostFixture.FunctionKey),
+            (HttpMethod.Post, $"/api/articles/{id}/restore", LocalHostFixture.FunctionKey),
             (HttpMethod.Get, "/api/editor/ingest-failures", LocalHostFixture.FunctionKey),
             (HttpMethod.Post, "/api/maintenance/repair-index", LocalHostFixture.MasterKey),
         };
@@ -193,10 +195,14 @@ public sealed class PipelineEndToEndTests(LocalHostFixture host) : IClassFixture
             Assert.Equal(HttpStatusCode.OK, (await SendAsync(method, path, key)).StatusCode);
         }
 
-        foreach (var timer in new[] { "PublishFeeds", "RedriveFailedBlobs", "SweepIncoming" })
+        foreach (var timer in new[] { "PublishFeeds", "RedriveFailedBlobs", "SweepIncoming", "ApplyScheduledTransitions" })
         {
             Assert.Equal(HttpStatusCode.Accepted, (await PostAsync($"/admin/functions/{timer}", LocalHostFixture.MasterKey, new { input = string.Empty })).StatusCode);
         }
+
+        // The Event Grid trigger, given one event: the deletion of a file that never existed changes nothing.
+        var deletion = BlobDeletedEvent($"{Guid.NewGuid():N}.txt");
+        Assert.Equal(HttpStatusCode.Accepted, (await PostAsync("/admin/functions/RemoveDeletedArticle", LocalHostFixture.MasterKey, new { input = deletion })).StatusCode);
 
         // The host's catalog is the worker's metadata response: every function of the published package, each of which ran.
         var packaged = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(LocalHostFixture.AppPath, "functions.metadata"))).RootElement
@@ -215,6 +221,13 @@ public sealed class PipelineEndToEndTests(LocalHostFixture host) : IClassFixture
 
         Assert.True(document.GetProperty("paths").TryGetProperty("/articles/{id}/publish", out _));
     }
+
+    /// <summary>One BlobDeleted event as Event Grid writes it for the incoming container.</summary>
+    internal static string BlobDeletedEvent(string name) => $$$"""
+        {"id":"{{{Guid.NewGuid()}}}","eventType":"Microsoft.Storage.BlobDeleted","subject":"/blobServices/default/containers/incoming/blobs/{{{name}}}",
+         "eventTime":"2026-11-26T08:00:00Z","dataVersion":"","metadataVersion":"1",
+         "data":{"api":"DeleteBlob","blobType":"BlockBlob","url":"http://127.0.0.1:10000/devstoreaccount1/incoming/{{{Uri.EscapeDataString(name)}}}"}}
+        """;
 
     private Task<HttpResponseMessage> EditorGetAsync(string id) => SendAsync(HttpMethod.Get, $"/api/editor/articles/{id}", LocalHostFixture.FunctionKey);
 

@@ -96,6 +96,41 @@ public sealed class WebhookDeliveryTests(WebhookOnlyFixture host) : IClassFixtur
         Assert.Equal(before, await host.InvocationsAsync("IngestArticle"));
     }
 
+    [Fact]
+    public async Task TheEventGridTriggersWebhook_AnswersTheHandshake_WantsItsOwnKey_AndRunsTheFunctionBeforeAnswering()
+    {
+        var file = new ArticleText { IsPublished = true };
+        var name = $"{Guid.NewGuid():N}.txt";
+        var uploaded = await host.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()));
+        var id = ArticleId.FromUrl(new Uri(file.Url));
+        await PostAsync(Notification(name, uploaded.Value.ETag.ToString()));
+        await Wait.UntilAsync(async () => (await host.Http.GetAsync($"/api/articles/{id}")).StatusCode == HttpStatusCode.OK, "the article is served");
+        await host.Incoming.GetBlobClient(name).DeleteAsync();
+        var deletion = $"[{PipelineEndToEndTests.BlobDeletedEvent(name)}]";
+
+        var handshake = await PostEventGridAsync("SubscriptionValidation", """[{"id":"1","eventType":"Microsoft.EventGrid.SubscriptionValidationEvent","subject":"","data":{"validationCode":"abc-123"},"eventTime":"2026-11-26T08:00:00Z","dataVersion":"1","metadataVersion":"1"}]""");
+        var blobsKey = await PostEventGridAsync("Notification", deletion, LocalHostFixture.BlobsExtensionKey);
+        var wrongFunction = await PostEventGridAsync("Notification", deletion, functionName: "IngestArticle");
+        Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync($"/api/articles/{id}")).StatusCode); // nothing ran yet
+        var delivered = await PostEventGridAsync("Notification", deletion);
+
+        Assert.Equal("abc-123", (await handshake.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("validationResponse").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, blobsKey.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, wrongFunction.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, delivered.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Http.GetAsync($"/api/articles/{id}")).StatusCode); // removed before the answer
+    }
+
+    private async Task<HttpResponseMessage> PostEventGridAsync(string eventType, string body, string key = LocalHostFixture.EventGridExtensionKey, string functionName = "RemoveDeletedArticle")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/runtime/webhooks/EventGrid?functionName={functionName}&code={Uri.EscapeDataString(key)}")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("aeg-event-type", eventType);
+        return await host.Http.SendAsync(request);
+    }
+
     private static string Notification(string name, string etag) => $$$"""
         [{"id":"{{{Guid.NewGuid()}}}","eventType":"Microsoft.Storage.BlobCreated","subject":"/blobServices/default/containers/incoming/blobs/{{{name}}}",
           "eventTime":"2026-11-26T08:00:00Z","dataVersion":"","metadataVersion":"1",

@@ -16,6 +16,12 @@ public sealed record ArticleText
 
     public bool IsPublished { get; init; }
 
+    /// <summary>The embargo (<c>publishAt</c>), if any.</summary>
+    public DateTimeOffset? PublishAt { get; init; }
+
+    /// <summary>The expiry (<c>expiresAt</c>), if any.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
     public IReadOnlyList<string> Topics { get; init; } = ["AI", "Computer Vision"];
 
     public string ProviderName { get; init; } = "Example News";
@@ -40,6 +46,8 @@ public sealed record ArticleText
             .AppendLine("quality: 50")
             .AppendLine("heat: 3")
             .AppendLine(CultureInfo.InvariantCulture, $"published: {(IsPublished ? "true" : "false")}")
+            .Append(PublishAt is { } from ? string.Create(CultureInfo.InvariantCulture, $"publishAt: {from.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}\n") : string.Empty)
+            .Append(ExpiresAt is { } until ? string.Create(CultureInfo.InvariantCulture, $"expiresAt: {until.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}\n") : string.Empty)
             .AppendLine("provider:")
             .AppendLine(CultureInfo.InvariantCulture, $"  name: {ProviderName}")
             .AppendLine(CultureInfo.InvariantCulture, $"  domain: {ProviderDomain}")

@@ -14,7 +14,7 @@ public class ArticleEntityCodecTests
     public void EncodeThenDecode_RoundTripsEveryField()
     {
         var stored = Sample(body: "# Heading\n\nBody with émoji 😀.");
-        var keys = IndexPartitions.For(stored.Article);
+        var keys = IndexPartitions.For(stored.Article, DateTimeOffset.UtcNow);
 
         var row = ArticleEntityCodec.Decode(ArticleEntityCodec.Encode(stored, keys, [], indexSynced: true, bodyBlobName: null));
 
@@ -23,6 +23,24 @@ public class ArticleEntityCodecTests
         Assert.Empty(row.StaleIndexKeys);
         Assert.True(row.IndexSynced);
         Assert.Null(row.BodyBlobName);
+    }
+
+    [Fact]
+    public void EncodeThenDecode_RoundTripsTheSchedule_AndATombstone()
+    {
+        var stored = Sample(body: null) with
+        {
+            Article = Sample(body: null).Article with { PublishAt = Now.AddDays(1), ExpiresAt = Now.AddDays(30) },
+            Takedown = new Takedown(Now, "key:0123456789ab", "Court order"),
+            RemovedAt = Now,
+        };
+
+        var decoded = ArticleEntityCodec.Decode(ArticleEntityCodec.Encode(stored, [], [], indexSynced: true, bodyBlobName: null)).Stored;
+
+        Assert.Equal(stored.Takedown, decoded.Takedown);
+        Assert.Equal(stored.RemovedAt, decoded.RemovedAt);
+        Assert.Equal(stored.Article.PublishAt, decoded.Article.PublishAt);
+        Assert.Equal(stored.Article.ExpiresAt, decoded.Article.ExpiresAt);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public class IndexPartitionsTests
     {
         var article = ArticleEntityCodecTests.Sample(null).Article with { Topics = ["AI", "ai", "Computer Vision"] };
 
-        var keys = IndexPartitions.For(article);
+        var keys = IndexPartitions.For(article, DateTimeOffset.UtcNow);
 
         Assert.Equal(
             ["published", "published|category|news", "published|topic|ai", "published|topic|computer-vision", "published|provider|example-org"],
@@ -34,7 +34,7 @@ public class IndexPartitionsTests
     {
         var article = ArticleEntityCodecTests.Sample(null).Article with { Published = false };
 
-        Assert.Equal(["drafts"], IndexPartitions.For(article).Select(k => k.PartitionKey));
+        Assert.Equal(["drafts"], IndexPartitions.For(article, DateTimeOffset.UtcNow).Select(k => k.PartitionKey));
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public class IndexPartitionsTests
             Topics = ["C#", "a\\b", "tab\there", "\u0085next"],
         };
 
-        foreach (var key in IndexPartitions.For(article))
+        foreach (var key in IndexPartitions.For(article, DateTimeOffset.UtcNow))
         {
             Assert.DoesNotContain(key.PartitionKey + key.RowKey, c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
             Assert.True(key.PartitionKey.Length < 1024);

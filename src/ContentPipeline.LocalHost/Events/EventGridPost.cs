@@ -1,0 +1,52 @@
+using System.Text.Json;
+using ContentPipeline.LocalHost.Blobs;
+
+namespace ContentPipeline.LocalHost.Events;
+
+/// <summary>
+/// What the host's two Event Grid webhooks (the blobs extension's and the Event Grid extension's) share: reading a post
+/// (one event or an array, each field checked for its type), the <c>aeg-event-type</c> header, and the
+/// <c>SubscriptionValidation</c> handshake.
+/// </summary>
+public sealed record EventGridPost(string EventType, JsonElement Body, IReadOnlyList<EventGridEvent> Events)
+{
+    public const string Validation = "SubscriptionValidation";
+    public const string Notification = "Notification";
+    public const string Unsubscribe = "Unsubscribe";
+
+    private const string EventTypeHeader = "aeg-event-type";
+
+    /// <summary>Each event of a notification as the JSON it came as.</summary>
+    public IReadOnlyList<JsonElement> Items => Body.ValueKind == JsonValueKind.Array ? [.. Body.EnumerateArray()] : [Body];
+
+    /// <summary>Reads the post; on failure, the 400 to answer (nothing of it is acted on).</summary>
+    public static async Task<(EventGridPost? Post, IResult? Problem)> ReadAsync(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted).ConfigureAwait(false);
+            var body = document.RootElement.Clone();
+            return EventGridEvent.TryReadAll(body, out var events, out var error)
+                ? (new EventGridPost(request.Headers[EventTypeHeader].ToString(), body, events), null)
+                : (null, BadPayload(error));
+        }
+        catch (JsonException ex)
+        {
+            return (null, BadPayload(ex.Message));
+        }
+    }
+
+    /// <summary>The answer to the handshake: the first event's <c>data.validationCode</c> echoed back.</summary>
+    public IResult Handshake() =>
+        Events.Count > 0 && Events[0].TryGetData("validationCode", out var code) && code is not null
+            ? Results.Json(new { validationResponse = code })
+            : BadPayload("A SubscriptionValidation event carries data.validationCode, a string.");
+
+    /// <summary>The answer to a post whose <c>aeg-event-type</c> is none of the three.</summary>
+    public static IResult UnknownEventType() =>
+        BadPayload($"The {EventTypeHeader} header must be {Validation}, {Notification} or {Unsubscribe}.");
+
+    public static IResult BadPayload(string detail) =>
+        Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not an Event Grid payload", detail: detail);
+}

@@ -1,0 +1,80 @@
+using Azure.Storage.Blobs;
+using ContentPipeline.Diagnostics;
+using ContentPipeline.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace ContentPipeline.Ingest;
+
+/// <summary>
+/// Handles a file deleted from the incoming container (a <c>BlobDeleted</c> event): the article whose current source it
+/// is leaves every index, and its body blobs go. Which article came from a file is what ingest recorded for it
+/// (<see cref="IngestStateStore"/>). Idempotent, and safe against late events: a file that exists again, a file that
+/// is no longer its article's source, and a file the pipeline itself moved to <c>rejected</c> change nothing.
+/// </summary>
+public sealed partial class DeletedFileHandler
+{
+    private readonly ArticleStore _store;
+    private readonly IngestStateStore _state;
+    private readonly BlobContainerClient _incoming;
+    private readonly ILogger<DeletedFileHandler> _logger;
+
+    /// <summary>Creates the handler.</summary>
+    public DeletedFileHandler(ArticleStore store, IngestStateStore state, BlobServiceClient blobs, ILogger<DeletedFileHandler> logger)
+    {
+        ArgumentNullException.ThrowIfNull(blobs);
+        _store = store;
+        _state = state;
+        _incoming = blobs.GetBlobContainerClient(StorageNames.IncomingContainer);
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Handles the deletion of <paramref name="blobName"/> in <paramref name="containerName"/>, both as the event named
+    /// them: checked (<see cref="BlobNames"/>) before any client is built.
+    /// </summary>
+    public async Task<DeletionOutcome> HandleAsync(string containerName, string blobName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(containerName);
+        ArgumentNullException.ThrowIfNull(blobName);
+        if (containerName != _incoming.Name || !BlobNames.TryGetClient(_incoming, blobName, out var blob, out _))
+        {
+            LogIgnored(LogText.Escape(containerName), LogText.Escape(blobName));
+            return DeletionOutcome.Ignored;
+        }
+
+        var outcome = await DecideAsync(blob, cancellationToken).ConfigureAwait(false);
+        LogHandled(LogText.Escape(blobName), outcome);
+        return outcome;
+    }
+
+    private async Task<DeletionOutcome> DecideAsync(BlobClient blob, CancellationToken cancellationToken)
+    {
+        if ((await blob.ExistsAsync(cancellationToken).ConfigureAwait(false)).Value)
+        {
+            return DeletionOutcome.FileExists;
+        }
+
+        // A rejected version's record has no article: the pipeline moved that file, and the article (from an earlier
+        // good version, if any) stays as it was. Ingest records the rejection before it moves the file.
+        var record = await _state.GetOutcomeAsync(_incoming.Name, blob.Name, cancellationToken).ConfigureAwait(false);
+        if (record is not { ArticleId: { } articleId })
+        {
+            return DeletionOutcome.NoArticle;
+        }
+
+        var removed = await _store.RemoveAsync(articleId, blob.Name, cancellationToken).ConfigureAwait(false);
+        return removed.Outcome switch
+        {
+            SaveOutcome.Updated => DeletionOutcome.Removed,
+            SaveOutcome.TakenDown => DeletionOutcome.TakenDown,
+            SaveOutcome.NotFound => DeletionOutcome.NoArticle,
+            _ => DeletionOutcome.NotCurrentSource,
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored the deletion of {Container}/{BlobName}: only safe names in the incoming container are handled")]
+    private partial void LogIgnored(string container, string blobName);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "File {BlobName} was deleted: {Outcome}")]
+    private partial void LogHandled(string blobName, DeletionOutcome outcome);
+}
