@@ -46,6 +46,7 @@ if (upload is not null)
 Console.WriteLine($$"""
 
     Content pipeline is running (local Functions host, driving the published app's worker over gRPC).
+      Editors' desk  {{url}}/api/desk/index.html   (paste the function key)
       API            {{url}}/api/articles              (OpenAPI: {{url}}/api/openapi.json)
       Function key   {{keys.Function}}     (editors: send it in the x-functions-key header)
       Master key     {{keys.Master}}     (admin API)

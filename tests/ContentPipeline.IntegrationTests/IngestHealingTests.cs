@@ -153,6 +153,10 @@ public sealed class IngestHealingTests(IngestHealingTests.Fixture fixture) : ICl
         Assert.Equal("gave-up", listed.GetProperty("state").GetString());
         Assert.Equal(Fixture.MaxAttempts, listed.GetProperty("attempts").GetInt32());
         Assert.False(listed.TryGetProperty("nextAttemptAt", out _));
+
+        var detail = HttpCall.Create(fixture.Services, "GET", "/api/editor/ingest-failures/detail", $"name={Uri.EscapeDataString(name)}");
+        var one = await detail.ExecuteAsync(await new ListIngestFailures(State).GetIngestFailure(detail.Request, default));
+        Assert.Equal(listed.ToString(), one.Json.ToString());
     }
 
     private async Task<BlobFailure?> FailureAsync(string name)

@@ -77,11 +77,8 @@ internal static class ListParameters
             filter = new ArticleFilter(filters[0] switch { Category => ArticleFilterKind.Category, Topic => ArticleFilterKind.Topic, _ => ArticleFilterKind.Provider }, slug);
         }
 
-        var limit = ArticleQueries.DefaultLimit;
-        if (query.TryGetValue(Limit, out var limitText)
-            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > ArticleQueries.MaxLimit))
+        if (!PageQuery.TryRead(query, ArticleQueries.DefaultLimit, ArticleQueries.MaxLimit, out var limit, out problem))
         {
-            problem = ApiResults.BadParameter(Limit, $"A whole number from 1 to {ArticleQueries.MaxLimit}.");
             return false;
         }
 

@@ -1,3 +1,4 @@
+using ContentPipeline.Ingest;
 using Microsoft.AspNetCore.Http;
 
 namespace ContentPipeline.Functions.Http;
@@ -16,9 +17,25 @@ internal static class QueryParameters
     public const string Status = "status";
     public const string At = "at";
     public const string Reason = "reason";
+    public const string Name = "name";
 
     /// <summary>The function key may come as a query parameter: the host checks it, every operation ignores it.</summary>
     public const string Code = "code";
+
+    /// <summary>
+    /// Reads the query of a lookup by file name, which takes nothing but the required <c>name</c> of a file in the
+    /// incoming container: a 400 naming the parameter when another is present, or the name is missing, empty or longer
+    /// than a blob name may be. It only looks a file up by key, never builds a path or a client from it.
+    /// </summary>
+    public static IResult? RequireName(IQueryCollection query, out string name)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        name = query[Name].ToString();
+        return RejectUnknown(query, Name)
+            ?? (name.Length is > 0 and <= BlobNames.MaxLength && !name.Any(char.IsControl)
+                ? null
+                : ApiResults.BadParameter(Name, $"The file's name in the incoming container, 1 to {BlobNames.MaxLength} characters, no control characters."));
+    }
 
     /// <summary>A 400 naming the first parameter that <paramref name="known"/> does not hold; null when there is none.</summary>
     public static IResult? RejectUnknown(IQueryCollection query, params IReadOnlyCollection<string> known)

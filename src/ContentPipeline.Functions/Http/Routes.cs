@@ -13,4 +13,8 @@ public static class Routes
     public const string OpenApi = "openapi.json";
     public const string RepairIndex = "maintenance/repair-index";
     public const string IngestFailures = "editor/ingest-failures";
+    public const string IngestFailure = "editor/ingest-failures/detail";
+    public const string RejectedFiles = "editor/rejected-files";
+    public const string RejectedFile = "editor/rejected-files/detail";
+    public const string Desk = "desk/{file}";
 }

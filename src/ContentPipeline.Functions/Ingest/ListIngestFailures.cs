@@ -1,4 +1,3 @@
-using System.Globalization;
 using ContentPipeline.Functions.Http;
 using ContentPipeline.Ingest;
 using ContentPipeline.Storage;
@@ -9,13 +8,12 @@ namespace ContentPipeline.Functions.Ingest;
 
 /// <summary>
 /// Editors' list of the files that failed to ingest (function key): being tried again, with their next attempt, or
-/// given up, with the last error. A file that went through since is no longer listed.
+/// given up, with the last error. A file that went through since is no longer listed. And one file's failure by name.
 /// </summary>
 public sealed class ListIngestFailures(IngestStateStore state)
 {
     private const int DefaultLimit = 50;
     private const int MaxLimit = 100;
-    private static readonly string[] Parameters = [QueryParameters.Limit, QueryParameters.Cursor];
 
     [Function(nameof(ListIngestFailures))]
     public async Task<IResult> RunAsync(
@@ -23,20 +21,13 @@ public sealed class ListIngestFailures(IngestStateStore state)
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (QueryParameters.RejectUnknown(request.Query, Parameters) is { } unknown)
+        if (!PageQuery.TryReadPage(request.Query, DefaultLimit, MaxLimit, out var limit, out var cursor, out var invalid))
         {
-            return unknown;
-        }
-
-        var limit = DefaultLimit;
-        if (request.Query.TryGetValue(QueryParameters.Limit, out var limitText)
-            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
-        {
-            return ApiResults.BadParameter(QueryParameters.Limit, $"A whole number from 1 to {MaxLimit}.");
+            return invalid!;
         }
 
         string? token = null;
-        if (request.Query.TryGetValue(QueryParameters.Cursor, out var cursor) && (token = TableContinuation.FromCursor(cursor.ToString())) is null)
+        if (cursor is not null && (token = TableContinuation.FromCursor(cursor)) is null)
         {
             return ApiResults.BadParameter(QueryParameters.Cursor, "The cursor is not one this list returned.");
         }
@@ -45,18 +36,39 @@ public sealed class ListIngestFailures(IngestStateStore state)
         request.HttpContext.Response.Headers.CacheControl = ApiResults.PrivateCaching;
         return ApiResults.Json(new
         {
-            items = items.Select(f => new
-            {
-                blobName = f.BlobName,
-                etag = f.ETag,
-                state = f.GaveUp ? "gave-up" : "retrying",
-                attempts = f.Attempts,
-                lastError = f.LastError,
-                firstFailedAt = f.FirstFailedAt,
-                lastFailedAt = f.LastFailedAt,
-                nextAttemptAt = f.NextAttemptAt,
-            }),
+            items = items.Select(Represent),
             cursor = next is null ? null : TableContinuation.ToCursor(next),
         });
     }
+
+    /// <summary>One file's failure (function key): <c>?name=</c> its name in the incoming container.</summary>
+    [Function(nameof(GetIngestFailure))]
+    public async Task<IResult> GetIngestFailure(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.IngestFailure)] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (QueryParameters.RequireName(request.Query, out var name) is { } badName)
+        {
+            return badName;
+        }
+
+        var failure = await state.GetFailureAsync(StorageNames.IncomingContainer, name, cancellationToken).ConfigureAwait(false);
+        request.HttpContext.Response.Headers.CacheControl = ApiResults.PrivateCaching;
+        return failure is null
+            ? ApiResults.Problem(StatusCodes.Status404NotFound, "No such failure", "No failure is recorded for that file: it went through, or it never failed.")
+            : ApiResults.Json(Represent(failure));
+    }
+
+    private static object Represent(BlobFailure f) => new
+    {
+        blobName = f.BlobName,
+        etag = f.ETag,
+        state = f.GaveUp ? "gave-up" : "retrying",
+        attempts = f.Attempts,
+        lastError = f.LastError,
+        firstFailedAt = f.FirstFailedAt,
+        lastFailedAt = f.LastFailedAt,
+        nextAttemptAt = f.NextAttemptAt,
+    };
 }

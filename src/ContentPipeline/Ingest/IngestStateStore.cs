@@ -219,6 +219,13 @@ public sealed class IngestStateStore
         return ([], null);
     }
 
+    /// <summary>The failure recorded for one blob, or null when it has none.</summary>
+    public async Task<BlobFailure?> GetFailureAsync(string container, string blobName, CancellationToken cancellationToken)
+    {
+        var entity = await _table.GetEntityIfExistsAsync<TableEntity>(FailuresPartition, FailureRowKey(container, blobName), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return entity.HasValue ? DecodeFailure(entity.Value!) : null;
+    }
+
     /// <summary>Where the sweep of <paramref name="container"/> stopped, or null before its first run.</summary>
     public async Task<SweepPosition?> GetSweepAsync(string container, CancellationToken cancellationToken)
     {

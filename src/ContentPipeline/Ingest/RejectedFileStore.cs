@@ -47,6 +47,62 @@ public sealed partial class RejectedFileStore
     }
 
     /// <summary>
+    /// One page of the reasons kept, for editors: the rejected files' (by name), then the unsafe names' (left in place).
+    /// Each item is read from its reason blob, so a page costs a listing and <paramref name="limit"/> reads.
+    /// </summary>
+    /// <exception cref="InvalidCursorException">The cursor is not one this list returned.</exception>
+    public async Task<RejectionPage> ListAsync(string? cursor, int limit, CancellationToken cancellationToken)
+    {
+        var (prefix, token) = cursor is null ? (0, null) : RejectionCursor.Decode(cursor);
+        var page = await ReadPageAsync(ReasonPrefixes[prefix], token, limit, cancellationToken).ConfigureAwait(false);
+        var items = await Task.WhenAll(page.Values.Select(b => ReadReasonAsync(_rejected.GetBlobClient(b.Name), cancellationToken))).ConfigureAwait(false);
+        var next = page.ContinuationToken is { Length: > 0 } more ? RejectionCursor.Encode(prefix, more)
+            : prefix + 1 < ReasonPrefixes.Length ? RejectionCursor.Encode(prefix + 1, null)
+            : null;
+        return new RejectionPage([.. items.OfType<Rejection>()], next);
+    }
+
+    /// <summary>The reason kept for the file <paramref name="blobName"/> (rejected, or left in place for its name), or null.</summary>
+    public async Task<Rejection?> GetAsync(string blobName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(blobName);
+        return await ReadReasonAsync(ReasonBlob(blobName), cancellationToken).ConfigureAwait(false)
+            ?? await ReadReasonAsync(UnsafeNameReasonBlob(StorageNames.IncomingContainer, blobName), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static readonly string[] ReasonPrefixes = [StorageNames.RejectedReasonsPrefix, StorageNames.RejectedUnsafeNamesPrefix];
+
+    private async Task<Page<BlobItem>> ReadPageAsync(string prefix, string? token, int limit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var page in _rejected.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken).AsPages(token, limit).ConfigureAwait(false))
+            {
+                return page;
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.BadRequest && token is not null)
+        {
+            throw new InvalidCursorException("The cursor is not one this list returned.", ex);
+        }
+
+        return Page<BlobItem>.FromValues([], null, null!);
+    }
+
+    private static async Task<Rejection?> ReadReasonAsync(BlobClient reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await reason.DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            return content.Value.Content.ToObjectFromJson<Rejection>(ArticleJson.Options);
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+        {
+            return null; // removed by an operator between the listing and the read
+        }
+    }
+
+    /// <summary>
     /// Records why the blob <paramref name="blobName"/> of <paramref name="containerName"/> cannot be ingested because of
     /// its name, without building any client from that name: the file stays where it is, untouched.
     /// </summary>

@@ -189,11 +189,17 @@ public sealed class PipelineEndToEndTests(LocalHostFixture host) : IClassFixture
             (HttpMethod.Post, $"/api/articles/{id}/restore", LocalHostFixture.FunctionKey),
             (HttpMethod.Get, "/api/editor/ingest-failures", LocalHostFixture.FunctionKey),
             (HttpMethod.Post, "/api/maintenance/repair-index", LocalHostFixture.MasterKey),
+            (HttpMethod.Get, "/api/editor/rejected-files", LocalHostFixture.FunctionKey),
+            (HttpMethod.Get, "/api/desk/index.html", null),
         };
         foreach (var (method, path, key) in calls)
         {
             Assert.Equal(HttpStatusCode.OK, (await SendAsync(method, path, key)).StatusCode);
         }
+
+        // Lookups by name of files that never failed: the functions run and answer that there is none.
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, "/api/editor/rejected-files/detail?name=never.txt", LocalHostFixture.FunctionKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, "/api/editor/ingest-failures/detail?name=never.txt", LocalHostFixture.FunctionKey)).StatusCode);
 
         foreach (var timer in new[] { "PublishFeeds", "RedriveFailedBlobs", "SweepIncoming", "ApplyScheduledTransitions" })
         {

@@ -142,9 +142,11 @@ public sealed class TimerSchedulerTests : IAsyncLifetime
     /// <summary>Advances the fake clock step by step, letting the scheduler's storage calls finish in between.</summary>
     private async Task AdvanceUntilAsync(Func<bool> condition, TimeSpan step)
     {
-        for (var i = 0; i < 600 && !condition(); i++)
+        // Real time between steps lets the scheduler finish what the last step set off (it writes its status to
+        // storage before it computes its next wait); 50 ms proved too short on a busy two-core machine.
+        for (var i = 0; i < 300 && !condition(); i++)
         {
-            await Task.Delay(50);
+            await Task.Delay(200);
             if (!condition())
             {
                 _clock.Advance(step);

@@ -1,0 +1,309 @@
+// The editors' desk: a page over the editors' API. No dependencies; the key lives in sessionStorage only and travels
+// in the x-functions-key header, never in a URL. Article HTML is sanitised by the pipeline and the page's CSP allows no
+// inline script, so the rendered body is shown as it is served.
+const KeyStorage = 'contentpipeline.editorKey';
+const Api = new URL('../', document.baseURI); // the page is served at /api/desk/index.html
+
+const $ = (id) => document.getElementById(id);
+const state = { key: sessionStorage.getItem(KeyStorage), view: 'articles', cursor: null, article: null, etag: null, rejectedCursor: null, failuresCursor: null };
+
+function announce(message) {
+  $('status').textContent = message;
+}
+
+async function call(path, { method = 'GET', ifMatch = null } = {}) {
+  const headers = { 'x-functions-key': state.key, Accept: 'application/json' };
+  if (ifMatch) headers['If-Match'] = ifMatch;
+  const response = await fetch(new URL(path, Api), { method, headers, cache: 'no-store', credentials: 'omit' });
+  const text = await response.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+  if (response.status === 401) {
+    signOut('The key was refused: sign in again with a function key.');
+  }
+  return { status: response.status, json, etag: response.headers.get('ETag') };
+}
+
+function element(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) {
+    if (name === 'className') node.className = value;
+    else if (name === 'dataset') Object.assign(node.dataset, value);
+    else if (name === 'onclick') node.addEventListener('click', value);
+    else node.setAttribute(name, value);
+  }
+  for (const child of children) {
+    if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+function formatDate(value) {
+  if (!value) return '';
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? String(value) : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function stateBadge(name) {
+  return element('span', { className: `state state-${name}` }, name);
+}
+
+// ---- Signing in and out -------------------------------------------------------------------------------------------
+
+async function signIn(event) {
+  event.preventDefault();
+  const key = $('key').value.trim();
+  if (!key) {
+    announce('Paste a function key to sign in.');
+    $('key').focus();
+    return;
+  }
+  state.key = key;
+  const probe = await call('editor/articles?limit=1');
+  if (probe.status !== 200) {
+    state.key = null;
+    announce(probe.status === 401 ? 'That key was refused. Check it and try again.' : `The API answered ${probe.status}; try again.`);
+    $('key').focus();
+    return;
+  }
+  sessionStorage.setItem(KeyStorage, key);
+  $('key').value = '';
+  showDesk();
+  announce('Signed in.');
+}
+
+function signOut(message = 'Signed out.') {
+  sessionStorage.removeItem(KeyStorage);
+  state.key = null;
+  $('desk').hidden = true;
+  $('session').hidden = true;
+  $('sign-in').hidden = false;
+  announce(message);
+  $('key').focus();
+}
+
+function showDesk() {
+  $('sign-in').hidden = true;
+  $('desk').hidden = false;
+  $('session').hidden = false;
+  switchView('articles');
+}
+
+function switchView(view) {
+  state.view = view;
+  for (const button of document.querySelectorAll('[data-view]')) {
+    button.setAttribute('aria-pressed', String(button.dataset.view === view));
+  }
+  $('articles-view').hidden = view !== 'articles';
+  $('preview').hidden = true;
+  $('rejected-view').hidden = view !== 'rejected';
+  $('failures-view').hidden = view !== 'failures';
+  if (view === 'articles') loadArticles(false);
+  if (view === 'rejected') loadRejected(false);
+  if (view === 'failures') loadFailures(false);
+}
+
+// ---- The list ------------------------------------------------------------------------------------------------------
+
+function listQuery() {
+  const status = $('state').value;
+  const category = $('category').value.trim();
+  const topic = $('topic').value.trim();
+  const query = new URLSearchParams({ status, limit: '20' });
+  // The API filters published lists by category or topic; other states are filtered here, on the page loaded.
+  if (status === 'published' && category) query.set('category', category);
+  else if (status === 'published' && topic) query.set('topic', topic);
+  if (state.cursor) query.set('cursor', state.cursor);
+  return query;
+}
+
+function matchesFilters(item) {
+  const category = $('category').value.trim().toLowerCase();
+  const topic = $('topic').value.trim().toLowerCase();
+  if (category && (item.category ?? '').toLowerCase() !== category) return false;
+  if (topic && !(item.topics ?? []).some((t) => t.toLowerCase() === topic)) return false;
+  return true;
+}
+
+async function loadArticles(more) {
+  if (!more) state.cursor = null;
+  const reply = await call(`editor/articles?${listQuery()}`);
+  if (reply.status !== 200) {
+    announce(reply.json?.detail ?? `The list could not be read (${reply.status}).`);
+    return;
+  }
+  const body = $('articles').tBodies[0];
+  if (!more) body.replaceChildren();
+  const items = reply.json.items.filter(matchesFilters);
+  for (const item of items) {
+    body.append(element('tr', {},
+      element('td', { 'data-label': 'Title' }, element('button', { type: 'button', className: 'link', onclick: () => openArticle(item.id) }, item.title)),
+      element('td', { 'data-label': 'Provider' }, item.provider?.name ?? item.provider?.domain ?? ''),
+      element('td', { 'data-label': 'Published' }, formatDate(item.publishedDateTime),
+        item.publishAt ? element('div', { className: 'hint' }, `from ${formatDate(item.publishAt)}`) : null,
+        item.expiresAt ? element('div', { className: 'hint' }, `until ${formatDate(item.expiresAt)}`) : null),
+      element('td', { 'data-label': 'State' }, stateBadge(item.state)),
+      element('td', { 'data-label': 'Updated' }, formatDate(item.updatedAt))));
+  }
+  state.cursor = reply.json.cursor ?? null;
+  $('more').hidden = !state.cursor;
+  const shown = body.rows.length;
+  $('articles-caption').textContent = `Newest first · ${shown} shown${state.cursor ? ', more to load' : ''}`;
+  announce(shown === 0 ? 'No articles match.' : `${shown} article${shown === 1 ? '' : 's'} shown.`);
+}
+
+// ---- The preview and the actions -----------------------------------------------------------------------------------
+
+async function openArticle(id) {
+  const reply = await call(`editor/articles/${encodeURIComponent(id)}`);
+  if (reply.status !== 200) {
+    announce(reply.json?.detail ?? `The article could not be read (${reply.status}).`);
+    return;
+  }
+  $('conflict').hidden = true;
+  showArticle(reply.json, reply.etag);
+  $('articles-view').hidden = true;
+  $('preview').hidden = false;
+  $('preview-title').focus();
+}
+
+const FieldsShownElsewhere = new Set(['title', 'html', 'state']);
+
+function showArticle(article, etag) {
+  state.article = article;
+  state.etag = etag;
+  $('preview-title').textContent = article.title;
+  $('preview-state').replaceChildren(stateBadge(article.state));
+  $('preview-version').textContent = `version ${article.version}`;
+  // Sanitised by the pipeline (no script, no handlers, http/https/mailto links only); the CSP blocks inline script.
+  $('preview-html').innerHTML = article.html ?? '';
+  if (!article.html) $('preview-html').append(element('p', { className: 'hint' }, 'No body.'));
+  const fields = $('preview-fields');
+  fields.replaceChildren();
+  for (const [name, value] of Object.entries(article)) {
+    if (FieldsShownElsewhere.has(name)) continue;
+    const shown = value !== null && typeof value === 'object' ? element('pre', {}, JSON.stringify(value, null, 2))
+      : /(At|DateTime)$/.test(name) ? formatDate(value) : String(value);
+    fields.append(element('dt', {}, name), element('dd', {}, shown));
+  }
+  const takenDown = article.state === 'taken-down';
+  $('publish').disabled = takenDown || article.state === 'published';
+  $('unpublish').disabled = takenDown || article.state === 'draft';
+  for (const control of $('schedule-form').elements) control.disabled = takenDown;
+  for (const control of $('takedown-form').elements) control.disabled = takenDown;
+  $('restore').hidden = !takenDown;
+}
+
+async function act(label, path, method) {
+  const id = state.article.id;
+  const reply = await call(path, { method, ifMatch: state.etag });
+  if (reply.status === 200) {
+    $('conflict').hidden = true;
+    await refresh(id);
+    announce(`${label}: ${reply.json.message}`);
+    return;
+  }
+  if (reply.status === 412 || reply.status === 409) {
+    // Someone else got there first (or a takedown holds it): show what it is now, change nothing.
+    await refresh(id);
+    const what = reply.status === 412
+      ? `Someone else changed this article first; nothing was changed. It is now ${state.article?.state ?? 'gone'} (version ${state.article?.version ?? '?'}): look again and decide.`
+      : reply.json?.detail ?? 'The article could not be changed now; nothing was changed.';
+    $('conflict').textContent = what;
+    $('conflict').hidden = false;
+    announce(`${label} was not applied.`);
+    return;
+  }
+  announce(reply.json?.detail ?? `${label} failed (${reply.status}).`);
+}
+
+async function refresh(id) {
+  const reply = await call(`editor/articles/${encodeURIComponent(id)}`);
+  if (reply.status === 200) showArticle(reply.json, reply.etag);
+  else if (reply.status === 404) announce('The article is gone (its file was deleted).');
+}
+
+function articlePath(suffix = '') {
+  return `articles/${encodeURIComponent(state.article.id)}${suffix}`;
+}
+
+// ---- Rejected files and failed ingests ----------------------------------------------------------------------------
+
+// Both lists page the same way: a card per item, "Load more" while the API returns a cursor.
+async function loadCards(more, { path, cursorKey, listId, moreId, noun, card }) {
+  if (!more) state[cursorKey] = null;
+  const query = new URLSearchParams({ limit: '20' });
+  if (state[cursorKey]) query.set('cursor', state[cursorKey]);
+  const reply = await call(`${path}?${query}`);
+  if (reply.status !== 200) {
+    announce(reply.json?.detail ?? `The ${noun}s could not be read (${reply.status}).`);
+    return;
+  }
+  const list = $(listId);
+  if (!more) list.replaceChildren();
+  for (const item of reply.json.items) list.append(card(item));
+  state[cursorKey] = reply.json.cursor ?? null;
+  $(moreId).hidden = !state[cursorKey];
+  const count = list.children.length;
+  announce(count === 0 ? `No ${noun}s.` : `${count} ${noun}${count === 1 ? '' : 's'} shown.`);
+}
+
+const loadRejected = (more) => loadCards(more, {
+  path: 'editor/rejected-files', cursorKey: 'rejectedCursor', listId: 'rejected', moreId: 'more-rejected', noun: 'rejected file',
+  card: (item) => element('li', {},
+    element('h3', {}, item.blobName),
+    element('p', { className: 'hint' }, `Rejected ${formatDate(item.rejectedAt)}${item.size !== undefined && item.size !== null ? ` · ${item.size} bytes` : ''}`),
+    element('ol', { className: 'problems' }, ...item.problems.map((p) =>
+      element('li', {}, element('strong', {}, `${p.file}, line ${p.line}, column ${p.column}`), ` (${p.code}): ${p.message}`)))),
+});
+
+const loadFailures = (more) => loadCards(more, {
+  path: 'editor/ingest-failures', cursorKey: 'failuresCursor', listId: 'failures', moreId: 'more-failures', noun: 'failed ingest',
+  card: (item) => element('li', {},
+    element('h3', {}, item.blobName),
+    element('p', {}, stateBadge(item.state), ` ${item.attempts} attempt${item.attempts === 1 ? '' : 's'}; last ${formatDate(item.lastFailedAt)}`,
+      item.nextAttemptAt ? `; next ${formatDate(item.nextAttemptAt)}` : ''),
+    element('pre', {}, item.lastError)),
+});
+
+// ---- Wiring ---------------------------------------------------------------------------------------------------------
+
+function wire() {
+  $('sign-in-form').addEventListener('submit', signIn);
+  $('sign-out').addEventListener('click', () => signOut());
+  for (const button of document.querySelectorAll('[data-view]')) {
+    button.addEventListener('click', () => switchView(button.dataset.view));
+  }
+  $('filters').addEventListener('submit', (event) => { event.preventDefault(); loadArticles(false); });
+  $('more').addEventListener('click', () => loadArticles(true));
+  $('more-rejected').addEventListener('click', () => loadRejected(true));
+  $('more-failures').addEventListener('click', () => loadFailures(true));
+  $('close-preview').addEventListener('click', () => {
+    $('preview').hidden = true;
+    $('articles-view').hidden = false;
+    loadArticles(false);
+  });
+  $('publish').addEventListener('click', () => act('Publish', articlePath('/publish'), 'POST'));
+  $('unpublish').addEventListener('click', () => act('Unpublish', articlePath('/unpublish'), 'POST'));
+  $('restore').addEventListener('click', () => act('Restore', articlePath('/restore'), 'POST'));
+  $('schedule-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const at = $('schedule-at').value;
+    if (!at) {
+      announce('Choose when to publish.');
+      $('schedule-at').focus();
+      return;
+    }
+    const utc = at.length === 16 ? `${at}:00Z` : `${at}Z`; // datetime-local has no zone: the label says UTC
+    act('Schedule', `${articlePath('/publish')}?at=${encodeURIComponent(utc)}`, 'POST');
+  });
+  $('takedown-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const reason = $('takedown-reason').value.trim();
+    act('Take down', `${articlePath()}${reason ? `?reason=${encodeURIComponent(reason)}` : ''}`, 'DELETE');
+  });
+  if (state.key) showDesk();
+  else $('key').focus();
+}
+
+wire();
