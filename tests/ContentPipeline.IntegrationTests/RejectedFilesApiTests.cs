@@ -1,6 +1,7 @@
 using ContentPipeline.Functions.Ingest;
 using ContentPipeline.Ingest;
 using ContentPipeline.IntegrationTests.Infrastructure;
+using ContentPipeline.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -44,6 +45,21 @@ public sealed class RejectedFilesApiTests(PipelineFixture fixture) : IClassFixtu
         Assert.Equal("name", nameless.Json.GetProperty("parameter").GetString());
         Assert.Equal(400, badCursor.Status);
         Assert.Equal("cursor", badCursor.Json.GetProperty("parameter").GetString());
+    }
+
+    [Fact]
+    public async Task AFileLeftInPlaceForAnUnsafeName_IsListedAndLookedUpToo()
+    {
+        var stored = $"sub/../{Guid.NewGuid():N}.md";
+        await RawBlobUpload.PutAsync(fixture.Incoming, Uri.EscapeDataString(stored), "---\n"u8.ToArray());
+        await fixture.Services.GetRequiredService<IngestService>().IngestAsync(StorageNames.IncomingContainer, stored, default);
+
+        var listed = await FindAsync(stored);
+        var detail = await CallAsync("/api/editor/rejected-files/detail", $"name={Uri.EscapeDataString(stored)}", (f, r) => f.GetRejectedFile(r, default));
+
+        Assert.Equal(listed, detail.Json.ToString());
+        Assert.Equal("unsafe-name", detail.Json.GetProperty("problems")[0].GetProperty("code").GetString());
+        Assert.False(detail.Json.TryGetProperty("etag", out _)); // never read
     }
 
     [Fact]

@@ -20,6 +20,9 @@ namespace ContentPipeline.Ingest;
 /// </summary>
 public sealed partial class RejectedFileStore
 {
+    /// <summary>Where reasons are kept: the rejected files', then the unsafe names' (the list's order).</summary>
+    private static readonly string[] ReasonPrefixes = [StorageNames.RejectedReasonsPrefix, StorageNames.RejectedUnsafeNamesPrefix];
+
     private readonly BlobContainerClient _rejected;
     private readonly TimeProvider _time;
     private readonly ILogger<RejectedFileStore> _logger;
@@ -54,12 +57,28 @@ public sealed partial class RejectedFileStore
     public async Task<RejectionPage> ListAsync(string? cursor, int limit, CancellationToken cancellationToken)
     {
         var (prefix, token) = cursor is null ? (0, null) : RejectionCursor.Decode(cursor);
-        var page = await ReadPageAsync(ReasonPrefixes[prefix], token, limit, cancellationToken).ConfigureAwait(false);
-        var items = await Task.WhenAll(page.Values.Select(b => ReadReasonAsync(_rejected.GetBlobClient(b.Name), cancellationToken))).ConfigureAwait(false);
-        var next = page.ContinuationToken is { Length: > 0 } more ? RejectionCursor.Encode(prefix, more)
-            : prefix + 1 < ReasonPrefixes.Length ? RejectionCursor.Encode(prefix + 1, null)
-            : null;
-        return new RejectionPage([.. items.OfType<Rejection>()], next);
+        var items = new List<Rejection>(limit);
+        while (true)
+        {
+            var page = await ReadPageAsync(ReasonPrefixes[prefix], token, limit - items.Count, cancellationToken).ConfigureAwait(false);
+            var read = await Task.WhenAll(page.Values.Select(b => ReadReasonAsync(_rejected.GetBlobClient(b.Name), cancellationToken))).ConfigureAwait(false);
+            items.AddRange(read.OfType<Rejection>());
+            if (page.ContinuationToken is { Length: > 0 } more)
+            {
+                return new RejectionPage(items, RejectionCursor.Encode(prefix, more));
+            }
+
+            if (prefix + 1 == ReasonPrefixes.Length)
+            {
+                return new RejectionPage(items, null);
+            }
+
+            (prefix, token) = (prefix + 1, null);
+            if (items.Count == limit)
+            {
+                return new RejectionPage(items, RejectionCursor.Encode(prefix, null)); // a full page: the next one starts there
+            }
+        }
     }
 
     /// <summary>The reason kept for the file <paramref name="blobName"/> (rejected, or left in place for its name), or null.</summary>
@@ -69,8 +88,6 @@ public sealed partial class RejectedFileStore
         return await ReadReasonAsync(ReasonBlob(blobName), cancellationToken).ConfigureAwait(false)
             ?? await ReadReasonAsync(UnsafeNameReasonBlob(StorageNames.IncomingContainer, blobName), cancellationToken).ConfigureAwait(false);
     }
-
-    private static readonly string[] ReasonPrefixes = [StorageNames.RejectedReasonsPrefix, StorageNames.RejectedUnsafeNamesPrefix];
 
     private async Task<Page<BlobItem>> ReadPageAsync(string prefix, string? token, int limit, CancellationToken cancellationToken)
     {
