@@ -78,7 +78,7 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
         _hostUrl = $"http://127.0.0.1:{FreePort()}";
         _host = StartHost(_azurite!.ConnectionString, _hostUrl);
         using var http = new HttpClient { BaseAddress = new Uri(_hostUrl) };
-        await WaitUntilAsync(async () => await TryStatusAsync(http) is not null, TimeSpan.FromSeconds(60));
+        await WaitUntilAsync(async () => (await TryStatusAsync(http))?.GetProperty("state").GetString() == "Running", TimeSpan.FromSeconds(90));
         var clock = Stopwatch.StartNew();
         var samples = new List<(long Done, long WorkingSet)>();
         while (true)
@@ -409,8 +409,10 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
     private static Task<long> FailedAsync(HttpClient http, string function) => InvocationsAsync(http, function, "failed");
 
     private static async Task<long> InvocationsAsync(HttpClient http, string function, string outcome) =>
-        (await TryStatusAsync(http))?.GetProperty("functions").EnumerateArray().Single(f => f.GetProperty("name").GetString() == function)
-            .GetProperty("invocations").GetProperty(outcome).GetInt64() ?? 0;
+        (await TryStatusAsync(http))?.GetProperty("functions").EnumerateArray()
+            .Where(f => f.GetProperty("name").GetString() == function)
+            .Select(f => f.GetProperty("invocations").GetProperty(outcome).GetInt64())
+            .FirstOrDefault() ?? 0; // none until the worker's catalog is in
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {

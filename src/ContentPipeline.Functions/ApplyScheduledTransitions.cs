@@ -5,8 +5,9 @@ namespace ContentPipeline.Functions;
 
 /// <summary>
 /// Moves the articles whose embargo ended or whose expiry passed into the lists of their new state, on the schedule in
-/// the <c>TransitionSchedule</c> app setting (default every minute); the feeds follow at their next run. Readers never
-/// wait for it: lookups and lists check the clock themselves.
+/// the <c>TransitionSchedule</c> app setting (default every minute); the feeds follow at their next run. Readers are
+/// never shown an article outside its window meanwhile: lookups, lists and feed runs check the clock themselves (an
+/// article whose embargo ended is looked up at once, and listed once this timer has moved it).
 /// </summary>
 public sealed class ApplyScheduledTransitions(ArticleStore store)
 {

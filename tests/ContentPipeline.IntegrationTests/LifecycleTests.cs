@@ -180,6 +180,43 @@ public sealed class LifecycleTests(PipelineFixture fixture) : IClassFixture<Pipe
     }
 
     [Fact]
+    public async Task AnIngestOfTheDeletedVersion_StillUnderWayWhenTheDeletionIsHandled_DoesNotBringTheArticleBack()
+    {
+        var file = new ArticleText { IsPublished = true };
+        var name = $"{Guid.NewGuid():N}.txt";
+        var uploaded = (await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()))).Value;
+        var id = (await Services.GetRequiredService<IngestService>().IngestAsync(name, default)).ArticleId!;
+        var parsed = Services.GetRequiredService<ContentPipeline.Parsing.FrontMatterParser>().Parse(file.ToBytes(), name).Article!;
+        await fixture.Incoming.GetBlobClient(name).DeleteAsync();
+        Assert.Equal(DeletionOutcome.Removed, await Services.GetRequiredService<DeletedFileHandler>().HandleAsync(StorageNames.IncomingContainer, name, default));
+
+        // The slow delivery of the version that was deleted now reaches the store.
+        var late = await Services.GetRequiredService<ArticleStore>().SaveUploadAsync(
+            parsed, html: null, new ArticleSource(name, uploaded.ETag.ToString(), uploaded.LastModified), _ => Task.FromResult<string?>(null), default);
+
+        Assert.Equal(SaveOutcome.Stale, late.Outcome);
+        Assert.Equal(404, (await EditorGetAsync(id)).Status);
+    }
+
+    [Fact]
+    public async Task ARestore_KeepsAnEditorsPublishState_AndAScheduleAfterTheExpiry_IsRefused()
+    {
+        var file = new ArticleText { IsPublished = true, ExpiresAt = Now.AddDays(1) };
+        var (id, _) = await IngestAsync(file);
+        var unpublish = await CallAsync(HttpCall.Create(Services, "POST", $"/api/articles/{id}/unpublish"), (PublishArticle f, HttpRequest r) => f.UnpublishArticle(r, id, default));
+        Assert.Equal("draft", unpublish.Json.GetProperty("state").GetString());
+
+        var late = await PublishAsync(id, Now.AddDays(2).ToString("O"));
+        await TakeDownAsync(id, (await EditorGetAsync(id)).ETag!);
+        var restored = await RestoreAsync(id);
+
+        Assert.Equal(409, late.Status);
+        Assert.Contains("expires", late.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("draft", restored.Json.GetProperty("state").GetString()); // the file says published: the editor said no
+        Assert.Equal(404, (await GetAsync(id)).Status);
+    }
+
+    [Fact]
     public async Task ADeletionEvent_ForAnotherContainer_OrAnUnsafeName_ChangesNothing()
     {
         var (id, name) = await IngestAsync(new ArticleText { IsPublished = true });

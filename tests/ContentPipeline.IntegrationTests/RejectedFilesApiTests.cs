@@ -63,6 +63,18 @@ public sealed class RejectedFilesApiTests(PipelineFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task ALookupByName_NeverReadsOutsideTheReasons_WhateverTheNameSays()
+    {
+        // A blob in another container shaped like a reason: '..' in a name would reach it through System.Uri.
+        var victim = fixture.Blobs.GetBlobContainerClient(StorageNames.FeedsContainer).GetBlobClient("victim.json");
+        await victim.UploadAsync(BinaryData.FromString("""{"blobName":"victim","rejectedAt":"2026-11-26T08:00:00Z","problems":[]}"""), overwrite: true);
+
+        var reply = await CallAsync("/api/editor/rejected-files/detail", $"name={Uri.EscapeDataString("../../feeds/victim")}", (f, r) => f.GetRejectedFile(r, default));
+
+        Assert.Equal(404, reply.Status);
+    }
+
+    [Fact]
     public async Task TheList_PagesThroughEveryRejectedFile()
     {
         var names = new List<string>();

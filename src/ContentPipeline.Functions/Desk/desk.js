@@ -117,11 +117,18 @@ function listQuery() {
   return query;
 }
 
+// Close to the pipeline's slugs (letters and digits of any script joined by hyphens), so that "World News",
+// "world news" and "world-news" name one category, as they do for the API.
+function slug(text) {
+  return text.toLowerCase().replace(/#/g, 'sharp').replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '');
+}
+
 function matchesFilters(item) {
-  const category = $('category').value.trim().toLowerCase();
-  const topic = $('topic').value.trim().toLowerCase();
-  if (category && (item.category ?? '').toLowerCase() !== category) return false;
-  if (topic && !(item.topics ?? []).some((t) => t.toLowerCase() === topic)) return false;
+  if ($('state').value === 'published') return true; // the API filtered it already
+  const category = slug($('category').value);
+  const topic = slug($('topic').value);
+  if (category && slug(item.category ?? '') !== category) return false;
+  if (topic && !(item.topics ?? []).some((t) => slug(t) === topic)) return false;
   return true;
 }
 

@@ -5,7 +5,8 @@ namespace ContentPipeline.Functions.Http;
 
 /// <summary>
 /// What every editor's change of one article shares: no body, an optional <c>If-Match</c> (a stale ETag is a 412 that
-/// carries the current one), a 409 while other changes keep arriving or while a takedown holds the article, a 404 for
+/// carries the current one), a 409 while other changes keep arriving, while a takedown holds the article or when a
+/// schedule would start after the article's expiry, a 404 for
 /// an unknown article, and the new ETag on the answer.
 /// </summary>
 internal static class EditorChange
@@ -58,6 +59,8 @@ internal static class EditorChange
                 $"If-Match does not match the article's current ETag {etag}: read it again and decide.", currentETag: etag),
             SaveOutcome.TakenDown => ApiResults.Problem(StatusCodes.Status409Conflict, "The article is taken down",
                 $"A takedown holds article {id}; nothing was changed. Restore it first (POST /api/{Routes.Restore.Replace("{id}", id, StringComparison.Ordinal)})."),
+            SaveOutcome.ExpiresFirst => ApiResults.Problem(StatusCodes.Status409Conflict, "The article expires first",
+                $"Article {id} expires at {article.Article.ExpiresAt:O}: published from that time or later, it would never be shown. Nothing was changed."),
             _ => respond(result, article),
         };
     }

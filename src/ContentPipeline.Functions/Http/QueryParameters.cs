@@ -25,7 +25,7 @@ internal static class QueryParameters
     /// <summary>
     /// Reads the query of a lookup by file name, which takes nothing but the required <c>name</c> of a file in the
     /// incoming container: a 400 naming the parameter when another is present, or the name is missing, empty or longer
-    /// than a blob name may be. It only looks a file up by key, never builds a path or a client from it.
+    /// than a blob name may be. What looks the file up checks the name again for what it builds (a key, a blob name).
     /// </summary>
     public static IResult? RequireName(IQueryCollection query, out string name)
     {

@@ -11,8 +11,9 @@ namespace ContentPipeline.LocalHost.Http;
 /// function's <c>authLevel</c> (a bare 401 otherwise), sends the worker an <c>InvocationRequest</c> (an empty
 /// <c>RpcHttp</c> as the trigger's value; route values, <c>Query</c> and <c>Headers</c> as trigger metadata), and forwards
 /// the request itself to the worker's <c>HttpUri</c> with <c>x-ms-invocation-id</c>; the worker's response is the answer.
-/// The request is forwarded as it came, key included, as Azure's host forwards it (the app names the key an editor's
-/// change came with, never storing the key itself); <c>code</c> stays out of the trigger metadata.
+/// The request is forwarded with its key in the <c>x-functions-key</c> header (a <c>code</c> query key is moved there, out
+/// of the URL), so the app can name the key an editor's change came with (by a fingerprint, never the key itself);
+/// neither the key header nor <c>code</c> goes into the trigger metadata.
 /// </summary>
 public sealed partial class HttpFunctionDispatcher(
     WorkerSupervisor supervisor,
@@ -104,7 +105,7 @@ public sealed partial class HttpFunctionDispatcher(
         }
 
         var query = request.Query.Where(q => !string.Equals(q.Key, KeyAuthorization.KeyQuery, StringComparison.OrdinalIgnoreCase)).ToDictionary(q => q.Key, q => q.Value.ToString());
-        var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString());
+        var headers = request.Headers.Where(h => !string.Equals(h.Key, KeyAuthorization.KeyHeader, StringComparison.OrdinalIgnoreCase)).ToDictionary(h => h.Key, h => h.Value.ToString());
         metadata["Query"] = new TypedData { Json = JsonSerializer.Serialize(query) };
         metadata["Headers"] = new TypedData { Json = JsonSerializer.Serialize(headers) };
         return metadata;
@@ -113,12 +114,26 @@ public sealed partial class HttpFunctionDispatcher(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Function}: the request could not be answered by the worker (forwarding: {ForwarderError}; invocation: {Error})")]
     private partial void LogForwardFailed(string function, string forwarderError, string error);
 
-    /// <summary>Forwards the request as it came, with the invocation's id.</summary>
+    /// <summary>
+    /// Forwards the request as it came, with the invocation's id, except that a key sent as <c>code</c> moves from the URL
+    /// into the <c>x-functions-key</c> header: the worker may log URLs, and a key must not end up in a log.
+    /// </summary>
     private sealed class InvocationTransformer(string invocationId) : HttpTransformer
     {
         public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
         {
             await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
+            var request = httpContext.Request;
+            if (request.Query.TryGetValue(KeyAuthorization.KeyQuery, out var code))
+            {
+                var query = QueryString.Create(request.Query.Where(q => !string.Equals(q.Key, KeyAuthorization.KeyQuery, StringComparison.OrdinalIgnoreCase)));
+                proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, request.Path, query);
+                if (!proxyRequest.Headers.Contains(KeyAuthorization.KeyHeader))
+                {
+                    proxyRequest.Headers.TryAddWithoutValidation(KeyAuthorization.KeyHeader, code.ToString());
+                }
+            }
+
             proxyRequest.Headers.TryAddWithoutValidation(InvocationIdHeader, invocationId);
         }
     }

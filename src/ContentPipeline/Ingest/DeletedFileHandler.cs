@@ -14,15 +14,17 @@ namespace ContentPipeline.Ingest;
 public sealed partial class DeletedFileHandler
 {
     private readonly ArticleStore _store;
+    private readonly IngestService _ingest;
     private readonly IngestStateStore _state;
     private readonly BlobContainerClient _incoming;
     private readonly ILogger<DeletedFileHandler> _logger;
 
     /// <summary>Creates the handler.</summary>
-    public DeletedFileHandler(ArticleStore store, IngestStateStore state, BlobServiceClient blobs, ILogger<DeletedFileHandler> logger)
+    public DeletedFileHandler(ArticleStore store, IngestService ingest, IngestStateStore state, BlobServiceClient blobs, ILogger<DeletedFileHandler> logger)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         _store = store;
+        _ingest = ingest;
         _state = state;
         _incoming = blobs.GetBlobContainerClient(StorageNames.IncomingContainer);
         _logger = logger;
@@ -63,13 +65,25 @@ public sealed partial class DeletedFileHandler
         }
 
         var removed = await _store.RemoveAsync(articleId, blob.Name, cancellationToken).ConfigureAwait(false);
-        return removed.Outcome switch
+        if (removed.Outcome != SaveOutcome.Updated)
         {
-            SaveOutcome.Updated => DeletionOutcome.Removed,
-            SaveOutcome.TakenDown => DeletionOutcome.TakenDown,
-            SaveOutcome.NotFound => DeletionOutcome.NoArticle,
-            _ => DeletionOutcome.NotCurrentSource,
-        };
+            return removed.Outcome switch
+            {
+                SaveOutcome.TakenDown => DeletionOutcome.TakenDown,
+                SaveOutcome.NotFound => DeletionOutcome.NoArticle,
+                _ => DeletionOutcome.NotCurrentSource,
+            };
+        }
+
+        // A file uploaded again between the check above and the removal was ingested into the article just removed:
+        // ingest it again (it is newer than the removed version), so the article follows the file that exists.
+        if ((await blob.ExistsAsync(cancellationToken).ConfigureAwait(false)).Value)
+        {
+            await _ingest.IngestAsync(blob.Name, cancellationToken).ConfigureAwait(false);
+            return DeletionOutcome.FileExists;
+        }
+
+        return DeletionOutcome.Removed;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored the deletion of {Container}/{BlobName}: only safe names in the incoming container are handled")]

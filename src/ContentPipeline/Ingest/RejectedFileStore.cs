@@ -85,8 +85,14 @@ public sealed partial class RejectedFileStore
     public async Task<Rejection?> GetAsync(string blobName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(blobName);
-        return await ReadReasonAsync(ReasonBlob(blobName), cancellationToken).ConfigureAwait(false)
-            ?? await ReadReasonAsync(UnsafeNameReasonBlob(StorageNames.IncomingContainer, blobName), cancellationToken).ConfigureAwait(false);
+
+        // A reason blob is named after the file, and the name comes from outside: read it only when the client built
+        // from it addresses exactly that blob (System.Uri collapses '..'). Unsafe names' reasons are named by a hash.
+        var reason = ReasonBlob(blobName);
+        var direct = reason.BlobContainerName == _rejected.Name && reason.Name == $"{StorageNames.RejectedReasonsPrefix}{blobName}.json"
+            ? await ReadReasonAsync(reason, cancellationToken).ConfigureAwait(false)
+            : null;
+        return direct ?? await ReadReasonAsync(UnsafeNameReasonBlob(StorageNames.IncomingContainer, blobName), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<Page<BlobItem>> ReadPageAsync(string prefix, string? token, int limit, CancellationToken cancellationToken)

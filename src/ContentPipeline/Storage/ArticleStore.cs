@@ -151,6 +151,11 @@ public sealed partial class ArticleStore
 
             var now = _time.GetUtcNow();
             var from = published && publishAt > now ? publishAt : null;
+            if (from >= stored.Article.ExpiresAt)
+            {
+                return ValueTask.FromResult(Decision.Keep(SaveOutcome.ExpiresFirst)); // it would never be shown
+            }
+
             if (stored.Article.Published == published && stored.Article.PublishAt == from)
             {
                 return ValueTask.FromResult(Decision.Keep(SaveOutcome.Unchanged));
@@ -201,8 +206,16 @@ public sealed partial class ArticleStore
                 return Decision.Keep(SaveOutcome.Unchanged);
             }
 
+            // Removed, and its source forgotten: whatever version of the file the restore then ingests counts as newer.
             var now = _time.GetUtcNow();
-            return Decision.Write(SaveOutcome.Updated, stored with { Takedown = null, RemovedAt = now, UpdatedAt = now, Version = stored.Version + 1 });
+            return Decision.Write(SaveOutcome.Updated, stored with
+            {
+                Takedown = null,
+                RemovedAt = now,
+                Source = stored.Source with { ETag = string.Empty, LastModified = DateTimeOffset.MinValue },
+                UpdatedAt = now,
+                Version = stored.Version + 1,
+            });
         })), cancellationToken);
 
     /// <summary>
@@ -251,7 +264,18 @@ public sealed partial class ArticleStore
         var changed = 0;
         foreach (var (key, articleId) in await _index.ListDueAsync(_time.GetUtcNow(), max, cancellationToken).ConfigureAwait(false))
         {
-            var result = await ApplyAsync(articleId, (current, _, _) => ValueTask.FromResult(DecideTransition(current)), cancellationToken).ConfigureAwait(false);
+            SaveResult result;
+            try
+            {
+                result = await ApplyAsync(articleId, (current, _, _) => ValueTask.FromResult(DecideTransition(current)), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ArticleContentionException or InvalidDataException or JsonException)
+            {
+                // One article that cannot be moved now must not hold up the others behind it; the next run tries again.
+                LogTransitionFailed(ex, articleId);
+                continue;
+            }
+
             changed += result.Outcome == SaveOutcome.Updated ? 1 : 0;
             if (result.Outcome != SaveOutcome.Updated && (result.Article is null || !IndexPartitions.For(result.Article, _time.GetUtcNow()).Contains(key)))
             {
@@ -310,9 +334,8 @@ public sealed partial class ArticleStore
     private Decision DecideUpload(ArticleRow? current, Article article, string? html, ArticleSource source, string hash, bool isNewer)
     {
         var now = _time.GetUtcNow();
-        if (current is null || current.Stored.RemovedAt is not null && current.Stored.Takedown is null)
+        if (current is null)
         {
-            // New, or back after its file was deleted: its version goes on from the removed one's (ETags never repeat).
             return Decision.Write(SaveOutcome.Created, new StoredArticle
             {
                 Article = article,
@@ -323,7 +346,32 @@ public sealed partial class ArticleStore
                 PublishedChangedAt = now,
                 CreatedAt = now,
                 UpdatedAt = now,
-                Version = (current?.Stored.Version ?? 0) + 1,
+                Version = 1,
+            });
+        }
+
+        if (current.Stored is { RemovedAt: not null, Takedown: null } removed)
+        {
+            // Back after its file was deleted, by a newer upload: an ingest of the deleted version still under way when
+            // the deletion was handled is not newer, so it cannot bring the article back. Its version goes on from the
+            // removed one's (ETags never repeat), and an editor's publish state and schedule hold, as for a re-upload.
+            if (!isNewer)
+            {
+                return Decision.Keep(SaveOutcome.Stale);
+            }
+
+            var editorOwns = removed.PublishedSetBy == PublishStateSource.Editor;
+            return Decision.Write(SaveOutcome.Created, new StoredArticle
+            {
+                Article = editorOwns ? article with { Published = removed.Article.Published, PublishAt = removed.Article.PublishAt } : article,
+                Html = html,
+                ContentHash = hash,
+                Source = source,
+                PublishedSetBy = removed.PublishedSetBy,
+                PublishedChangedAt = editorOwns ? removed.PublishedChangedAt : now,
+                CreatedAt = now,
+                UpdatedAt = now,
+                Version = removed.Version + 1,
             });
         }
 
@@ -388,251 +436,6 @@ public sealed partial class ArticleStore
         return !isRetry;
     }
 
-    /// <summary>
-    /// The one write path: read, decide, then the three phases (commit the article, apply its index change, mark it in
-    /// step), again from a fresh read whenever another writer got in between. With <paramref name="insertFirst"/>
-    /// (uploads, which are mostly new articles) the first round skips the read and tries to insert: one request instead
-    /// of two for a new article, one more for an existing one (the insert is refused).
-    /// </summary>
-    private async Task<SaveResult> ApplyAsync(string id, Func<ArticleRow?, bool, CancellationToken, ValueTask<Decision>> decide, CancellationToken cancellationToken, bool insertFirst = false)
-    {
-        var save = new SaveState(id, insertFirst);
-        while (save.NextAttempt())
-        {
-            var current = save.GuessesNew ? null : await ReadAsync(id, cancellationToken).ConfigureAwait(false);
-            save.Observe(current);
-
-            // Once our change is committed, later rounds only bring the index in step: the change is not decided again
-            // (a version check would now fail against our own write), and its outcome is the one reported.
-            var decision = save.Committed is { } done ? Decision.Keep(done) : await decide(current, save.LostRace, cancellationToken).ConfigureAwait(false);
-            var (result, change) = await CommitAsync(save, current, decision, cancellationToken).ConfigureAwait(false);
-            if (change is not null)
-            {
-                await ApplyIndexChangeAsync(save, change, cancellationToken).ConfigureAwait(false);
-                result = await MarkInStepAsync(save, change, cancellationToken).ConfigureAwait(false) ? new SaveResult(decision.Outcome, change.Article) : null;
-            }
-
-            if (result is not null)
-            {
-                if (save.Pending is { } pending)
-                {
-                    await _index.EndSaveAsync(pending, cancellationToken).ConfigureAwait(false);
-                }
-
-                return result;
-            }
-        }
-
-        throw new ArticleContentionException($"Article {id} kept changing under {MaxAttempts} attempts to save it; try again.");
-    }
-
-    /// <summary>
-    /// Phase one: commits the decided change, or finds the stored version whose index an earlier save left behind.
-    /// Returns the result when nothing is left to do, the index change to apply, or neither when another writer got
-    /// in first (read again and decide again).
-    /// </summary>
-    private async Task<(SaveResult? Result, IndexChange? Change)> CommitAsync(SaveState save, ArticleRow? current, Decision decision, CancellationToken cancellationToken)
-    {
-        if (decision.Next is { } next)
-        {
-            var keys = IndexPartitions.For(next, _time.GetUtcNow());
-            var previous = current is null ? [] : current.IndexKeys.Concat(current.StaleIndexKeys);
-            var stale = previous.Except(keys).Distinct().ToList();
-
-            // A change the index does not show (body, related items, source blob) needs one write, not N + 2.
-            var indexUnchanged = current is { IndexSynced: true } && !save.MustResync && stale.Count == 0
-                && keys.SequenceEqual(current.IndexKeys) && SameSummary(next, current.Stored);
-            if (!indexUnchanged)
-            {
-                save.Pending ??= await _index.BeginSaveAsync(save.Id, cancellationToken).ConfigureAwait(false);
-            }
-
-            var committed = await TryCommitAsync(current, next, keys, stale, indexUnchanged, save.GuessesNew, cancellationToken).ConfigureAwait(false);
-            if (committed is not { } etag)
-            {
-                save.LostRace |= !save.GuessesNew; // a refused insert-first only means the article exists: no race lost
-                return (null, null);
-            }
-
-            save.Committed = decision.Outcome;
-            return indexUnchanged ? (new SaveResult(decision.Outcome, next), null) : (null, new IndexChange(next, keys, stale, etag, AlreadyMarked: false));
-        }
-
-        if (current is not null && (!current.IndexSynced || save.MustResync))
-        {
-            LogResync(save.Id, current.IndexSynced);
-            return (null, new IndexChange(current.Stored, current.IndexKeys, current.StaleIndexKeys, current.ETag, AlreadyMarked: current.IndexSynced));
-        }
-
-        return (new SaveResult(decision.Outcome, current?.Stored), null);
-    }
-
-    /// <summary>
-    /// Phase two: writes the version's index entries and removes the stale ones, with every entry this save wrote
-    /// earlier that the version does not have (a slow upsert may have landed after a concurrent writer removed it).
-    /// </summary>
-    private async Task ApplyIndexChangeAsync(SaveState save, IndexChange change, CancellationToken cancellationToken)
-    {
-        var stale = change.Stale.Union(save.Written.Except(change.Keys)).ToList();
-        await _index.WriteAsync(ArticleSummary.From(change.Article), change.Keys, stale, cancellationToken).ConfigureAwait(false);
-        save.Written.UnionWith(change.Keys);
-    }
-
-    /// <summary>
-    /// Phase three: marks the version in step under its ETag. False when another writer committed meanwhile (our
-    /// entries may have overwritten theirs): the save goes round again from their version.
-    /// </summary>
-    private async Task<bool> MarkInStepAsync(SaveState save, IndexChange change, CancellationToken cancellationToken)
-    {
-        if (change.AlreadyMarked)
-        {
-            // We only re-applied a version already marked in step. If nobody committed meanwhile, our writes carried the
-            // latest version and we are done; a read, not a write, so concurrent writers settle.
-            var now = await ReadAsync(save.Id, cancellationToken).ConfigureAwait(false);
-            save.LostRace |= now?.ETag != change.ETag;
-            return now?.ETag == change.ETag;
-        }
-
-        try
-        {
-            await _articles.UpdateEntityAsync(ArticleEntityCodec.SyncedPatch(save.Id), change.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.PreconditionFailed)
-        {
-            save.MustResync = true;
-            save.LostRace = true;
-            return false;
-        }
-    }
-
-    /// <summary>
-    /// Commits the article entity; returns its new ETag, or null when another writer changed it first. A
-    /// <paramref name="guess"/> (an insert without a read) that would need a body blob returns null before writing
-    /// anything, so that a blob is only written for a decision made on the stored article.
-    /// </summary>
-    private async Task<ETag?> TryCommitAsync(ArticleRow? current, StoredArticle next, IReadOnlyList<IndexKey> keys, IReadOnlyList<IndexKey> stale, bool synced, bool guess, CancellationToken cancellationToken)
-    {
-        // A body that lives in blob storage is not read back with the entity; the same content keeps the same blob.
-        var keptBodyBlob = current?.BodyBlobName is { } existing && current.Stored.ContentHash == next.ContentHash ? existing : null;
-        var entity = ArticleEntityCodec.Encode(next, keys, stale, synced, keptBodyBlob);
-        if (keptBodyBlob is null && !EntityText.Fits(entity))
-        {
-            if (guess)
-            {
-                return null;
-            }
-
-            var blobName = $"{next.Article.Id}/{next.ContentHash}.md";
-            await _bodies.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(next.Article.Body ?? string.Empty), overwrite: true, cancellationToken).ConfigureAwait(false);
-            await _bodies.GetBlobClient(HtmlBlobName(blobName)).UploadAsync(BinaryData.FromString(next.Html ?? string.Empty), overwrite: true, cancellationToken).ConfigureAwait(false);
-            entity = ArticleEntityCodec.Encode(next, keys, stale, synced, blobName);
-            if (!EntityText.Fits(entity))
-            {
-                throw new ArticleTooLargeException(
-                    $"Article {next.Article.Id} needs {EntityText.EstimateBytes(entity):N0} bytes in {EntityText.OwnPropertyCount(entity)} properties without its body; a table entity holds {EntityText.MaxEntityBytes:N0} bytes in {EntityText.MaxOwnProperties}.");
-            }
-        }
-
-        try
-        {
-            var response = current is null
-                ? await _articles.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false)
-                : await _articles.UpdateEntityAsync(entity, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            if (current?.BodyBlobName is { } previousBody && previousBody != entity.GetString(ArticleEntityCodec.Props.BodyBlob))
-            {
-                await _bodies.GetBlobClient(previousBody).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-                await _bodies.GetBlobClient(HtmlBlobName(previousBody)).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-
-            return response.Headers.ETag ?? throw new InvalidOperationException("The table service returned no ETag.");
-        }
-        catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
-        {
-            if (!guess)
-            {
-                LogLostRace(next.Article.Id, ex.Status);
-            }
-
-            return null;
-        }
-    }
-
-    /// <summary>The rendered body beside a body in blob storage; null when it has none (the body is empty).</summary>
-    private async Task<string?> ReadHtmlAsync(string bodyBlobName, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var html = (await _bodies.GetBlobClient(HtmlBlobName(bodyBlobName)).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content.ToString();
-            return html.Length == 0 ? null : html;
-        }
-        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>The rendered body's blob beside the Markdown one (<c>{id}/{contentHash}.html</c>).</summary>
-    private static string HtmlBlobName(string bodyBlobName) => Path.ChangeExtension(bodyBlobName, ".html");
-
-    private static bool SameSummary(StoredArticle a, StoredArticle b) =>
-        JsonSerializer.Serialize(ArticleSummary.From(a), ArticleJson.Options) == JsonSerializer.Serialize(ArticleSummary.From(b), ArticleJson.Options);
-
-    private async Task<ArticleRow?> ReadAsync(string id, CancellationToken cancellationToken)
-    {
-        var response = await _articles.GetEntityIfExistsAsync<TableEntity>(id, StorageNames.ArticleRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return response.HasValue ? ArticleEntityCodec.Decode(response.Value!) : null;
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Article {ArticleId} changed under a concurrent writer (status {Status}); re-reading")]
-    private partial void LogLostRace(string articleId, int status);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-applying the index entries of article {ArticleId} (previous index update finished: {IndexSynced})")]
-    private partial void LogResync(string articleId, bool indexSynced);
-
-    /// <summary>Where a save stands across its attempts.</summary>
-    private sealed class SaveState(string id, bool insertFirst)
-    {
-        private int _attempt;
-
-        public string Id => id;
-
-        /// <summary>Whether this attempt inserts without reading first (an upload's first).</summary>
-        public bool GuessesNew => insertFirst && _attempt == 1;
-
-        /// <summary>Whether another writer committed in between: a writer that lost a race to a tied version yields.</summary>
-        public bool LostRace { get; set; }
-
-        /// <summary>Whether the index must be re-applied even if the article says it is in step.</summary>
-        public bool MustResync { get; set; }
-
-        /// <summary>The outcome of the change this save committed, once it has.</summary>
-        public SaveOutcome? Committed { get; set; }
-
-        /// <summary>Every index key this save upserted.</summary>
-        public HashSet<IndexKey> Written { get; } = [];
-
-        /// <summary>The record of this save in the pending partition, once a commit of it left the index behind.</summary>
-        public PendingSave? Pending { get; set; }
-
-        public bool NextAttempt() => ++_attempt <= MaxAttempts;
-
-        /// <summary>
-        /// An insert-first refused by an article whose save is still under way is a race lost, as if we had read first
-        /// and lost the insert.
-        /// </summary>
-        public void Observe(ArticleRow? current) =>
-            LostRace |= insertFirst && _attempt == 2 && Committed is null && current is { IndexSynced: false };
-    }
-
-    /// <summary>A committed (or found) version whose index entries must be brought in step.</summary>
-    private sealed record IndexChange(StoredArticle Article, IReadOnlyList<IndexKey> Keys, IReadOnlyList<IndexKey> Stale, ETag ETag, bool AlreadyMarked);
-
-    /// <summary>What to do with the article as currently stored.</summary>
-    private sealed record Decision(SaveOutcome Outcome, StoredArticle? Next)
-    {
-        public static Decision Keep(SaveOutcome outcome) => new(outcome, null);
-
-        public static Decision Write(SaveOutcome outcome, StoredArticle next) => new(outcome, next);
-    }
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not apply the due change of state of article {ArticleId}; the next run tries again")]
+    private partial void LogTransitionFailed(Exception exception, string articleId);
 }

@@ -23,4 +23,7 @@ public enum SaveOutcome
 
     /// <summary>The article is taken down: uploads and events change nothing until an editor restores it.</summary>
     TakenDown,
+
+    /// <summary>A schedule was refused: the article expires before (or when) it would be published, so it would never show.</summary>
+    ExpiresFirst,
 }

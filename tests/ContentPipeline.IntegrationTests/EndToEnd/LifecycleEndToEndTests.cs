@@ -78,6 +78,22 @@ public sealed class LifecycleEndToEndTests(LocalHostFixture host) : IClassFixtur
         Assert.Equal("Second.\n", back.GetProperty("body").GetString());
     }
 
+    [Fact]
+    public async Task AKeySentAsCode_NamesTheTakedownByTheSameFingerprint_AndNeverReachesTheWorkersUrl()
+    {
+        var file = new ArticleText { IsPublished = true };
+        await host.Incoming.GetBlobClient($"{Guid.NewGuid():N}.txt").UploadAsync(BinaryData.FromBytes(file.ToBytes()));
+        var id = ArticleId.FromUrl(new Uri(file.Url));
+        await Wait.UntilAsync(async () => (await host.Http.GetAsync($"/api/articles/{id}")).StatusCode == HttpStatusCode.OK, "the article is served");
+
+        var reply = await host.Http.DeleteAsync($"/api/articles/{id}?code={Uri.EscapeDataString(LocalHostFixture.FunctionKey)}");
+
+        Assert.Equal(HttpStatusCode.OK, reply.StatusCode);
+        var fingerprint = "key:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(LocalHostFixture.FunctionKey)))[..12];
+        Assert.Equal(fingerprint, (await reply.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("takedown").GetProperty("by").GetString());
+        Assert.DoesNotContain(host.Logs.Lines, l => l.Contains(LocalHostFixture.FunctionKey, StringComparison.Ordinal));
+    }
+
     private async Task RunFeedsAsync()
     {
         var before = await host.SucceededAsync("PublishFeeds");
