@@ -32,40 +32,27 @@ public static class BlobWebhook
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such blob-triggered function", detail: $"functionName must be Host.Functions.{{name}} of a blob trigger with the Event Grid source; got '{name}'.");
         }
 
-        var (post, problem) = await EventGridPost.ReadAsync(context.Request).ConfigureAwait(false);
-        if (post is null)
+        return await EventGridPost.AnswerAsync(context.Request, async post =>
         {
-            return problem!;
-        }
-
-        switch (post.EventType)
-        {
-            case EventGridPost.Validation:
-                return post.Handshake();
-            case EventGridPost.Notification:
-                var urls = new List<(Uri Url, EventGridEvent Event)>(post.Events.Count);
-                foreach (var e in post.Events)
+            var urls = new List<(Uri Url, EventGridEvent Event)>(post.Events.Count);
+            foreach (var e in post.Events)
+            {
+                if (!e.TryGetData("url", out var url) || !Uri.TryCreate(url, UriKind.Absolute, out var blobUrl))
                 {
-                    if (!e.TryGetData("url", out var url) || !Uri.TryCreate(url, UriKind.Absolute, out var blobUrl))
-                    {
-                        return EventGridPost.BadPayload("Every notification's data.url must be the blob's absolute URL.");
-                    }
-
-                    urls.Add((blobUrl, e));
+                    return EventGridPost.BadPayload("Every notification's data.url must be the blob's absolute URL.");
                 }
 
-                foreach (var (url, e) in urls)
-                {
-                    e.TryGetData("eTag", out var etag);
-                    e.TryGetData("blobType", out var blobType);
-                    await queue.EnqueueAsync(function, url, etag, blobType, context.RequestAborted).ConfigureAwait(false);
-                }
+                urls.Add((blobUrl, e));
+            }
 
-                return Results.Accepted(value: new { queued = urls.Count });
-            case EventGridPost.Unsubscribe:
-                return Results.Accepted();
-            default:
-                return EventGridPost.UnknownEventType();
-        }
+            foreach (var (url, e) in urls)
+            {
+                e.TryGetData("eTag", out var etag);
+                e.TryGetData("blobType", out var blobType);
+                await queue.EnqueueAsync(function, url, etag, blobType, context.RequestAborted).ConfigureAwait(false);
+            }
+
+            return Results.Accepted(value: new { queued = urls.Count });
+        }).ConfigureAwait(false);
     }
 }

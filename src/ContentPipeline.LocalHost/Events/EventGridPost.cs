@@ -16,11 +16,33 @@ public sealed record EventGridPost(string EventType, JsonElement Body, IReadOnly
 
     private const string EventTypeHeader = "aeg-event-type";
 
+    /// <summary>
+    /// Answers a webhook post as both extensions do: the handshake, 202 for <c>Unsubscribe</c>, a 400 for a body of the
+    /// wrong shape or an unknown <c>aeg-event-type</c>, and <paramref name="notify"/>'s answer for a notification.
+    /// </summary>
+    public static async Task<IResult> AnswerAsync(HttpRequest request, Func<EventGridPost, Task<IResult>> notify)
+    {
+        ArgumentNullException.ThrowIfNull(notify);
+        var (post, problem) = await ReadAsync(request).ConfigureAwait(false);
+        if (post is null)
+        {
+            return problem!;
+        }
+
+        return post.EventType switch
+        {
+            Validation => post.Handshake(),
+            Notification => await notify(post).ConfigureAwait(false),
+            Unsubscribe => Results.Accepted(),
+            _ => UnknownEventType(),
+        };
+    }
+
     /// <summary>Each event of a notification as the JSON it came as.</summary>
     public IReadOnlyList<JsonElement> Items => Body.ValueKind == JsonValueKind.Array ? [.. Body.EnumerateArray()] : [Body];
 
     /// <summary>Reads the post; on failure, the 400 to answer (nothing of it is acted on).</summary>
-    public static async Task<(EventGridPost? Post, IResult? Problem)> ReadAsync(HttpRequest request)
+    private static async Task<(EventGridPost? Post, IResult? Problem)> ReadAsync(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         try
@@ -38,13 +60,13 @@ public sealed record EventGridPost(string EventType, JsonElement Body, IReadOnly
     }
 
     /// <summary>The answer to the handshake: the first event's <c>data.validationCode</c> echoed back.</summary>
-    public IResult Handshake() =>
+    private IResult Handshake() =>
         Events.Count > 0 && Events[0].TryGetData("validationCode", out var code) && code is not null
             ? Results.Json(new { validationResponse = code })
             : BadPayload("A SubscriptionValidation event carries data.validationCode, a string.");
 
     /// <summary>The answer to a post whose <c>aeg-event-type</c> is none of the three.</summary>
-    public static IResult UnknownEventType() =>
+    private static IResult UnknownEventType() =>
         BadPayload($"The {EventTypeHeader} header must be {Validation}, {Notification} or {Unsubscribe}.");
 
     public static IResult BadPayload(string detail) =>

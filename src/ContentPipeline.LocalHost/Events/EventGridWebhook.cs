@@ -32,31 +32,18 @@ public static class EventGridWebhook
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such Event Grid-triggered function", detail: $"functionName must name an Event Grid-triggered function; got '{name}'.");
         }
 
-        var (post, problem) = await EventGridPost.ReadAsync(context.Request).ConfigureAwait(false);
-        if (post is null)
+        return await EventGridPost.AnswerAsync(context.Request, async post =>
         {
-            return problem!;
-        }
-
-        switch (post.EventType)
-        {
-            case EventGridPost.Validation:
-                return post.Handshake();
-            case EventGridPost.Notification:
-                foreach (var item in post.Items)
+            foreach (var item in post.Items)
+            {
+                var result = await delivery.InvokeAsync(function, item, context.RequestAborted).ConfigureAwait(false);
+                if (!result.Succeeded)
                 {
-                    var result = await delivery.InvokeAsync(function, item, context.RequestAborted).ConfigureAwait(false);
-                    if (!result.Succeeded)
-                    {
-                        return Results.StatusCode(StatusCodes.Status500InternalServerError);
-                    }
+                    return Results.StatusCode(StatusCodes.Status500InternalServerError);
                 }
+            }
 
-                return Results.Accepted();
-            case EventGridPost.Unsubscribe:
-                return Results.Accepted();
-            default:
-                return EventGridPost.UnknownEventType();
-        }
+            return Results.Accepted();
+        }).ConfigureAwait(false);
     }
 }
