@@ -45,6 +45,30 @@ public static class BlobNames
         return true;
     }
 
+    /// <summary>
+    /// Builds the client of a blob that a delivery (an event, a listing, the admin API) says is <paramref name="name"/>
+    /// in <paramref name="deliveredContainer"/>: only when the name is safe (see the overload) and the container is
+    /// exactly <paramref name="container"/>'s; otherwise says why.
+    /// </summary>
+    public static bool TryGetClient(BlobContainerClient container, string deliveredContainer, string name, [NotNullWhen(true)] out BlobClient? client, [NotNullWhen(false)] out ParseProblem? problem)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        ArgumentNullException.ThrowIfNull(deliveredContainer);
+        if (!TryGetClient(container, name, out client, out problem))
+        {
+            return false;
+        }
+
+        if (deliveredContainer != container.Name)
+        {
+            client = null;
+            problem = WrongContainer(name, deliveredContainer, container.Name);
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>The problem recorded for a blob delivered from a container other than the trigger's.</summary>
     public static ParseProblem WrongContainer(string name, string container, string expected) =>
         Unsafe(name, $"it was delivered from container '{container}', but only '{expected}' is ingested");

@@ -38,7 +38,7 @@ public sealed partial class DeletedFileHandler
     {
         ArgumentNullException.ThrowIfNull(containerName);
         ArgumentNullException.ThrowIfNull(blobName);
-        if (containerName != _incoming.Name || !BlobNames.TryGetClient(_incoming, blobName, out var blob, out _))
+        if (!BlobNames.TryGetClient(_incoming, containerName, blobName, out var blob, out _))
         {
             LogIgnored(LogText.Escape(containerName), LogText.Escape(blobName));
             return DeletionOutcome.Ignored;

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
 using Azure;
@@ -65,7 +64,7 @@ public sealed partial class IngestService
     {
         ArgumentNullException.ThrowIfNull(containerName);
         ArgumentNullException.ThrowIfNull(blobName);
-        if (!TryGetIncomingBlob(containerName, blobName, out var blob, out var unsafeName))
+        if (!BlobNames.TryGetClient(_incoming, containerName, blobName, out var blob, out var unsafeName))
         {
             await _rejected.RecordUnsafeNameAsync(containerName, blobName, listedETag, unsafeName, cancellationToken).ConfigureAwait(false);
             if (listedETag is not null)
@@ -77,23 +76,6 @@ public sealed partial class IngestService
         }
 
         return await IngestAsync(blob, cancellationToken).ConfigureAwait(false);
-    }
-
-    private bool TryGetIncomingBlob(string containerName, string blobName, [NotNullWhen(true)] out BlobClient? blob, [NotNullWhen(false)] out ParseProblem? problem)
-    {
-        if (!BlobNames.TryGetClient(_incoming, blobName, out blob, out problem))
-        {
-            return false;
-        }
-
-        if (containerName != _incoming.Name)
-        {
-            blob = null;
-            problem = BlobNames.WrongContainer(blobName, containerName, _incoming.Name);
-            return false;
-        }
-
-        return true;
     }
 
     private async Task<IngestResult> IngestAsync(BlobClient blob, CancellationToken cancellationToken)
