@@ -147,7 +147,7 @@ public sealed partial class FeedPublisher
         // An entry whose expiry has passed stays in its list until the transitions timer moves it: it is left out now.
         var now = _time.GetUtcNow();
         var items = (await _index.ReadNewestAsync(feed.Definition.Partition, _options.MaxItems, cancellationToken).ConfigureAwait(false))
-            .Where(i => ArticleStates.At(i.Published, i.PublishAt, i.ExpiresAt, now) == ArticleState.Published)
+            .Where(i => i.StateAt(now) == ArticleState.Published)
             .ToList();
         if (items.Count == 0 && feed.Definition.Kind != FeedKind.All)
         {

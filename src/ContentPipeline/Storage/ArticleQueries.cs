@@ -53,7 +53,7 @@ public sealed class ArticleQueries(ArticleIndex index, TimeProvider time)
         return items
             .Select(i => i.Summary with
             {
-                State = (i.Partition == IndexPartitions.TakenDown ? ArticleState.TakenDown : ArticleStates.At(i.Summary.Published, i.Summary.PublishAt, i.Summary.ExpiresAt, now)).Name(),
+                State = (i.Partition == IndexPartitions.TakenDown ? ArticleState.TakenDown : i.Summary.StateAt(now)).Name(),
             })
             .Where(s => !visibleOnly || s.State == ArticleState.Published.Name())
             .ToList();

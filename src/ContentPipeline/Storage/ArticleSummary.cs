@@ -71,6 +71,9 @@ public sealed record ArticleSummary
     /// <summary>When the article last changed (feeds use it as the item's update time).</summary>
     public required DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>The state the entry's own fields give at <paramref name="now"/> (a takedown is its list's to say).</summary>
+    public ArticleState StateAt(DateTimeOffset now) => ArticleStates.At(Published, PublishAt, ExpiresAt, now);
+
     /// <summary>The projection of a stored article.</summary>
     public static ArticleSummary From(StoredArticle stored)
     {
