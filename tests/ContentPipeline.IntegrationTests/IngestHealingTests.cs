@@ -40,6 +40,38 @@ public sealed class IngestHealingTests(IngestHealingTests.Fixture fixture) : ICl
     }
 
     [Fact]
+    public async Task AFailure_KeepsTheArticleId_AndNeverOverwritesTheOutcomeOfANewerOrAnIngestedVersion()
+    {
+        var file = new ArticleText();
+        var id = ContentPipeline.Articles.ArticleId.FromUrl(new Uri(file.Url));
+        var name = $"{Guid.NewGuid():N}.txt";
+        var first = await UploadAsync(name, file.ToBytes());
+        await IngestAsync(name);
+
+        // A late failure of the version that was stored (a poison message after all): the success stays.
+        await State.RecordFailureAsync("incoming", name, $"\"{first}\"", "late", default);
+        Assert.Equal((first, BlobOutcome.Stored, id), Outcome(await State.GetOutcomeAsync("incoming", name, default)));
+
+        // The current version fails: recorded as failed, and the file is still known as the article's source.
+        var second = await UploadAsync(name, (file with { Title = "Second" }).ToBytes());
+        await State.RecordFailureAsync("incoming", name, second, "outage", default);
+        Assert.Equal((second, BlobOutcome.Failed, id), Outcome(await State.GetOutcomeAsync("incoming", name, default)));
+
+        // A third version is stored; a failure of the older second one arrives after it and changes nothing.
+        var third = await UploadAsync(name, (file with { Title = "Third" }).ToBytes());
+        await IngestAsync(name);
+        await State.RecordFailureAsync("incoming", name, second, "late outage", default);
+        Assert.Equal((third, BlobOutcome.Stored, id), Outcome(await State.GetOutcomeAsync("incoming", name, default)));
+
+        // A rejected version keeps the article id too (its deletion is the pipeline's own move, see DeletedFileHandler).
+        await UploadAsync(name, Encoding.UTF8.GetBytes("no front matter"));
+        await IngestAsync(name);
+        Assert.Equal((BlobOutcome.Rejected, id), ((await State.GetOutcomeAsync("incoming", name, default))!.Outcome, (await State.GetOutcomeAsync("incoming", name, default))!.ArticleId));
+    }
+
+    private static (string, BlobOutcome, string?) Outcome(BlobOutcomeRecord? record) => (record!.ETag, record.Outcome, record.ArticleId);
+
+    [Fact]
     public async Task Sweep_IngestsTheBlobsNoEventBrought_AndNothingTwice()
     {
         var silent = Enumerable.Range(0, 3).Select(_ => new ArticleText { IsPublished = true }).ToList();

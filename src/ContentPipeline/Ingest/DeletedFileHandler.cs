@@ -56,10 +56,11 @@ public sealed partial class DeletedFileHandler
             return DeletionOutcome.FileExists;
         }
 
-        // A rejected version's record has no article: the pipeline moved that file, and the article (from an earlier
-        // good version, if any) stays as it was. Ingest records the rejection before it moves the file.
+        // A rejected version was moved by the pipeline itself, and the article (from an earlier good version, if any)
+        // stays as it was: ingest records the rejection before it moves the file. Any other record names the article
+        // the file last carried, even when its latest version failed (failures keep the article id).
         var record = await _state.GetOutcomeAsync(_incoming.Name, blob.Name, cancellationToken).ConfigureAwait(false);
-        if (record is not { ArticleId: { } articleId })
+        if (record is not { ArticleId: { } articleId } || record.Outcome == BlobOutcome.Rejected)
         {
             return DeletionOutcome.NoArticle;
         }

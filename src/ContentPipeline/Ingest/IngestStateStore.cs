@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using ContentPipeline.Storage;
 using Microsoft.Extensions.Options;
 
@@ -28,23 +29,37 @@ public sealed class IngestStateStore
     private const int MaxErrorLength = 4_000;
 
     private readonly TableClient _table;
+    private readonly BlobContainerClient _incoming;
     private readonly GroupCommitWriter _writer;
     private readonly TimeProvider _time;
     private readonly RedriveOptions _redrive;
 
     /// <summary>Creates the store.</summary>
-    public IngestStateStore(TableServiceClient tables, TimeProvider time, IOptions<RedriveOptions> redrive)
+    public IngestStateStore(TableServiceClient tables, BlobServiceClient blobs, TimeProvider time, IOptions<RedriveOptions> redrive)
     {
         ArgumentNullException.ThrowIfNull(tables);
+        ArgumentNullException.ThrowIfNull(blobs);
         ArgumentNullException.ThrowIfNull(redrive);
         _table = tables.GetTableClient(StorageNames.IngestStateTable);
+        _incoming = blobs.GetBlobContainerClient(StorageNames.IncomingContainer);
         _writer = new GroupCommitWriter(_table);
         _time = time;
         _redrive = redrive.Value;
     }
 
-    /// <summary>Records what happened to one version of a blob.</summary>
+    /// <summary>
+    /// Records what happened to one version of a blob. An outcome without an article (a rejection) keeps the article an
+    /// earlier version recorded: the file may still be that article's source, and its deletion must find it.
+    /// </summary>
     public Task RecordOutcomeAsync(string container, string blobName, string etag, BlobOutcome outcome, string? articleId, CancellationToken cancellationToken)
+    {
+        var entity = OutcomeEntity(container, blobName, etag, outcome, articleId);
+        return articleId is null
+            ? _table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken)
+            : _writer.WriteAsync([entity], [], cancellationToken);
+    }
+
+    private TableEntity OutcomeEntity(string container, string blobName, string etag, BlobOutcome outcome, string? articleId)
     {
         var key = SourceKey.For(container, blobName);
         var entity = new TableEntity(key.PartitionKey, key.RowKey)
@@ -52,11 +67,59 @@ public sealed class IngestStateStore
             [Props.BlobName] = blobName,
             [Props.ETag] = Unquoted(etag),
             [Props.Outcome] = outcome.ToString(),
-            [Props.ArticleId] = articleId,
             [Props.At] = _time.GetUtcNow(),
         };
-        return _writer.WriteAsync([entity], [], cancellationToken);
+        if (articleId is not null)
+        {
+            entity[Props.ArticleId] = articleId;
+        }
+
+        return entity;
     }
+
+    /// <summary>
+    /// Records that a version failed, without losing what is known: the article id stays (merged, never erased), a final
+    /// outcome of the same version stays (it went through after all), and another version's outcome is overwritten only
+    /// when the failed version is the blob's current one (otherwise the recorded version is the newer, or the blob is
+    /// gone and the record is what its deletion needs).
+    /// </summary>
+    private async Task RecordFailedOutcomeAsync(string container, string blobName, string etag, BlobOutcome outcome, CancellationToken cancellationToken)
+    {
+        var key = SourceKey.For(container, blobName);
+        var failed = Unquoted(etag);
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            var existing = await _table.GetEntityIfExistsAsync<TableEntity>(key.PartitionKey, key.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var entity = OutcomeEntity(container, blobName, etag, outcome, articleId: null);
+            try
+            {
+                if (!existing.HasValue)
+                {
+                    await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                var recorded = DecodeOutcome(existing.Value!);
+                var sameVersion = string.Equals(recorded.ETag, failed, StringComparison.Ordinal);
+                if (sameVersion ? recorded.IsFinal && recorded.Outcome != BlobOutcome.GaveUp : !await IsCurrentVersionAsync(container, blobName, failed, cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                await _table.UpdateEntityAsync(entity, existing.Value!.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
+            {
+                // Another outcome was recorded meanwhile: decide again from it.
+            }
+        }
+    }
+
+    private async Task<bool> IsCurrentVersionAsync(string container, string blobName, string etag, CancellationToken cancellationToken) =>
+        BlobNames.TryGetClient(_incoming, container, blobName, out var blob, out _)
+        && await blob.GetCurrentETagAsync(cancellationToken).ConfigureAwait(false) is { } current
+        && string.Equals(Unquoted(current), etag, StringComparison.Ordinal);
 
     /// <summary>The recorded outcome of a blob, or null.</summary>
     public async Task<BlobOutcomeRecord?> GetOutcomeAsync(string container, string blobName, CancellationToken cancellationToken)
@@ -136,7 +199,7 @@ public sealed class IngestStateStore
 
             if (etag is not null)
             {
-                await RecordOutcomeAsync(container, blobName, etag, next is null ? BlobOutcome.GaveUp : BlobOutcome.Failed, articleId: null, cancellationToken).ConfigureAwait(false);
+                await RecordFailedOutcomeAsync(container, blobName, etag, next is null ? BlobOutcome.GaveUp : BlobOutcome.Failed, cancellationToken).ConfigureAwait(false);
             }
 
             return failure;

@@ -21,8 +21,8 @@ public sealed class LifecycleEndToEndTests(LocalHostFixture host) : IClassFixtur
         await blob.UploadAsync(BinaryData.FromBytes(file.ToBytes()));
         var id = ArticleId.FromUrl(new Uri(file.Url));
         await Wait.UntilAsync(async () => (await host.Http.GetAsync($"/api/articles/{id}")).StatusCode == HttpStatusCode.OK, "the article is served");
-        await RunFeedsAsync();
-        Assert.Contains(id, await CategoryFeedAsync(file.Category), StringComparison.Ordinal);
+        await host.RunFeedsAsync();
+        Assert.Contains(id, await host.CategoryFeedAsync(file.Category), StringComparison.Ordinal);
         var version = await VersionAsync(id);
 
         await blob.DeleteAsync();
@@ -32,8 +32,8 @@ public sealed class LifecycleEndToEndTests(LocalHostFixture host) : IClassFixtur
         Assert.Equal(HttpStatusCode.NotFound, (await host.Http.GetAsync($"/api/articles/{id}")).StatusCode);
         Assert.DoesNotContain(id, await host.Http.GetStringAsync($"/api/articles?category={file.Category}"), StringComparison.Ordinal);
         Assert.DoesNotContain(id, await (await EditorSendAsync(HttpMethod.Get, "/api/editor/articles?status=all&limit=100")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        await RunFeedsAsync();
-        Assert.DoesNotContain(id, await CategoryFeedAsync(file.Category), StringComparison.Ordinal);
+        await host.RunFeedsAsync();
+        Assert.DoesNotContain(id, await host.CategoryFeedAsync(file.Category), StringComparison.Ordinal);
 
         await blob.UploadAsync(BinaryData.FromBytes(file.ToBytes()));
         await Wait.UntilAsync(async () => (await host.Http.GetAsync($"/api/articles/{id}")).StatusCode == HttpStatusCode.OK, "the upload brings it back");
@@ -92,21 +92,6 @@ public sealed class LifecycleEndToEndTests(LocalHostFixture host) : IClassFixtur
         var fingerprint = "key:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(LocalHostFixture.FunctionKey)))[..12];
         Assert.Equal(fingerprint, (await reply.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("takedown").GetProperty("by").GetString());
         Assert.DoesNotContain(host.Logs.Lines, l => l.Contains(LocalHostFixture.FunctionKey, StringComparison.Ordinal));
-    }
-
-    private async Task RunFeedsAsync()
-    {
-        var before = await host.SucceededAsync("PublishFeeds");
-        using var run = new HttpRequestMessage(HttpMethod.Post, "/admin/functions/PublishFeeds") { Content = JsonContent.Create(new { input = string.Empty }) };
-        run.Headers.Add("x-functions-key", LocalHostFixture.MasterKey);
-        Assert.Equal(HttpStatusCode.Accepted, (await host.Http.SendAsync(run)).StatusCode);
-        await Wait.UntilAsync(async () => await host.SucceededAsync("PublishFeeds") > before, "the feed run finished");
-    }
-
-    private async Task<string> CategoryFeedAsync(string category)
-    {
-        var feed = host.Blobs.GetBlobContainerClient(StorageNames.FeedsContainer).GetBlobClient($"category/{category}.json");
-        return (await feed.ExistsAsync()).Value ? (await feed.DownloadContentAsync()).Value.Content.ToString() : string.Empty;
     }
 
     private async Task<long> VersionAsync(string id) =>

@@ -103,6 +103,33 @@ public class LocalHostFixture : IAsyncLifetime
             .Single(f => f.GetProperty("name").GetString() == function)
             .GetProperty("invocations").GetProperty("succeeded").GetInt64();
 
+    public async Task<long> FailedAsync(string function) =>
+        (await StatusAsync()).GetProperty("functions").EnumerateArray()
+            .Single(f => f.GetProperty("name").GetString() == function)
+            .GetProperty("invocations").GetProperty("failed").GetInt64();
+
+    /// <summary>Runs the feed timer through the admin API, as an operator would, and waits for the run to end.</summary>
+    public async Task RunFeedsAsync()
+    {
+        var before = await SucceededAsync("PublishFeeds");
+        using var run = new HttpRequestMessage(HttpMethod.Post, "/admin/functions/PublishFeeds") { Content = JsonContent.Create(new { input = string.Empty }) };
+        run.Headers.Add("x-functions-key", MasterKey);
+        using var accepted = await Http.SendAsync(run);
+        if (accepted.StatusCode != System.Net.HttpStatusCode.Accepted)
+        {
+            throw new InvalidOperationException($"The admin API answered {(int)accepted.StatusCode} to a feed run.");
+        }
+
+        await Wait.UntilAsync(async () => await SucceededAsync("PublishFeeds") > before, "the feed run finished");
+    }
+
+    /// <summary>A category's JSON Feed as published, or empty when there is none.</summary>
+    public async Task<string> CategoryFeedAsync(string category)
+    {
+        var feed = Blobs.GetBlobContainerClient(StorageNames.FeedsContainer).GetBlobClient($"category/{category}.json");
+        return (await feed.ExistsAsync()).Value ? (await feed.DownloadContentAsync()).Value.Content.ToString() : string.Empty;
+    }
+
     /// <summary>Messages waiting on the host's blob-trigger queue (visible or not).</summary>
     public async Task<int> BlobTriggerQueueLengthAsync()
     {

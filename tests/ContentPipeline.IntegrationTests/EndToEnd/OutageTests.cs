@@ -14,7 +14,7 @@ namespace ContentPipeline.IntegrationTests.EndToEnd;
 /// schedules: the re-driver every two seconds with a two-second backoff, the Azure SDK told not to retry (so a failed
 /// request fails at once, as after its retries).
 /// </summary>
-public sealed class OutageFixture : LocalHostFixture
+public class OutageFixture : LocalHostFixture
 {
     public FaultProxy Tables503 { get; private set; } = null!;
 

@@ -15,7 +15,7 @@ public sealed class PoisonTests(LocalHostFixture host) : IClassFixture<LocalHost
     [Fact]
     public async Task FailingBlob_IsTriedFiveTimes_ThenItsMessageIsOnThePoisonQueue_AndTheFileStaysInIncoming()
     {
-        var before = await FailedAsync();
+        var before = await host.FailedAsync("IngestArticle");
         await host.Tables.DeleteTableAsync(StorageNames.ArticlesTable); // every ingest now fails with a storage error
         var name = $"{Guid.NewGuid():N}.txt";
         var uploaded = await host.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(new ArticleText().ToBytes()));
@@ -44,13 +44,9 @@ public sealed class PoisonTests(LocalHostFixture host) : IClassFixture<LocalHost
         Assert.Equal("BlockBlob", message.Value.GetProperty("BlobType").GetString());
         Assert.Equal("incoming", message.Value.GetProperty("ContainerName").GetString());
         Assert.Equal(uploaded.Value.ETag.ToString(), message.Value.GetProperty("ETag").GetString()); // quoted, as the host writes it
-        Assert.Equal(before + 5, await FailedAsync());
+        Assert.Equal(before + 5, await host.FailedAsync("IngestArticle"));
 
         // The file itself is not lost: it stays in incoming.
         Assert.True((await host.Incoming.GetBlobClient(name).ExistsAsync()).Value);
     }
-
-    private async Task<long> FailedAsync() =>
-        (await host.StatusAsync()).GetProperty("functions").EnumerateArray()
-            .Single(f => f.GetProperty("name").GetString() == "IngestArticle").GetProperty("invocations").GetProperty("failed").GetInt64();
 }
