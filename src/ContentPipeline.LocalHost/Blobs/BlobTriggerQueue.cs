@@ -21,17 +21,17 @@ public sealed class BlobTriggerQueue(StorageAccounts accounts, IOptions<LocalHos
     public QueueClient Queue { get; } = accounts.Queues(StorageAccounts.HostConnection).GetQueueClient($"azure-webjobs-blobtrigger-{options.Value.HostId}");
 
     /// <summary>
-    /// Queues one event's blob for <paramref name="function"/>. Container and name come from the event's URL, parsed as
-    /// the extension parses them (<see cref="BlobUriBuilder"/>: the host part ignored, the name URL-decoded and its dot
+    /// Queues one event's blob for the function id <paramref name="functionId"/>, as given. Container and name come
+    /// from the event's URL, parsed as the extension parses them (<see cref="BlobUriBuilder"/>: the host part ignored, the name URL-decoded and its dot
     /// segments collapsed by <see cref="Uri"/>); the container is not checked against the trigger's path.
     /// </summary>
-    public async Task EnqueueAsync(FunctionDescriptor function, Uri blobUrl, string? eTag, string? blobType, CancellationToken cancellationToken)
+    public async Task EnqueueAsync(string functionId, Uri blobUrl, string? eTag, string? blobType, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(function);
+        ArgumentException.ThrowIfNullOrEmpty(functionId);
         var blob = new BlobUriBuilder(blobUrl);
         var message = new BlobTriggerMessage
         {
-            FunctionId = function.HostFunctionId,
+            FunctionId = functionId,
             BlobType = string.IsNullOrEmpty(blobType) ? "BlockBlob" : blobType,
             ContainerName = blob.BlobContainerName,
             BlobName = blob.BlobName,

@@ -111,7 +111,7 @@ public sealed partial class BlobTriggerQueueListener(
     private async Task ProcessAsync(FunctionCatalog catalog, QueueMessage message, CancellationToken stoppingToken)
     {
         var trigger = BlobTriggerMessage.TryParse(message.Body.ToString());
-        var function = trigger is null ? null : catalog.Find(trigger.FunctionId);
+        var function = trigger is null ? null : catalog.FindRegistered(trigger.FunctionId);
         try
         {
             if (message.DequeueCount > MaxDequeueCount || trigger is null)
@@ -207,7 +207,7 @@ public sealed partial class BlobTriggerQueueListener(
     [LoggerMessage(Level = LogLevel.Information, Message = "{Function}: blob {Blob} no longer exists; its message is dropped")]
     private partial void LogBlobGone(string function, string blob);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A blob-trigger message names function {FunctionId}, which this app does not have; dropped")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A blob-trigger message names function {FunctionId}, which is not one this app registers (Host.Functions.{{name}} or Functions.{{name}}, case-sensitive); deleted without a run, as Azure's host does (the sweep ingests its blob)")]
     private partial void LogUnknownFunction(string functionId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The blob-trigger queue could not be read or updated; trying again")]

@@ -1,6 +1,5 @@
 using ContentPipeline.LocalHost.Events;
 using ContentPipeline.LocalHost.Http;
-using ContentPipeline.LocalHost.Worker;
 
 namespace ContentPipeline.LocalHost.Blobs;
 
@@ -11,6 +10,13 @@ namespace ContentPipeline.LocalHost.Blobs;
 /// message on the blob-trigger queue (container and name from <c>data.url</c>) and the answer is 202; like Azure's, it
 /// does not filter event types or APIs, which is the subscription's job. Unlike Azure's (which answers 500), a body of
 /// the wrong shape is a 400 and nothing of it is queued.
+/// <para>
+/// Like Azure's, it queues the <c>functionName</c> it is given as the message's function id, whatever it is, and answers
+/// 202: only the queue's listener compares it, exactly, with the ids the app registers
+/// (<see cref="Catalog.FunctionCatalog.FindRegistered"/>), and deletes a message for any other id as done. A subscription
+/// whose URL names the function in another case, or without <c>Host.Functions.</c>, loses its events quietly; the
+/// sweep is what still ingests those blobs, and <c>infra/</c> pins the exact name.
+/// </para>
 /// </summary>
 public static class BlobWebhook
 {
@@ -18,18 +24,17 @@ public static class BlobWebhook
 
     public static void Map(IEndpointRouteBuilder endpoints) => endpoints.MapPost(Path, HandleAsync);
 
-    private static async Task<IResult> HandleAsync(HttpContext context, WorkerSupervisor supervisor, KeyAuthorization keys, BlobTriggerQueue queue)
+    private static async Task<IResult> HandleAsync(HttpContext context, KeyAuthorization keys, BlobTriggerQueue queue)
     {
         if (!keys.AllowsBlobWebhook(context.Request))
         {
             return Results.Unauthorized();
         }
 
-        var name = context.Request.Query["functionName"].ToString();
-        var catalog = await supervisor.Catalog.WaitAsync(context.RequestAborted).ConfigureAwait(false);
-        if (catalog.Find(name) is not { Blob.UsesEventGrid: true } function)
+        var functionId = context.Request.Query["functionName"].ToString();
+        if (functionId.Length == 0)
         {
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such blob-triggered function", detail: $"functionName must be Host.Functions.{{name}} of a blob trigger with the Event Grid source; got '{name}'.");
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "No function name", detail: "The webhook URL names the blob-triggered function: functionName=Host.Functions.{name}.");
         }
 
         return await EventGridPost.AnswerAsync(context.Request, async post =>
@@ -49,7 +54,7 @@ public static class BlobWebhook
             {
                 e.TryGetData("eTag", out var etag);
                 e.TryGetData("blobType", out var blobType);
-                await queue.EnqueueAsync(function, url, etag, blobType, context.RequestAborted).ConfigureAwait(false);
+                await queue.EnqueueAsync(functionId, url, etag, blobType, context.RequestAborted).ConfigureAwait(false);
             }
 
             return Results.Accepted(value: new { queued = urls.Count });

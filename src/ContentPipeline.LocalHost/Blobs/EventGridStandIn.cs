@@ -243,7 +243,7 @@ public sealed partial class EventGridStandIn : BackgroundService
         }
 
         private Task RaiseCreatedAsync(string name, ETag etag, CancellationToken cancellationToken) =>
-            owner._queue.EnqueueAsync(function, UrlOf(name), etag.ToString(), "BlockBlob", cancellationToken);
+            owner._queue.EnqueueAsync(function.HostFunctionId, UrlOf(name), etag.ToString(), "BlockBlob", cancellationToken);
 
         /// <summary>Delivers a <c>BlobDeleted</c> event, in Event Grid's schema, to each deletion subscriber.</summary>
         private async Task RaiseDeletedAsync(string name, CancellationToken cancellationToken)

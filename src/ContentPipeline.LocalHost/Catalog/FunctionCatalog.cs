@@ -11,6 +11,7 @@ namespace ContentPipeline.LocalHost.Catalog;
 public sealed class FunctionCatalog
 {
     private const string HostPrefix = "Host.Functions.";
+    private const string ShortPrefix = "Functions.";
 
     private FunctionCatalog(IReadOnlyList<FunctionDescriptor> functions) => Functions = functions;
 
@@ -35,6 +36,17 @@ public sealed class FunctionCatalog
         ArgumentNullException.ThrowIfNull(name);
         var shortName = name.StartsWith(HostPrefix, StringComparison.Ordinal) ? name[HostPrefix.Length..] : name;
         return Functions.FirstOrDefault(f => string.Equals(f.Name, shortName, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// The function a blob-trigger message names, as the blobs extension finds it: by one of the ids it registers,
+    /// <c>Host.Functions.{name}</c> or <c>Functions.{name}</c>, exactly (case-sensitive); null for any other id.
+    /// </summary>
+    public FunctionDescriptor? FindRegistered(string functionId)
+    {
+        ArgumentNullException.ThrowIfNull(functionId);
+        return Functions.FirstOrDefault(f => string.Equals(functionId, HostPrefix + f.Name, StringComparison.Ordinal)
+            || string.Equals(functionId, ShortPrefix + f.Name, StringComparison.Ordinal));
     }
 
     private static FunctionDescriptor Describe(RpcFunctionMetadata metadata)

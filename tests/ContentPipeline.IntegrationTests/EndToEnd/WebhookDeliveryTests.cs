@@ -78,6 +78,43 @@ public sealed class WebhookDeliveryTests(WebhookOnlyFixture host) : IClassFixtur
     }
 
     [Fact]
+    public async Task AFunctionNameAzureDoesNotRegister_IsAccepted_AndItsEventsAreDropped_AndTheSweepStillIngestsTheBlob()
+    {
+        var file = new ArticleText { IsPublished = true };
+        var name = $"{Guid.NewGuid():N}.txt";
+        var uploaded = await host.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()));
+        var id = ArticleId.FromUrl(new Uri(file.Url));
+        var before = await host.InvocationsAsync("IngestArticle");
+
+        // Azure's host registers only the exact ids: a miscased or bare name is accepted (202) and never runs.
+        string[] drifted = ["Host.Functions.ingestarticle", "IngestArticle", "host.functions.IngestArticle"];
+        foreach (var functionName in drifted)
+        {
+            var reply = await PostAsync(Notification(name, uploaded.Value.ETag.ToString()), functionName);
+            Assert.Equal(HttpStatusCode.Accepted, reply.StatusCode);
+        }
+
+        await Wait.UntilAsync(
+            async () => await host.BlobTriggerQueueLengthAsync() == 0 && host.Logs.Lines.Count(l => l.Contains("which is not one this app registers", StringComparison.Ordinal)) >= drifted.Length,
+            "the drifted messages are consumed");
+        Assert.Equal(before, await host.InvocationsAsync("IngestArticle"));
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Http.GetAsync($"/api/articles/{id}")).StatusCode);
+
+        // The short id Azure also registers runs the function.
+        var other = new ArticleText { IsPublished = true };
+        var otherName = $"{Guid.NewGuid():N}.txt";
+        var otherUpload = await host.Incoming.GetBlobClient(otherName).UploadAsync(BinaryData.FromBytes(other.ToBytes()));
+        Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(Notification(otherName, otherUpload.Value.ETag.ToString()), "Functions.IngestArticle")).StatusCode);
+        await Wait.UntilAsync(async () => (await host.Http.GetAsync($"/api/articles/{ArticleId.FromUrl(new Uri(other.Url))}")).StatusCode == HttpStatusCode.OK, "Functions.IngestArticle runs");
+
+        // What no event brought, the sweep ingests.
+        using var run = new HttpRequestMessage(HttpMethod.Post, "/admin/functions/SweepIncoming") { Content = JsonContent.Create(new { input = string.Empty }) };
+        run.Headers.Add("x-functions-key", LocalHostFixture.MasterKey);
+        Assert.Equal(HttpStatusCode.Accepted, (await host.Http.SendAsync(run)).StatusCode);
+        await Wait.UntilAsync(async () => (await host.Http.GetAsync($"/api/articles/{id}")).StatusCode == HttpStatusCode.OK, "the sweep ingested the blob");
+    }
+
+    [Fact]
     public async Task TheWebhookQueuesWhateverItIsSent_AsAzuresDoes_ABlobThatIsGoneIsDropped()
     {
         var gone = $"{Guid.NewGuid():N}.txt";
@@ -137,9 +174,9 @@ public sealed class WebhookDeliveryTests(WebhookOnlyFixture host) : IClassFixtur
           "data":{"api":"PutBlob","eTag":"{{{etag.Trim('"')}}}","blobType":"BlockBlob","url":"http://127.0.0.1:10000/devstoreaccount1/incoming/{{{name}}}"}}]
         """;
 
-    private async Task<HttpResponseMessage> PostAsync(string body)
+    private async Task<HttpResponseMessage> PostAsync(string body, string functionName = "Host.Functions.IngestArticle")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/runtime/webhooks/blobs?functionName=Host.Functions.IngestArticle")
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/runtime/webhooks/blobs?functionName={Uri.EscapeDataString(functionName)}")
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
