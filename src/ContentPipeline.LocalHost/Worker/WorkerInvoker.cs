@@ -7,8 +7,10 @@ namespace ContentPipeline.LocalHost.Worker;
 
 /// <summary>
 /// Invokes functions in the worker: an <c>InvocationRequest</c> with the trigger's value, the trigger metadata and a
-/// trace context (the worker needs one), then the worker's <c>InvocationResponse</c>. A run longer than host.json's
-/// <c>functionTimeout</c>, or whose caller gives up, is cancelled (<c>InvocationCancel</c>) and counted failed.
+/// trace context (the worker needs one), then the worker's <c>InvocationResponse</c>. A run whose caller gives up (an
+/// HTTP client that disconnects, the host stopping) is cancelled (<c>InvocationCancel</c>) and counted failed. A run
+/// longer than host.json's <c>functionTimeout</c> restarts the worker, as the Azure host does: no grace, and every
+/// invocation in flight fails with it (see <see cref="WorkerSupervisor.Recycle"/>).
 /// </summary>
 public sealed partial class WorkerInvoker(WorkerSupervisor supervisor, HostJson hostJson, ILogger<WorkerInvoker> logger) : IFunctionInvoker
 {
@@ -37,19 +39,19 @@ public sealed partial class WorkerInvoker(WorkerSupervisor supervisor, HostJson 
 
         var counts = _counts.GetOrAdd(function.Name, _ => new InvocationCounts());
         counts.Start();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(hostJson.FunctionTimeout);
+        using var timeout = new CancellationTokenSource(hostJson.FunctionTimeout);
+        using var restartOnTimeout = timeout.Token.Register(() => supervisor.Recycle(worker));
         InvocationResult result;
         try
         {
-            var response = await worker.Connection.InvokeAsync(request, CancelGrace, timeout.Token).ConfigureAwait(false);
+            var response = await worker.Connection.InvokeAsync(request, CancelGrace, cancellationToken).ConfigureAwait(false);
             result = response.Result.Status == StatusResult.Types.Status.Success
                 ? InvocationResult.Success(request.InvocationId)
                 : InvocationResult.Failure(request.InvocationId, Describe(response.Result));
         }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        catch (WorkerUnavailableException ex) when (timeout.IsCancellationRequested)
         {
-            result = InvocationResult.Failure(request.InvocationId, $"Timed out after {hostJson.FunctionTimeout} (host.json functionTimeout): {ex.Message}");
+            result = InvocationResult.Failure(request.InvocationId, $"Timed out after {hostJson.FunctionTimeout} (host.json functionTimeout): the worker was restarted. {ex.Message}");
         }
         catch (WorkerUnavailableException ex)
         {

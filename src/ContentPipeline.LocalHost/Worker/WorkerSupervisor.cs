@@ -21,6 +21,7 @@ public sealed partial class WorkerSupervisor : BackgroundService, IFunctionCatal
     private readonly ILoggerFactory _loggers;
     private readonly TaskCompletionSource<FunctionCatalog> _catalog = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource<ActiveWorker> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private (ActiveWorker Worker, TaskCompletionSource Recycle)? _current;
 
     private readonly IHostApplicationLifetime _lifetime;
 
@@ -45,6 +46,18 @@ public sealed partial class WorkerSupervisor : BackgroundService, IFunctionCatal
 
     /// <summary>Whether a worker is ready now.</summary>
     public bool IsReady => _ready.Task.IsCompletedSuccessfully;
+
+    /// <summary>
+    /// Stops <paramref name="worker"/> at once, if it is still the running one, and starts another, as the Azure host
+    /// does when an invocation outlives <c>functionTimeout</c>: no grace, and every invocation in flight fails.
+    /// </summary>
+    public void Recycle(ActiveWorker worker)
+    {
+        if (_current is { } current && ReferenceEquals(current.Worker, worker))
+        {
+            current.Recycle.TrySetResult();
+        }
+    }
 
     /// <summary>The ready worker, waiting for one while it starts or restarts.</summary>
     public Task<ActiveWorker> WhenReadyAsync(CancellationToken cancellationToken) => Volatile.Read(ref _ready).Task.WaitAsync(cancellationToken);
@@ -101,13 +114,22 @@ public sealed partial class WorkerSupervisor : BackgroundService, IFunctionCatal
             using var startup = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             startup.CancelAfter(_options.WorkerStartTimeout);
             var worker = await HandshakeAsync(connecting, process, startup.Token).ConfigureAwait(false);
+            var recycle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _current = (worker, recycle);
             Volatile.Read(ref _ready).TrySetResult(worker);
             _catalog.TrySetResult(worker.Catalog);
             started();
             LogReady(worker.Catalog.Functions.Count, worker.HttpUri?.AbsoluteUri ?? "none");
 
-            await Task.WhenAny(process.Exited, worker.Connection.Closed, Task.Delay(Timeout.Infinite, stoppingToken)).ConfigureAwait(false);
+            await Task.WhenAny(process.Exited, worker.Connection.Closed, recycle.Task, Task.Delay(Timeout.Infinite, stoppingToken)).ConfigureAwait(false);
             Volatile.Write(ref _ready, new TaskCompletionSource<ActiveWorker>(TaskCreationOptions.RunContinuationsAsynchronously));
+            _current = null;
+            if (recycle.Task.IsCompleted && !process.Exited.IsCompleted)
+            {
+                LogRecycling(process.Id);
+                return; // disposing the process kills it; its stream closes and every invocation in flight fails
+            }
+
             if (stoppingToken.IsCancellationRequested)
             {
                 worker.Connection.Terminate(TerminateGrace);
@@ -195,6 +217,9 @@ public sealed partial class WorkerSupervisor : BackgroundService, IFunctionCatal
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The worker exited (code {ExitCode}); invocations in flight failed")]
     private partial void LogWorkerExited(int? exitCode);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "An invocation outlived functionTimeout: stopping worker process {ProcessId} and starting another; invocations in flight fail")]
+    private partial void LogRecycling(int processId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The worker failed")]
     private partial void LogWorkerFailed(Exception exception);

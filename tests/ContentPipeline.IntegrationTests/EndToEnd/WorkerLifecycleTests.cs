@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using ContentPipeline.Articles;
 using ContentPipeline.IntegrationTests.Infrastructure;
 
@@ -35,25 +36,32 @@ public sealed class SlowStorageFixture : LocalHostFixture
 public sealed class WorkerLifecycleTests(SlowStorageFixture host) : IClassFixture<SlowStorageFixture>
 {
     [Fact]
-    public async Task ARunOverTheFunctionTimeout_IsCancelledInTheWorker_AndTheBlobIsRetried()
+    public async Task ARunOverTheFunctionTimeout_RestartsTheWorker_FailingEveryRunInFlight_AndEveryBlobIsStoredOnItsRetry()
     {
-        var file = new ArticleText();
-        var id = ArticleId.FromUrl(new Uri(file.Url));
+        var files = Enumerable.Range(0, 8).Select(_ => new ArticleText()).ToList();
+        var status = await host.StatusAsync();
+        var pid = status.GetProperty("worker").GetProperty("processId").GetInt32();
+        var failedBefore = await host.FailedAsync("IngestArticle");
         host.TableProxy.Stalled = true; // every table request hangs
         var before = host.Logs.Lines.Count;
-        await host.Incoming.GetBlobClient($"{Guid.NewGuid():N}.txt").UploadAsync(BinaryData.FromBytes(file.ToBytes()));
+        await Task.WhenAll(files.Select(f => host.Incoming.GetBlobClient($"{Guid.NewGuid():N}.txt").UploadAsync(BinaryData.FromBytes(f.ToBytes()))));
+        await Wait.UntilAsync(async () => await host.InvocationsAsync("IngestArticle") - await host.SucceededAsync("IngestArticle") - failedBefore >= files.Count, "the eight runs are under way");
 
-        // The host sends InvocationCancel after three seconds; the worker cancels the run and answers (within the grace).
+        // As on Azure: after three seconds the host restarts the worker (no grace), and every run in flight fails with it.
         await Wait.UntilAsync(
-            () => Task.FromResult(host.Logs.Lines.Skip(before).Any(l => l.Contains("IngestArticle failed (invocation", StringComparison.Ordinal))),
-            "the run is cancelled",
+            async () => (await host.StatusAsync()).GetProperty("worker").GetProperty("processId").GetInt32() != pid && await host.FailedAsync("IngestArticle") >= failedBefore + files.Count,
+            "the worker is restarted and the eight runs failed",
             TimeSpan.FromSeconds(60));
-        var cancelled = host.Logs.Lines.Skip(before).First(l => l.Contains("IngestArticle failed (invocation", StringComparison.Ordinal));
-        Assert.Contains("cancel", cancelled, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("did not answer", cancelled, StringComparison.Ordinal);
+        Assert.Contains(host.Logs.Lines.Skip(before), l => l.Contains("outlived functionTimeout", StringComparison.Ordinal));
+        Assert.Contains(host.Logs.Lines.Skip(before), l => l.Contains("IngestArticle failed (invocation", StringComparison.Ordinal) && l.Contains("functionTimeout", StringComparison.Ordinal));
 
-        host.TableProxy.Stalled = false; // the blob-trigger queue tries the blob again
-        await Wait.UntilAsync(async () => (await EditorGetAsync(id)).StatusCode == HttpStatusCode.OK, "a later try stores the article", TimeSpan.FromSeconds(60));
+        host.TableProxy.Stalled = false; // the blob-trigger queue tries each blob again
+        foreach (var file in files)
+        {
+            var id = ArticleId.FromUrl(new Uri(file.Url));
+            await Wait.UntilAsync(async () => (await EditorGetAsync(id)).StatusCode == HttpStatusCode.OK, "a later try stores the article", TimeSpan.FromSeconds(60));
+            Assert.Equal(1, (await (await EditorGetAsync(id)).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("version").GetInt64());
+        }
     }
 
     [Fact]
