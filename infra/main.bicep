@@ -53,6 +53,9 @@ param sweepSchedule string = '0 */15 * * * *'
 @description('NCRONTAB schedule (UTC) of ApplyScheduledTransitions: embargoes that ended and expiries that passed reach the index.')
 param transitionSchedule string = '0 * * * * *'
 
+@description('NCRONTAB schedule (UTC) of RepairPendingSaves: saves that a dead process left half done reach the index and the feeds.')
+param repairSchedule string = '0 * * * * *'
+
 @minValue(1)
 @maxValue(1000)
 @description('Newest published articles per feed.')
@@ -154,6 +157,7 @@ module functionApp 'modules/function-app.bicep' = {
     redriveSchedule: redriveSchedule
     sweepSchedule: sweepSchedule
     transitionSchedule: transitionSchedule
+    repairSchedule: repairSchedule
     feedMaxItems: feedMaxItems
     ingestMaxFileBytes: ingestMaxFileBytes
     maximumInstanceCount: maximumInstanceCount

@@ -113,7 +113,7 @@ public sealed class ArchiveBench(int size)
             async i => await ingest.IngestAsync(StorageNames.IncomingContainer, arrivals[i].Name, default),
             i => raw.IngestFloorAsync(floorArrivals[i]))));
         measurements.Add(await MeasureAsync(meter, quiet, new ArchiveOperation("repair-index, nothing to mend", Repetitions,
-            async _ => await store.RepairAsync(default),
+            async _ => await store.RepairAsync(includeRecent: true, default),
             i => raw.FirstPageAsync(IndexPartitions.Pending, 1000))));
 
         return new ArchiveRun(count, measurements, full!.Feeds, full.Written);

@@ -45,6 +45,9 @@ param sweepSchedule string
 @description('NCRONTAB schedule of the ApplyScheduledTransitions timer.')
 param transitionSchedule string
 
+@description('NCRONTAB schedule of RepairPendingSaves (finishes the index updates of saves a dead process left half done).')
+param repairSchedule string
+
 @description('Newest published articles per feed.')
 param feedMaxItems int
 
@@ -186,6 +189,10 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
         {
           name: 'TransitionSchedule'
           value: transitionSchedule
+        }
+        {
+          name: 'RepairSchedule'
+          value: repairSchedule
         }
         {
           name: 'Feeds__PublicBaseUrl'

@@ -28,7 +28,7 @@ public sealed class ApiHardeningTests(PipelineFixture fixture) : IClassFixture<P
 
         // Before each of its writes reaches the table, another writer changes the article: every attempt loses.
         var contendedTables = ContendedTables(id);
-        var contended = new ArticleStore(contendedTables, new ArticleIndex(contendedTables, TimeProvider.System), fixture.Blobs, TimeProvider.System, NullLogger<ArticleStore>.Instance);
+        var contended = new ArticleStore(contendedTables, new ArticleIndex(contendedTables, TimeProvider.System), fixture.Blobs, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new RepairOptions()), NullLogger<ArticleStore>.Instance);
         var call = HttpCall.Create(Services, "POST", $"/api/articles/{id}/publish");
         var reply = await call.ExecuteAsync(await new PublishArticle(contended, TimeProvider.System).RunAsync(call.Request, id, default));
 

@@ -24,7 +24,7 @@ public sealed class IndexRaceTests(PipelineFixture fixture) : IClassFixture<Pipe
 
         // Writer A: a re-upload whose index upserts take two seconds to land.
         var slowTables = SlowIndexTables(TimeSpan.FromSeconds(2));
-        var slow = new ArticleStore(slowTables, new ArticleIndex(slowTables, TimeProvider.System), fixture.Blobs, TimeProvider.System, NullLogger<ArticleStore>.Instance);
+        var slow = new ArticleStore(slowTables, new ArticleIndex(slowTables, TimeProvider.System), fixture.Blobs, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new RepairOptions()), NullLogger<ArticleStore>.Instance);
         var changed = new FrontMatterParser(new FrontMatterLimits()).Parse((file with { Title = "Retitled" }).ToBytes(), "reupload.txt").Article!;
         var reupload = slow.SaveUploadAsync(changed, null, original.Source with { BlobName = "reupload.txt", LastModified = original.Source.LastModified.AddSeconds(5) }, _ => Task.FromResult<string?>(null), default);
         await Wait.UntilAsync(async () => (await Store.GetAsync(id, false, default))!.Version == 2, "writer A committed the article");
@@ -47,7 +47,7 @@ public sealed class IndexRaceTests(PipelineFixture fixture) : IClassFixture<Pipe
         await InterruptedSaves.RunAsync(fixture, store => store.SetPublishedAsync(id, false, null, default)); // the unpublish commits, then stops
         Assert.Equal(publishedKeys, (await EntriesAsync(id)).Select(e => new IndexKey(e.PartitionKey, e.RowKey)));
 
-        var mended = await Store.RepairAsync(default);
+        var mended = await Store.RepairAsync(includeRecent: true, default);
 
         Assert.True(mended >= 1);
         Assert.Equal([IndexPartitions.Drafts], (await EntriesAsync(id)).Select(e => e.PartitionKey));

@@ -317,15 +317,35 @@ public sealed class IngestArticleTests(PipelineFixture fixture) : IClassFixture<
         await IngestInterruptedAsync(name);
         Assert.Single(await PendingOfAsync(IdOf(file)));
 
-        var mended = await Store.RepairAsync(CancellationToken.None);
+        var mended = await Store.RepairAsync(includeRecent: true, CancellationToken.None); // an operator's run
 
         Assert.True(mended >= 1);
         Assert.Equal(5, (await IndexEntriesOfAsync(IdOf(file))).Count); // published, category, provider, two topics
         Assert.True((await RawArticleAsync(IdOf(file))).GetBoolean("IndexSynced"));
         Assert.Single(await PendingOfAsync(IdOf(file))); // young: it might belong to a save still under way
 
-        fixture.Clock.Advance(TimeSpan.FromHours(2));
-        await Store.RepairAsync(CancellationToken.None);
+        fixture.Clock.Advance(new RepairOptions().MinAge);
+        await Store.RepairAsync(includeRecent: false, CancellationToken.None);
+        Assert.Empty(await PendingOfAsync(IdOf(file)));
+    }
+
+    [Fact]
+    public async Task TheRepairTimer_LeavesSavesThatMayStillBeRunning_AndMendsTheOnesOlderThanTheMinimumAge()
+    {
+        var file = new ArticleText { IsPublished = true };
+        var name = await UploadAsync(file);
+        await IngestInterruptedAsync(name);
+
+        await Store.RepairAsync(includeRecent: false, CancellationToken.None);
+        Assert.Empty(await IndexEntriesOfAsync(IdOf(file)));
+        Assert.Single(await PendingOfAsync(IdOf(file)));
+
+        fixture.Clock.Advance(new RepairOptions().MinAge);
+        var mended = await Store.RepairAsync(includeRecent: false, CancellationToken.None);
+
+        Assert.True(mended >= 1);
+        Assert.Equal(5, (await IndexEntriesOfAsync(IdOf(file))).Count);
+        Assert.True((await RawArticleAsync(IdOf(file))).GetBoolean("IndexSynced"));
         Assert.Empty(await PendingOfAsync(IdOf(file)));
     }
 
@@ -341,9 +361,9 @@ public sealed class IngestArticleTests(PipelineFixture fixture) : IClassFixture<
         var options = new TableClientOptions();
         options.AddPolicy(new RecordPaths(requests), Azure.Core.HttpPipelinePosition.PerCall);
         var tables = new TableServiceClient(fixture.Azurite.ConnectionString, options);
-        var store = new ArticleStore(tables, new ArticleIndex(tables, fixture.Clock), fixture.Blobs, fixture.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ArticleStore>.Instance);
+        var store = new ArticleStore(tables, new ArticleIndex(tables, fixture.Clock), fixture.Blobs, fixture.Clock, Microsoft.Extensions.Options.Options.Create(new RepairOptions()), Microsoft.Extensions.Logging.Abstractions.NullLogger<ArticleStore>.Instance);
 
-        await store.RepairAsync(CancellationToken.None);
+        await store.RepairAsync(includeRecent: true, CancellationToken.None);
 
         Assert.Contains($"GET devstoreaccount1/{StorageNames.IndexTable}()", requests); // the query of the pending partition
         Assert.DoesNotContain($"GET devstoreaccount1/{StorageNames.ArticlesTable}()", requests); // and none of the articles

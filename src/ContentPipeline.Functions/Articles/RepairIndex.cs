@@ -6,9 +6,9 @@ using Microsoft.Azure.Functions.Worker;
 namespace ContentPipeline.Functions.Articles;
 
 /// <summary>
-/// Finishes every index update a crash interrupted (articles whose <c>IndexSynced</c> is false). The next upload or
-/// toggle of such an article does the same for that one article; this does it for all. Master key only: it scans the
-/// articles table.
+/// Finishes every index update a crash interrupted, now: every article with a pending save record, however recent.
+/// <see cref="RepairPendingSaves"/> does the same by itself every minute for records older than <c>Repair__MinAge</c>;
+/// the next upload or toggle of such an article does it for that one article. Master key only.
 /// </summary>
 public sealed class RepairIndex(ArticleStore store)
 {
@@ -23,7 +23,7 @@ public sealed class RepairIndex(ArticleStore store)
             return unknown;
         }
 
-        var mended = await store.RepairAsync(cancellationToken).ConfigureAwait(false);
+        var mended = await store.RepairAsync(includeRecent: true, cancellationToken).ConfigureAwait(false);
         return ApiResults.Json(new { mended });
     }
 }

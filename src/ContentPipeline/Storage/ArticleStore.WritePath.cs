@@ -24,24 +24,28 @@ public sealed partial class ArticleStore
         var save = new SaveState(id, insertFirst);
         while (save.NextAttempt())
         {
-            var current = save.GuessesNew ? null : await ReadAsync(id, cancellationToken).ConfigureAwait(false);
+            // Once anything is committed, the save is finished whatever its caller does: a client that disconnects or a
+            // trigger cancelled after the commit must not leave entries that say otherwise, nor catalog rows unwritten
+            // (the feeds would never see the change). Only a process that dies stops it; the repair timer mends that.
+            var token = save.Committed is null ? cancellationToken : CancellationToken.None;
+            var current = save.GuessesNew ? null : await ReadAsync(id, token).ConfigureAwait(false);
             save.Observe(current);
 
             // Once our change is committed, later rounds only bring the index in step: the change is not decided again
             // (a version check would now fail against our own write), and its outcome is the one reported.
-            var decision = save.Committed is { } done ? Decision.Keep(done) : await decide(current, save.LostRace, cancellationToken).ConfigureAwait(false);
-            var (result, change) = await CommitAsync(save, current, decision, cancellationToken).ConfigureAwait(false);
+            var decision = save.Committed is { } done ? Decision.Keep(done) : await decide(current, save.LostRace, token).ConfigureAwait(false);
+            var (result, change) = await CommitAsync(save, current, decision, token).ConfigureAwait(false);
             if (change is not null)
             {
-                await ApplyIndexChangeAsync(save, change, cancellationToken).ConfigureAwait(false);
-                result = await MarkInStepAsync(save, change, cancellationToken).ConfigureAwait(false) ? new SaveResult(decision.Outcome, change.Article) : null;
+                await ApplyIndexChangeAsync(save, change, CancellationToken.None).ConfigureAwait(false);
+                result = await MarkInStepAsync(save, change, CancellationToken.None).ConfigureAwait(false) ? new SaveResult(decision.Outcome, change.Article) : null;
             }
 
             if (result is not null)
             {
                 if (save.Pending is { } pending)
                 {
-                    await _index.EndSaveAsync(pending, cancellationToken).ConfigureAwait(false);
+                    await _index.EndSaveAsync(pending, CancellationToken.None).ConfigureAwait(false);
                 }
 
                 return result;

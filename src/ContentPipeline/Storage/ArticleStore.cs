@@ -5,6 +5,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using ContentPipeline.Articles;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ContentPipeline.Storage;
 
@@ -22,23 +23,20 @@ public sealed partial class ArticleStore
 {
     private const int MaxAttempts = 10;
 
-    /// <summary>
-    /// How old the record of a save must be before repair removes it once the article is in step: far longer than any
-    /// save can run (the function timeout is five minutes), so a save still under way never loses its record.
-    /// </summary>
-    private static readonly TimeSpan PendingRecordLifetime = TimeSpan.FromHours(1);
-
     private readonly TableClient _articles;
     private readonly ArticleIndex _index;
     private readonly BlobContainerClient _bodies;
     private readonly TimeProvider _time;
+    private readonly RepairOptions _repair;
     private readonly ILogger<ArticleStore> _logger;
 
     /// <summary>Creates the store over the pipeline's articles table, its index and its bodies container.</summary>
-    public ArticleStore(TableServiceClient tables, ArticleIndex index, BlobServiceClient blobs, TimeProvider time, ILogger<ArticleStore> logger)
+    public ArticleStore(TableServiceClient tables, ArticleIndex index, BlobServiceClient blobs, TimeProvider time, IOptions<RepairOptions> repair, ILogger<ArticleStore> logger)
     {
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(blobs);
+        ArgumentNullException.ThrowIfNull(repair);
+        _repair = repair.Value;
         _articles = tables.GetTableClient(StorageNames.ArticlesTable);
         _index = index;
         _bodies = blobs.GetBlobContainerClient(StorageNames.BodiesContainer);
@@ -304,14 +302,19 @@ public sealed partial class ArticleStore
     }
 
     /// <summary>
-    /// Finishes the index updates of every article whose last save was interrupted; returns how many it mended. Reads
-    /// only the records of saves under way or cut short, never the articles table as a whole.
+    /// Finishes the index updates of the articles whose saves were interrupted; returns how many it mended. Reads only
+    /// the records of saves under way or cut short (its cost follows what is pending, never the archive). The timer
+    /// takes only records older than <see cref="RepairOptions.MinAge"/>, saves that cannot still be running; an
+    /// operator's run (<paramref name="includeRecent"/>) mends every article with a record. Either removes only the
+    /// records older than that age: a younger one may belong to a save still under way, which removes its own.
     /// </summary>
-    public async Task<int> RepairAsync(CancellationToken cancellationToken)
+    public async Task<int> RepairAsync(bool includeRecent, CancellationToken cancellationToken)
     {
         var mended = 0;
         var now = _time.GetUtcNow();
-        foreach (var saves in (await _index.ListPendingAsync(cancellationToken).ConfigureAwait(false)).GroupBy(static p => p.ArticleId, StringComparer.Ordinal))
+        bool Interrupted(PendingSave save) => now - save.StartedAt >= _repair.MinAge;
+        var pending = (await _index.ListPendingAsync(cancellationToken).ConfigureAwait(false)).Where(s => includeRecent || Interrupted(s));
+        foreach (var saves in pending.GroupBy(static p => p.ArticleId, StringComparer.Ordinal))
         {
             var wasBehind = false;
             await ApplyAsync(saves.Key, (current, _, _) =>
@@ -322,7 +325,7 @@ public sealed partial class ArticleStore
             mended += wasBehind ? 1 : 0;
 
             // The article is in step now. A younger record may belong to a save still under way: it removes its own.
-            foreach (var save in saves.Where(s => now - s.StartedAt > PendingRecordLifetime))
+            foreach (var save in saves.Where(Interrupted))
             {
                 await _index.EndSaveAsync(save, cancellationToken).ConfigureAwait(false);
             }

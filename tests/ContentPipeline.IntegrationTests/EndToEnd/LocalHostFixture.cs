@@ -67,6 +67,16 @@ public class LocalHostFixture : IAsyncLifetime
     /// <summary>The app's storage connection (a fixture may route part of it through a proxy).</summary>
     protected virtual string ContentStorage => Azurite.ConnectionString;
 
+    /// <summary>Azurite's connection string with its table endpoint at <paramref name="proxy"/> (a proxy in front of Azurite's).</summary>
+    protected string TablesThrough(Uri proxy)
+    {
+        ArgumentNullException.ThrowIfNull(proxy);
+        return Azurite.ConnectionString.Replace(
+            $"TableEndpoint=http://127.0.0.1:{Azurite.TablePort}/devstoreaccount1;",
+            $"TableEndpoint={proxy.AbsoluteUri}devstoreaccount1;",
+            StringComparison.Ordinal);
+    }
+
     /// <summary>Runs once Azurite listens, before the host starts.</summary>
     protected virtual Task OnAzuriteStartedAsync() => Task.CompletedTask;
 
@@ -148,6 +158,7 @@ public class LocalHostFixture : IAsyncLifetime
             new("Values:RedriveSchedule", "0 0 0 1 1 *"), // unless a fixture sets a schedule of its own
             new("Values:SweepSchedule", "0 0 0 1 1 *"),
             new("Values:TransitionSchedule", "0 0 0 1 1 *"),
+            new("Values:RepairSchedule", "0 0 0 1 1 *"),
             new("LocalHost:Keys:Function", FunctionKey),
             new("LocalHost:Keys:Master", MasterKey),
             new("LocalHost:Keys:BlobsExtension", BlobsExtensionKey),

@@ -18,11 +18,7 @@ public class OutageFixture : LocalHostFixture
 {
     public FaultProxy Tables503 { get; private set; } = null!;
 
-    protected override string ContentStorage =>
-        Azurite.ConnectionString.Replace(
-            $"TableEndpoint=http://127.0.0.1:{Azurite.TablePort}/devstoreaccount1;",
-            $"TableEndpoint={Tables503.Address.AbsoluteUri}devstoreaccount1;",
-            StringComparison.Ordinal);
+    protected override string ContentStorage => TablesThrough(Tables503.Address);
 
     protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
     [

@@ -11,11 +11,7 @@ public sealed class SlowStorageFixture : LocalHostFixture
 {
     public FaultProxy TableProxy { get; private set; } = null!;
 
-    protected override string ContentStorage =>
-        Azurite.ConnectionString.Replace(
-            $"TableEndpoint=http://127.0.0.1:{Azurite.TablePort}/devstoreaccount1;",
-            $"TableEndpoint={TableProxy.Address.AbsoluteUri}devstoreaccount1;",
-            StringComparison.Ordinal);
+    protected override string ContentStorage => TablesThrough(TableProxy.Address);
 
     protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
     [
