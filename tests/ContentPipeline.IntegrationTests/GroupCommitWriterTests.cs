@@ -115,7 +115,19 @@ public sealed class GroupCommitWriterTests(PipelineFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task AServiceFailure_FailsEveryCallerInTheTransaction_AndThePartitionKeepsWorking()
+    public async Task ABusyPartition_IsTriedAgainAfterPauses_AndItsWritesLand()
+    {
+        var (writer, requests, gate) = Writer(new Refuse("busy", 503, times: 3));
+        gate.Open();
+
+        await writer.WriteAsync([Entry("busy", 1)], [], CancellationToken.None);
+
+        Assert.Equal(["busy"], (await StoredAsync()).Select(e => e.RowKey));
+        Assert.Equal([503, 503, 503, 204], requests.Select(r => r.Status));
+    }
+
+    [Fact]
+    public async Task AServiceStillBusyAfterEveryPause_FailsEveryCallerInTheTransaction_AndThePartitionKeepsWorking()
     {
         var (writer, requests, gate) = Writer(new Refuse("unlucky", 503));
         var first = writer.WriteAsync([Entry("first", 0)], [], CancellationToken.None);
@@ -129,13 +141,14 @@ public sealed class GroupCommitWriterTests(PipelineFixture fixture) : IClassFixt
         gate.Open();
         await first;
 
-        // Not retried one write at a time against a failing service: the callers' triggers retry.
+        // Tried again as one transaction after each pause, never one write at a time; then the callers' triggers retry.
         foreach (var write in sharing)
         {
             Assert.Equal(503, (await Assert.ThrowsAsync<RequestFailedException>(() => write)).Status);
         }
 
-        Assert.Equal(2, requests.Count);
+        Assert.Equal(1 + 1 + GroupCommitWriter.BusyBackoff.Length, requests.Count);
+        Assert.All(requests.Skip(1), r => Assert.True(r.IsTransaction));
         await writer.WriteAsync([Entry("after", 9)], [], CancellationToken.None);
         Assert.Equal(["after", "first"], (await StoredAsync()).Select(e => e.RowKey));
     }
@@ -210,12 +223,14 @@ public sealed class GroupCommitWriterTests(PipelineFixture fixture) : IClassFixt
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => throw new NotSupportedException();
     }
 
-    /// <summary>Answers every request that writes <paramref name="row"/> (alone or in a transaction) with an error status, as the service would.</summary>
-    private sealed class Refuse(string row, int status) : HttpPipelinePolicy
+    /// <summary>Answers the first <paramref name="times"/> requests that write <paramref name="row"/> (alone or in a transaction) with an error status, as the service would.</summary>
+    private sealed class Refuse(string row, int status, int times = int.MaxValue) : HttpPipelinePolicy
     {
+        private int _refused;
+
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
-            if (Writes(message))
+            if (Writes(message) && Interlocked.Increment(ref _refused) <= times)
             {
                 throw new RequestFailedException(status, $"Refused by the test ({status}).");
             }

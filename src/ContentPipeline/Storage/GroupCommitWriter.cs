@@ -26,6 +26,14 @@ internal sealed class GroupCommitWriter(TableClient index)
     /// </summary>
     public const long MaxBatchBytes = 1_200_000;
 
+    /// <summary>
+    /// Pauses before each new try of a transaction the service answered busy (429, or 503 Server Busy: a partition over
+    /// its rate): the partition's queue waits meanwhile, so a throttled partition is written more slowly rather than
+    /// failed at once, and its callers' triggers are not retried (and poisoned) in a burst. About three seconds in all,
+    /// each with up to a quarter more at random, on top of the Azure SDK's own retries.
+    /// </summary>
+    internal static readonly TimeSpan[] BusyBackoff = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(800), TimeSpan.FromMilliseconds(1600)];
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, PartitionQueue> _queues = new(StringComparer.Ordinal);
 
@@ -102,8 +110,9 @@ internal sealed class GroupCommitWriter(TableClient index)
     /// <summary>
     /// Sends a batch. When the service refuses one operation (a 4xx), only that operation's caller fails (a delete of an
     /// entry already gone is no failure) and the others go again, together when the service named the operation,
-    /// one by one when it did not. Anything else (throttling, a 5xx, a network failure, after the SDK's own retries)
-    /// fails the whole batch, so the callers' triggers retry rather than this writer adding load one write at a time.
+    /// one by one when it did not. A busy service (429, 503) is tried again after a pause (<see cref="BusyBackoff"/>).
+    /// Anything else (a 5xx, a network failure, after the SDK's own retries), and a service still busy after the last
+    /// pause, fails the whole batch, so the callers' triggers retry rather than this writer adding load one write at a time.
     /// </summary>
     private async Task SendAsync(List<Operation> batch)
     {
@@ -111,7 +120,7 @@ internal sealed class GroupCommitWriter(TableClient index)
         {
             try
             {
-                await index.SubmitTransactionAsync(batch.Select(o => o.Action), CancellationToken.None).ConfigureAwait(false);
+                await WhenNotBusyAsync(() => index.SubmitTransactionAsync(batch.Select(o => o.Action), CancellationToken.None)).ConfigureAwait(false);
                 batch.ForEach(o => o.Done.TrySetResult());
                 return;
             }
@@ -130,12 +139,32 @@ internal sealed class GroupCommitWriter(TableClient index)
         {
             try
             {
-                await SendOneAsync(operation.Action).ConfigureAwait(false);
+                await WhenNotBusyAsync(() => SendOneAsync(operation.Action)).ConfigureAwait(false);
                 operation.Done.TrySetResult();
             }
             catch (RequestFailedException ex)
             {
                 operation.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    /// <summary>Sends a request, and sends it again after each pause of <see cref="BusyBackoff"/> while the service says it is busy.</summary>
+    private static async Task WhenNotBusyAsync(Func<Task> send)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await send().ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.TooManyRequests or (int)HttpStatusCode.ServiceUnavailable && attempt < BusyBackoff.Length)
+            {
+                var pause = BusyBackoff[attempt];
+#pragma warning disable CA5394 // Jitter, not security: instances that were throttled together do not retry together.
+                await Task.Delay(pause + (pause * (Random.Shared.NextDouble() / 4))).ConfigureAwait(false);
+#pragma warning restore CA5394
             }
         }
     }
