@@ -45,11 +45,14 @@ public sealed partial class TimerScheduler : BackgroundService
         _logger = logger;
     }
 
-    /// <summary>Runs a timer function now (the admin API), after any run in progress: runs never overlap.</summary>
+    /// <summary>
+    /// Runs a timer function now (the admin API). As on Azure, where the singleton lock guards the timer's listener and
+    /// an admin run goes straight to the function, it does not wait for the lock: it may overlap a scheduled run.
+    /// </summary>
     public async Task RunNowAsync(FunctionDescriptor function, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(function);
-        await RunAsync(function, scheduled: _time.GetUtcNow(), isPastDue: false, cancellationToken).ConfigureAwait(false);
+        await RunAsync(function, scheduled: _time.GetUtcNow(), isPastDue: false, cancellationToken, underLock: false).ConfigureAwait(false);
     }
 
     /// <summary>The parsed schedule of a timer function; a bad expression or a missing setting throws, naming the function.</summary>
@@ -114,10 +117,14 @@ public sealed partial class TimerScheduler : BackgroundService
         }
     }
 
-    private async Task RunAsync(FunctionDescriptor function, DateTimeOffset scheduled, bool isPastDue, CancellationToken cancellationToken)
+    private async Task RunAsync(FunctionDescriptor function, DateTimeOffset scheduled, bool isPastDue, CancellationToken cancellationToken, bool underLock = true)
     {
-        var gate = _locks.GetOrAdd(function.Name, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var gate = underLock ? _locks.GetOrAdd(function.Name, _ => new SemaphoreSlim(1, 1)) : null;
+        if (gate is not null)
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
             if (isPastDue)
@@ -141,7 +148,7 @@ public sealed partial class TimerScheduler : BackgroundService
         }
         finally
         {
-            gate.Release();
+            gate?.Release();
         }
     }
 

@@ -18,8 +18,6 @@ namespace ContentPipeline.Ingest;
 /// </summary>
 public sealed partial class BlobRedriver
 {
-    private const int Parallelism = 4;
-
     private readonly QueueClient _poison;
     private readonly IngestService _ingest;
     private readonly IngestStateStore _state;
@@ -44,7 +42,7 @@ public sealed partial class BlobRedriver
         var poisoned = await DrainPoisonAsync(cancellationToken).ConfigureAwait(false);
         var due = await _state.GetDueAsync(_options.MaxPerRun, cancellationToken).ConfigureAwait(false);
         var (ingested, failed) = (0, 0);
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (blob, ct) =>
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken }, async (blob, ct) =>
         {
             if (await TryIngestAsync(blob, ct).ConfigureAwait(false))
             {
@@ -85,31 +83,36 @@ public sealed partial class BlobRedriver
                 return drained;
             }
 
-            for (var i = 0; i < messages.Length; i++)
+            // The batch's blobs are recorded at once (a few requests each); a message whose record fails (storage is still
+            // failing) is given back at once for the next run, and the run fails once the batch is done.
+            var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+            await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken }, async (message, ct) =>
             {
-                var message = messages[i];
                 if (PoisonedBlob.TryRead(message.Body.ToString()) is not { } blob)
                 {
-                    // Another function's message, or not a blob trigger's: not ours to take (it reappears in a minute).
-                    continue;
+                    return; // another function's message, or not a blob trigger's: not ours to take (it reappears in a minute)
                 }
 
                 BlobFailure failure;
                 try
                 {
-                    failure = await _state.RecordFailureAsync(blob.Container, blob.Name, blob.ETag, "The Functions host gave up after five immediate tries (the message went to the poison queue).", cancellationToken).ConfigureAwait(false);
+                    failure = await _state.RecordFailureAsync(blob.Container, blob.Name, blob.ETag, "The Functions host gave up after five immediate tries (the message went to the poison queue).", ct).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is Azure.RequestFailedException or AggregateException)
                 {
-                    // Storage is still failing: give this message and the rest of the batch back at once for the next run,
-                    // then let this run fail.
-                    await ReleaseAsync(messages.Skip(i)).ConfigureAwait(false);
-                    throw;
+                    failures.Enqueue(ex);
+                    await ReleaseAsync([message]).ConfigureAwait(false);
+                    return;
                 }
 
-                await _poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+                await _poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct).ConfigureAwait(false);
                 LogPoisoned(LogText.Escape(blob.Name), failure.NextAttemptAt);
-                drained++;
+                Interlocked.Increment(ref drained);
+            }).ConfigureAwait(false);
+
+            if (failures.TryPeek(out var first))
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
             }
         }
 

@@ -31,9 +31,16 @@ public sealed class RedriveOptions : IValidatableObject
     [Range(1, 1000)]
     public int MaxAttempts { get; set; } = 26;
 
-    /// <summary>Most blobs one run tries again (the rest wait for the next run).</summary>
+    /// <summary>
+    /// Most poisoned blobs one run records, and most due blobs it tries again (the rest wait for the next run): at the
+    /// default, 5,000 blobs poisoned in an outage are all recorded within three runs and tried again within five.
+    /// </summary>
     [Range(1, 10_000)]
-    public int MaxPerRun { get; set; } = 200;
+    public int MaxPerRun { get; set; } = 2_000;
+
+    /// <summary>Poisoned blobs recorded, and due blobs ingested, at once.</summary>
+    [Range(1, 64)]
+    public int Parallelism { get; set; } = 16;
 
     /// <summary>The delay before attempt <paramref name="failures"/> + 1, after that many failures.</summary>
     public TimeSpan DelayAfter(int failures)
