@@ -28,7 +28,7 @@ public sealed class ApiHardeningTests(PipelineFixture fixture) : IClassFixture<P
 
         // Before each of its writes reaches the table, another writer changes the article: every attempt loses.
         var contendedTables = ContendedTables(id);
-        var contended = new ArticleStore(contendedTables, new ArticleIndex(contendedTables, TimeProvider.System), fixture.Blobs, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new RepairOptions()), NullLogger<ArticleStore>.Instance);
+        var contended = new ArticleStore(contendedTables, new ArticleIndex(contendedTables, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new IndexOptions { CatalogInterval = TimeSpan.Zero })), fixture.Blobs, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new RepairOptions()), NullLogger<ArticleStore>.Instance);
         var call = HttpCall.Create(Services, "POST", $"/api/articles/{id}/publish");
         var reply = await call.ExecuteAsync(await new PublishArticle(contended, TimeProvider.System).RunAsync(call.Request, id, default));
 
@@ -101,7 +101,7 @@ public sealed class ApiHardeningTests(PipelineFixture fixture) : IClassFixture<P
         var cursor = (await first.ExecuteAsync(await functions.RunAsync(first.Request, default))).Json.GetProperty("cursor").GetString()!;
 
         // A service that cannot continue from the token: every continued query is answered 400 by Azurite itself.
-        var refusing = new ListArticles(new ArticleQueries(new ArticleIndex(RefusingContinuations(), TimeProvider.System), TimeProvider.System));
+        var refusing = new ListArticles(new ArticleQueries(new ArticleIndex(RefusingContinuations(), TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new IndexOptions { CatalogInterval = TimeSpan.Zero })), TimeProvider.System));
         var next = HttpCall.Create(Services, "GET", "/api/articles", $"topic={topic}&limit=1&cursor={Uri.EscapeDataString(cursor)}");
         var reply = await next.ExecuteAsync(await refusing.RunAsync(next.Request, default));
 

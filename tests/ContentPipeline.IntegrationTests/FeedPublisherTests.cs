@@ -263,7 +263,7 @@ public sealed class FeedPublisherTests(FeedPublisherTests.Fixture fixture) : ICl
         tableOptions.AddPolicy(tables, Azure.Core.HttpPipelinePosition.PerCall);
         var blobOptions = new BlobClientOptions();
         blobOptions.AddPolicy(blobs, Azure.Core.HttpPipelinePosition.PerCall);
-        var index = new ArticleIndex(new Azure.Data.Tables.TableServiceClient(fixture.Azurite.ConnectionString, tableOptions), fixture.Clock);
+        var index = new ArticleIndex(new Azure.Data.Tables.TableServiceClient(fixture.Azurite.ConnectionString, tableOptions), fixture.Clock, Microsoft.Extensions.Options.Options.Create(new IndexOptions { CatalogInterval = TimeSpan.Zero }));
         return new FeedPublisher(index, new BlobServiceClient(fixture.Azurite.ConnectionString, blobOptions),
             fixture.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FeedOptions>>(), fixture.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<FeedPublisher>.Instance);
     }

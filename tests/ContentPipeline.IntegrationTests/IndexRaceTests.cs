@@ -24,7 +24,7 @@ public sealed class IndexRaceTests(PipelineFixture fixture) : IClassFixture<Pipe
 
         // Writer A: a re-upload whose index upserts take two seconds to land.
         var slowTables = SlowIndexTables(TimeSpan.FromSeconds(2));
-        var slow = new ArticleStore(slowTables, new ArticleIndex(slowTables, TimeProvider.System), fixture.Blobs, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new RepairOptions()), NullLogger<ArticleStore>.Instance);
+        var slow = new ArticleStore(slowTables, new ArticleIndex(slowTables, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new IndexOptions { CatalogInterval = TimeSpan.Zero })), fixture.Blobs, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new RepairOptions()), NullLogger<ArticleStore>.Instance);
         var changed = new FrontMatterParser(new FrontMatterLimits()).Parse((file with { Title = "Retitled" }).ToBytes(), "reupload.txt").Article!;
         var reupload = slow.SaveUploadAsync(changed, null, original.Source with { BlobName = "reupload.txt", LastModified = original.Source.LastModified.AddSeconds(5) }, _ => Task.FromResult<string?>(null), default);
         await Wait.UntilAsync(async () => (await Store.GetAsync(id, false, default))!.Version == 2, "writer A committed the article");

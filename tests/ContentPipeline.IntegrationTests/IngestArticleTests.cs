@@ -361,7 +361,7 @@ public sealed class IngestArticleTests(PipelineFixture fixture) : IClassFixture<
         var options = new TableClientOptions();
         options.AddPolicy(new RecordPaths(requests), Azure.Core.HttpPipelinePosition.PerCall);
         var tables = new TableServiceClient(fixture.Azurite.ConnectionString, options);
-        var store = new ArticleStore(tables, new ArticleIndex(tables, fixture.Clock), fixture.Blobs, fixture.Clock, Microsoft.Extensions.Options.Options.Create(new RepairOptions()), Microsoft.Extensions.Logging.Abstractions.NullLogger<ArticleStore>.Instance);
+        var store = new ArticleStore(tables, new ArticleIndex(tables, fixture.Clock, Microsoft.Extensions.Options.Options.Create(new IndexOptions { CatalogInterval = TimeSpan.Zero })), fixture.Blobs, fixture.Clock, Microsoft.Extensions.Options.Options.Create(new RepairOptions()), Microsoft.Extensions.Logging.Abstractions.NullLogger<ArticleStore>.Instance);
 
         await store.RepairAsync(includeRecent: true, CancellationToken.None);
 

@@ -35,14 +35,15 @@ public sealed class IngestStateStore
     private readonly RedriveOptions _redrive;
 
     /// <summary>Creates the store.</summary>
-    public IngestStateStore(TableServiceClient tables, BlobServiceClient blobs, TimeProvider time, IOptions<RedriveOptions> redrive)
+    public IngestStateStore(TableServiceClient tables, BlobServiceClient blobs, TimeProvider time, IOptions<RedriveOptions> redrive, IOptions<IndexOptions> writes)
     {
+        ArgumentNullException.ThrowIfNull(writes);
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(blobs);
         ArgumentNullException.ThrowIfNull(redrive);
         _table = tables.GetTableClient(StorageNames.IngestStateTable);
         _incoming = blobs.GetBlobContainerClient(StorageNames.IncomingContainer);
-        _writer = new GroupCommitWriter(_table);
+        _writer = new GroupCommitWriter(_table, writes.Value.BusyRetries);
         _time = time;
         _redrive = redrive.Value;
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
 
 namespace ContentPipeline.Storage;
 
@@ -16,34 +17,46 @@ public sealed class ArticleIndex
     /// <summary>Pending records name their article under another column than entries do, so "ArticleId eq …" finds entries only.</summary>
     private const string SavingProperty = "SavingArticle";
     private const string StartedAtProperty = "StartedAt";
+    private const string ListsProperty = "Lists";
 
     private readonly TableClient _table;
     private readonly GroupCommitWriter _writer;
+    private readonly CatalogWriter _catalog;
     private readonly TimeProvider _time;
 
     /// <summary>Creates the index over the pipeline's index table.</summary>
-    public ArticleIndex(TableServiceClient tables, TimeProvider time)
+    public ArticleIndex(TableServiceClient tables, TimeProvider time, IOptions<IndexOptions> options)
     {
         ArgumentNullException.ThrowIfNull(tables);
+        ArgumentNullException.ThrowIfNull(options);
         _table = tables.GetTableClient(StorageNames.IndexTable);
-        _writer = new GroupCommitWriter(_table);
+        _writer = new GroupCommitWriter(_table, options.Value.BusyRetries);
+        _catalog = new CatalogWriter(_writer, time, options.Value.CatalogInterval);
         _time = time;
     }
 
     /// <summary>
     /// Writes an article's entries under <paramref name="keys"/> and removes <paramref name="stale"/> ones; then writes the
     /// catalog rows of the published lists either touched. In that order: a reader that sees a list's change in the
-    /// catalog finds it in the list.
+    /// catalog finds it in the list. A list written within the catalog interval (<see cref="IndexOptions"/>) gets its row
+    /// at the interval's end: the returned task is that write, which the save's pending record waits for.
     /// </summary>
-    internal async Task WriteAsync(ArticleSummary summary, IReadOnlyCollection<IndexKey> keys, IReadOnlyCollection<IndexKey> stale, CancellationToken cancellationToken)
+    internal async Task<Task> WriteAsync(ArticleSummary summary, IReadOnlyCollection<IndexKey> keys, IReadOnlyCollection<IndexKey> stale, CancellationToken cancellationToken)
     {
         // List entries carry the summary; the due entry only names its article.
         var entries = ArticleEntityCodec.EncodeSummaries(summary, keys.Where(static k => k.PartitionKey != IndexPartitions.Due))
             .Concat(keys.Where(static k => k.PartitionKey == IndexPartitions.Due).Select(k => new TableEntity(k.PartitionKey, k.RowKey) { [ArticleEntityCodec.Props.ArticleId] = summary.Id }));
         await _writer.WriteAsync(entries, stale, cancellationToken).ConfigureAwait(false);
-        var lists = keys.Concat(stale).Select(static k => k.PartitionKey).Where(static p => IndexPartitions.TryParseList(p, out _)).Distinct(StringComparer.Ordinal);
-        await _writer.WriteAsync(lists.Select(static list => new TableEntity(IndexPartitions.Catalog, list)), [], cancellationToken).ConfigureAwait(false);
+        return await _catalog.TouchAsync(ListsOf(keys.Concat(stale)), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The published lists among <paramref name="keys"/>' partitions, each once.</summary>
+    internal static IReadOnlyCollection<string> ListsOf(IEnumerable<IndexKey> keys) =>
+        keys.Select(static k => k.PartitionKey).Where(static p => IndexPartitions.TryParseList(p, out _)).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>Writes the catalog rows of <paramref name="lists"/> now (repair, for a save whose process died before them).</summary>
+    internal Task RewriteCatalogAsync(IEnumerable<string> lists, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(lists.Select(static list => new TableEntity(IndexPartitions.Catalog, list)), [], cancellationToken);
 
     /// <summary>One page of a list from a continuation token, and the token of the next page (null on the last).</summary>
     /// <exception cref="RequestFailedException">Status 400: the service cannot continue from <paramref name="token"/>.</exception>
@@ -167,14 +180,18 @@ public sealed class ArticleIndex
     /// <summary>Removes one entry (a missing one is fine).</summary>
     internal Task RemoveAsync(IndexKey key, CancellationToken cancellationToken) => _writer.WriteAsync([], [key], cancellationToken);
 
-    /// <summary>Records that a save of an article is about to leave its index behind; returns the record.</summary>
-    internal async Task<PendingSave> BeginSaveAsync(string articleId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records that a save of an article is about to leave its index behind, with the published lists whose catalog
+    /// rows it will write; returns the record.
+    /// </summary>
+    internal async Task<PendingSave> BeginSaveAsync(string articleId, IReadOnlyCollection<string> lists, CancellationToken cancellationToken)
     {
-        var save = new PendingSave(articleId, $"{articleId}|{Guid.NewGuid():N}", _time.GetUtcNow());
+        var save = new PendingSave(articleId, $"{articleId}|{Guid.NewGuid():N}", _time.GetUtcNow(), lists);
         var row = new TableEntity(IndexPartitions.Pending, save.RowKey)
         {
             [SavingProperty] = save.ArticleId,
             [StartedAtProperty] = save.StartedAt,
+            [ListsProperty] = string.Join('\n', lists),
         };
         await _writer.WriteAsync([row], [], cancellationToken).ConfigureAwait(false);
         return save;
@@ -191,7 +208,8 @@ public sealed class ArticleIndex
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartitions.Pending}");
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            saves.Add(new PendingSave(row.GetString(SavingProperty), row.RowKey, row.GetDateTimeOffset(StartedAtProperty) ?? DateTimeOffset.MinValue));
+            var lists = row.GetString(ListsProperty) is { Length: > 0 } text ? text.Split('\n') : [];
+            saves.Add(new PendingSave(row.GetString(SavingProperty), row.RowKey, row.GetDateTimeOffset(StartedAtProperty) ?? DateTimeOffset.MinValue, lists));
         }
 
         return saves;

@@ -45,7 +45,16 @@ public sealed partial class ArticleStore
             {
                 if (save.Pending is { } pending)
                 {
-                    await _index.EndSaveAsync(pending, CancellationToken.None).ConfigureAwait(false);
+                    if (save.CatalogWrites is { IsCompleted: false } writes)
+                    {
+                        // Catalog rows at the end of their interval: the record goes once they are written (by then
+                        // the caller has its answer); should this process die first, repair writes them from the record.
+                        _ = EndSaveAfterAsync(writes, pending);
+                    }
+                    else
+                    {
+                        await _index.EndSaveAsync(pending, CancellationToken.None).ConfigureAwait(false);
+                    }
                 }
 
                 return result;
@@ -73,7 +82,7 @@ public sealed partial class ArticleStore
                 && keys.SequenceEqual(current.IndexKeys) && SameSummary(next, current.Stored);
             if (!indexUnchanged)
             {
-                save.Pending ??= await _index.BeginSaveAsync(save.Id, cancellationToken).ConfigureAwait(false);
+                save.Pending ??= await _index.BeginSaveAsync(save.Id, ArticleIndex.ListsOf(keys.Concat(stale)), cancellationToken).ConfigureAwait(false);
             }
 
             var committed = await TryCommitAsync(current, next, keys, stale, indexUnchanged, save.GuessesNew, cancellationToken).ConfigureAwait(false);
@@ -103,7 +112,8 @@ public sealed partial class ArticleStore
     private async Task ApplyIndexChangeAsync(SaveState save, IndexChange change, CancellationToken cancellationToken)
     {
         var stale = change.Stale.Union(save.Written.Except(change.Keys)).ToList();
-        await _index.WriteAsync(ArticleSummary.From(change.Article), change.Keys, stale, cancellationToken).ConfigureAwait(false);
+        var catalog = await _index.WriteAsync(ArticleSummary.From(change.Article), change.Keys, stale, cancellationToken).ConfigureAwait(false);
+        save.CatalogWrites = save.CatalogWrites is { } earlier ? Task.WhenAll(earlier, catalog) : catalog;
         save.Written.UnionWith(change.Keys);
     }
 
@@ -187,6 +197,20 @@ public sealed partial class ArticleStore
         }
     }
 
+    /// <summary>Removes a save's record once the catalog rows it waits for are written; a failure leaves it for repair.</summary>
+    private async Task EndSaveAfterAsync(Task catalogWrites, PendingSave pending)
+    {
+        try
+        {
+            await catalogWrites.ConfigureAwait(false);
+            await _index.EndSaveAsync(pending, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex)
+        {
+            LogCatalogLeftToRepair(ex, pending.ArticleId);
+        }
+    }
+
     /// <summary>The rendered body beside a body in blob storage; null when it has none (the body is empty).</summary>
     private async Task<string?> ReadHtmlAsync(string bodyBlobName, CancellationToken cancellationToken)
     {
@@ -216,6 +240,9 @@ public sealed partial class ArticleStore
     [LoggerMessage(Level = LogLevel.Information, Message = "Article {ArticleId} changed under a concurrent writer (status {Status}); re-reading")]
     private partial void LogLostRace(string articleId, int status);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The catalog rows of article {ArticleId}'s lists could not be written; repair writes them from its pending record")]
+    private partial void LogCatalogLeftToRepair(Exception exception, string articleId);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Re-applying the index entries of article {ArticleId} (previous index update finished: {IndexSynced})")]
     private partial void LogResync(string articleId, bool indexSynced);
 
@@ -240,6 +267,9 @@ public sealed partial class ArticleStore
 
         /// <summary>Every index key this save upserted.</summary>
         public HashSet<IndexKey> Written { get; } = [];
+
+        /// <summary>The catalog writes still to come at the end of their interval, for the changes this save applied.</summary>
+        public Task? CatalogWrites { get; set; }
 
         /// <summary>The record of this save in the pending partition, once a commit of it left the index behind.</summary>
         public PendingSave? Pending { get; set; }

@@ -324,6 +324,10 @@ public sealed partial class ArticleStore
             }, cancellationToken).ConfigureAwait(false);
             mended += wasBehind ? 1 : 0;
 
+            // Then its catalog rows: a save may have died after its article was in step but before them (they are
+            // written at the end of their interval). A row written twice only tells the feeds to read its list again.
+            await _index.RewriteCatalogAsync(saves.SelectMany(static s => s.Lists).Distinct(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+
             // The article is in step now. A younger record may belong to a save still under way: it removes its own.
             foreach (var save in saves.Where(Interrupted))
             {

@@ -15,7 +15,7 @@ namespace ContentPipeline.Storage;
 /// so a hot entity written by many callers at once costs one operation per transaction, not one transaction per
 /// caller. An operation the service refuses fails only its own caller (see <see cref="SendAsync(List{Operation})"/>).
 /// </summary>
-internal sealed class GroupCommitWriter(TableClient index)
+internal sealed class GroupCommitWriter(TableClient index, int busyRetries = 5)
 {
     /// <summary>Operations per transaction (the service's limit).</summary>
     public const int MaxBatchOperations = 100;
@@ -29,10 +29,10 @@ internal sealed class GroupCommitWriter(TableClient index)
     /// <summary>
     /// Pauses before each new try of a transaction the service answered busy (429, or 503 Server Busy: a partition over
     /// its rate): the partition's queue waits meanwhile, so a throttled partition is written more slowly rather than
-    /// failed at once, and its callers' triggers are not retried (and poisoned) in a burst. About three seconds in all,
+    /// failed at once, and its callers' triggers are not retried (and poisoned) in a burst. About a second and a half in all,
     /// each with up to a quarter more at random, on top of the Azure SDK's own retries.
     /// </summary>
-    internal static readonly TimeSpan[] BusyBackoff = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(800), TimeSpan.FromMilliseconds(1600)];
+    internal static readonly TimeSpan[] BusyBackoff = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(800)];
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, PartitionQueue> _queues = new(StringComparer.Ordinal);
@@ -149,8 +149,11 @@ internal sealed class GroupCommitWriter(TableClient index)
         }
     }
 
-    /// <summary>Sends a request, and sends it again after each pause of <see cref="BusyBackoff"/> while the service says it is busy.</summary>
-    private static async Task WhenNotBusyAsync(Func<Task> send)
+    /// <summary>
+    /// Sends a request, and sends it again after each pause of <see cref="BusyBackoff"/> (the first
+    /// <c>busyRetries</c> of them, <see cref="IndexOptions.BusyRetries"/>) while the service says it is busy.
+    /// </summary>
+    private async Task WhenNotBusyAsync(Func<Task> send)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -159,7 +162,7 @@ internal sealed class GroupCommitWriter(TableClient index)
                 await send().ConfigureAwait(false);
                 return;
             }
-            catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.TooManyRequests or (int)HttpStatusCode.ServiceUnavailable && attempt < BusyBackoff.Length)
+            catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.TooManyRequests or (int)HttpStatusCode.ServiceUnavailable && attempt < Math.Min(busyRetries, BusyBackoff.Length))
             {
                 var pause = BusyBackoff[attempt];
 #pragma warning disable CA5394 // Jitter, not security: instances that were throttled together do not retry together.

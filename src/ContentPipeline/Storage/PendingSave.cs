@@ -4,4 +4,5 @@ namespace ContentPipeline.Storage;
 /// <param name="ArticleId">The article being saved.</param>
 /// <param name="RowKey">The record's RowKey in the pending partition (<c>{id}|{save}</c>: one per save).</param>
 /// <param name="StartedAt">When the save began.</param>
-internal sealed record PendingSave(string ArticleId, string RowKey, DateTimeOffset StartedAt);
+/// <param name="Lists">The published lists whose catalog rows the save writes (repair writes them again).</param>
+internal sealed record PendingSave(string ArticleId, string RowKey, DateTimeOffset StartedAt, IReadOnlyCollection<string> Lists);

@@ -159,6 +159,7 @@ public class LocalHostFixture : IAsyncLifetime
             new("Values:SweepSchedule", "0 0 0 1 1 *"),
             new("Values:TransitionSchedule", "0 0 0 1 1 *"),
             new("Values:RepairSchedule", "0 0 0 1 1 *"),
+            new("Values:Index__CatalogInterval", "00:00:00"), // each change's catalog row at once: a feed run right after sees it
             new("LocalHost:Keys:Function", FunctionKey),
             new("LocalHost:Keys:Master", MasterKey),
             new("LocalHost:Keys:BlobsExtension", BlobsExtensionKey),

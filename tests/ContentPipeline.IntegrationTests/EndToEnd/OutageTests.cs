@@ -11,8 +11,8 @@ namespace ContentPipeline.IntegrationTests.EndToEnd;
 
 /// <summary>
 /// The app's table storage behind a proxy that can fail every request (503), and the healing timers on short
-/// schedules: the re-driver every two seconds with a two-second backoff, the Azure SDK told not to retry (so a failed
-/// request fails at once, as after its retries).
+/// schedules: the re-driver every two seconds with a two-second backoff, the Azure SDK and group commit told not to
+/// retry (so a failed request fails at once, as after their retries).
 /// </summary>
 public class OutageFixture : LocalHostFixture
 {
@@ -27,6 +27,7 @@ public class OutageFixture : LocalHostFixture
         new("Values:Redrive__Interval", "00:00:02"),
         new("Values:Redrive__MaxAttempts", "1000"),
         new("Values:AzureDefaults__Retry__MaxRetries", "0"),
+        new("Values:Index__BusyRetries", "0"),
         new("Logging:LogLevel:ContentPipeline.Ingest.BlobRedriver", "Information"),
     ];
 

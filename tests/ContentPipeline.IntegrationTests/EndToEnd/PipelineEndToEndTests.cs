@@ -201,7 +201,7 @@ public sealed class PipelineEndToEndTests(LocalHostFixture host) : IClassFixture
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, "/api/editor/rejected-files/detail?name=never.txt", LocalHostFixture.FunctionKey)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, "/api/editor/ingest-failures/detail?name=never.txt", LocalHostFixture.FunctionKey)).StatusCode);
 
-        foreach (var timer in new[] { "PublishFeeds", "RedriveFailedBlobs", "SweepIncoming", "ApplyScheduledTransitions" })
+        foreach (var timer in new[] { "PublishFeeds", "RedriveFailedBlobs", "SweepIncoming", "ApplyScheduledTransitions", "RepairPendingSaves" })
         {
             Assert.Equal(HttpStatusCode.Accepted, (await PostAsync($"/admin/functions/{timer}", LocalHostFixture.MasterKey, new { input = string.Empty })).StatusCode);
         }

@@ -19,7 +19,7 @@ public static class InterruptedSaves
         var options = new TableClientOptions();
         options.AddPolicy(new FailListWrites(), HttpPipelinePosition.PerCall);
         var tables = new TableServiceClient(fixture.Azurite.ConnectionString, options);
-        return new ArticleStore(tables, new ArticleIndex(tables, fixture.Clock), fixture.Blobs, fixture.Clock, Microsoft.Extensions.Options.Options.Create(new RepairOptions()), NullLogger<ArticleStore>.Instance);
+        return new ArticleStore(tables, new ArticleIndex(tables, fixture.Clock, Microsoft.Extensions.Options.Options.Create(new IndexOptions { CatalogInterval = TimeSpan.Zero })), fixture.Blobs, fixture.Clock, Microsoft.Extensions.Options.Options.Create(new RepairOptions()), NullLogger<ArticleStore>.Instance);
     }
 
     /// <summary>Runs a save that must be cut short: it throws where the crash would have happened.</summary>

@@ -43,6 +43,7 @@ public class PipelineFixture : IAsyncLifetime
     {
         _azurite = await Azurite.StartAsync();
         var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection([new($"{IndexOptions.Section}:{nameof(IndexOptions.CatalogInterval)}", "00:00:00")]) // each change's catalog row at once, unless a fixture says otherwise
             .AddInMemoryCollection(Settings.Append(new(StorageConnection.Name, _azurite.ConnectionString)))
             .Build();
         var services = new ServiceCollection()

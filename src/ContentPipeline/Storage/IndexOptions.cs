@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ContentPipeline.Storage;
+
+/// <summary>How the app writes its tables: the index's catalog and group commit (section <c>Index</c>).</summary>
+public sealed class IndexOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Index";
+
+    /// <summary>
+    /// The least time between two writes of one list's catalog row by one instance (default one second). Every
+    /// published article touches the rows of <c>published</c>, its category, provider and topics, all in the one
+    /// <c>catalog</c> partition: under a burst that partition throttles first. A change within the interval of the
+    /// last write joins one write at its end. Zero writes every change at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan CatalogInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How many times group commit tries a transaction again, after 0.05, 0.1, 0.2, 0.4 and 0.8 s, while the table
+    /// service answers it busy (429, 503) before it fails its callers (default all five). Like the Azure SDK's own
+    /// retries, on top of which it comes: 0 fails at once.
+    /// </summary>
+    [Range(0, 5)]
+    public int BusyRetries { get; set; } = 5;
+}
