@@ -1,6 +1,7 @@
 using ContentPipeline.Functions;
 using ContentPipeline.Hosting;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
@@ -8,4 +9,5 @@ builder.ConfigureFunctionsWebApplication();
 builder.UseHttpConventions();
 builder.AddApplicationInsights();
 builder.Services.AddContentPipeline(builder.Configuration);
+builder.Services.AddHostedService<HostProcessWatch>(); // a worker of the local host stops when its host is gone
 builder.Build().Run();

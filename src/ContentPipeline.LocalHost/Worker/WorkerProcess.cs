@@ -69,6 +69,7 @@ public sealed partial class WorkerProcess : IAsyncDisposable
         start.Environment["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated";
         start.Environment["FUNCTIONS_APPLICATION_DIRECTORY"] = launch.AppDirectory; // the worker cannot load functions without it
         start.Environment["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development";
+        start.Environment["LocalHost__HostProcessId"] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture); // the worker stops when this host is gone
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var worker = new WorkerProcess(process, logger);
