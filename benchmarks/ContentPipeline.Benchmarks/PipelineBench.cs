@@ -425,7 +425,7 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
         start.Environment["ContentStorage"] = connectionString;
         start.Environment["AzureWebJobsStorage"] = connectionString;
         // Every timer once a year: feed runs are measured on their own, and nothing else may run during the ingest.
-        foreach (var schedule in new[] { FeedOptions.ScheduleSetting, RedriveOptions.ScheduleSetting, SweepOptions.ScheduleSetting, TransitionOptions.ScheduleSetting })
+        foreach (var schedule in new[] { FeedOptions.ScheduleSetting, RedriveOptions.ScheduleSetting, SweepOptions.ScheduleSetting, TransitionOptions.ScheduleSetting, RepairOptions.ScheduleSetting })
         {
             start.Environment[schedule] = "0 0 0 1 1 *";
         }
