@@ -32,7 +32,7 @@ public sealed partial class HostProcessWatch(IConfiguration configuration, IHost
         using var timer = new PeriodicTimer(Interval, time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false) && StartTimeOf(hostId) == started)
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false) && IsSameProcess(StartTimeOf(hostId), started))
             {
             }
         }
@@ -43,7 +43,24 @@ public sealed partial class HostProcessWatch(IConfiguration configuration, IHost
 
         LogHostGone(hostId);
         lifetime.StopApplication();
-        await Task.Delay(StopGrace, time, CancellationToken.None).ConfigureAwait(false);
+        _ = ExitUnlessStoppedAsync(); // not awaited: the stop waits for this service, which must not hold it up
+    }
+
+    /// <summary>A start time within a few seconds: Linux derives it from the boot time, which moves when the clock is stepped.</summary>
+    private static bool IsSameProcess(DateTime? startTime, DateTime started) =>
+        startTime is { } now && (now - started).Duration() < TimeSpan.FromSeconds(5);
+
+    private async Task ExitUnlessStoppedAsync()
+    {
+        try
+        {
+            await Task.Delay(StopGrace, time, lifetime.ApplicationStopped).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // stopped in time
+        }
+
         Environment.Exit(1); // still here: a worker with no host has nobody to answer
     }
 

@@ -330,6 +330,25 @@ public sealed class IngestArticleTests(PipelineFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task AReuploadThatMovesAnArticle_RecordsEveryListItTouches_SoRepairCanRewriteTheirCatalogRows()
+    {
+        var (before, after) = ($"before-{Guid.NewGuid():N}"[..15], $"after-{Guid.NewGuid():N}"[..14]);
+        var file = new ArticleText { IsPublished = true, Category = before };
+        var name = await UploadAsync(file);
+        await RunIngestAsync(name);
+        var first = (await fixture.Incoming.GetBlobClient(name).GetPropertiesAsync()).Value.LastModified;
+        await Wait.UntilAsync(() => Task.FromResult(DateTimeOffset.UtcNow > first.AddSeconds(1.1)), "Last-Modified can tell the versions apart (one-second resolution)");
+        await UploadAsync(name, (file with { Category = after }).ToBytes());
+
+        await IngestInterruptedAsync(name); // an insert-first round (no stale keys known), then the real one
+
+        var lists = Assert.Single(await PendingOfAsync(IdOf(file))).GetString("Lists").Split('\n');
+        Assert.Contains(IndexPartitions.Of(new ArticleFilter(ArticleFilterKind.Category, before)), lists); // the list it left
+        Assert.Contains(IndexPartitions.Of(new ArticleFilter(ArticleFilterKind.Category, after)), lists);
+        Assert.Contains(IndexPartitions.Published, lists);
+    }
+
+    [Fact]
     public async Task TheRepairTimer_LeavesSavesThatMayStillBeRunning_AndMendsTheOnesOlderThanTheMinimumAge()
     {
         var file = new ArticleText { IsPublished = true };

@@ -21,7 +21,7 @@ public sealed partial class WorkerSupervisor : BackgroundService, IFunctionCatal
     private readonly ILoggerFactory _loggers;
     private readonly TaskCompletionSource<FunctionCatalog> _catalog = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource<ActiveWorker> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private (ActiveWorker Worker, TaskCompletionSource Recycle)? _current;
+    private RunningWorker? _current;
 
     private readonly IHostApplicationLifetime _lifetime;
 
@@ -53,7 +53,7 @@ public sealed partial class WorkerSupervisor : BackgroundService, IFunctionCatal
     /// </summary>
     public void Recycle(ActiveWorker worker)
     {
-        if (_current is { } current && ReferenceEquals(current.Worker, worker))
+        if (Volatile.Read(ref _current) is { } current && ReferenceEquals(current.Worker, worker))
         {
             current.Recycle.TrySetResult();
         }
@@ -115,7 +115,7 @@ public sealed partial class WorkerSupervisor : BackgroundService, IFunctionCatal
             startup.CancelAfter(_options.WorkerStartTimeout);
             var worker = await HandshakeAsync(connecting, process, startup.Token).ConfigureAwait(false);
             var recycle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _current = (worker, recycle);
+            Volatile.Write(ref _current, new RunningWorker(worker, recycle));
             Volatile.Read(ref _ready).TrySetResult(worker);
             _catalog.TrySetResult(worker.Catalog);
             started();
@@ -123,7 +123,7 @@ public sealed partial class WorkerSupervisor : BackgroundService, IFunctionCatal
 
             await Task.WhenAny(process.Exited, worker.Connection.Closed, recycle.Task, Task.Delay(Timeout.Infinite, stoppingToken)).ConfigureAwait(false);
             Volatile.Write(ref _ready, new TaskCompletionSource<ActiveWorker>(TaskCreationOptions.RunContinuationsAsynchronously));
-            _current = null;
+            Volatile.Write(ref _current, null);
             if (recycle.Task.IsCompleted && !process.Exited.IsCompleted)
             {
                 LogRecycling(process.Id);
@@ -211,6 +211,9 @@ public sealed partial class WorkerSupervisor : BackgroundService, IFunctionCatal
             }
         }
     }
+
+    /// <summary>The running worker and the signal that recycles it (read from timer threads: one reference, swapped whole).</summary>
+    private sealed record RunningWorker(ActiveWorker Worker, TaskCompletionSource Recycle);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker ready: {Count} functions loaded; HTTP at {HttpUri}")]
     private partial void LogReady(int count, string httpUri);

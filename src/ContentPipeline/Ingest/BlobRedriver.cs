@@ -86,7 +86,8 @@ public sealed partial class BlobRedriver
             // The batch's blobs are recorded at once (a few requests each); a message whose record fails (storage is still
             // failing) is given back at once for the next run, and the run fails once the batch is done.
             var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
-            await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken }, async (message, ct) =>
+            // Each message's own failure is caught: one must not cancel its siblings halfway (their records half written).
+            await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken }, async (message, _) =>
             {
                 if (PoisonedBlob.TryRead(message.Body.ToString()) is not { } blob)
                 {
@@ -96,16 +97,25 @@ public sealed partial class BlobRedriver
                 BlobFailure failure;
                 try
                 {
-                    failure = await _state.RecordFailureAsync(blob.Container, blob.Name, blob.ETag, "The Functions host gave up after five immediate tries (the message went to the poison queue).", ct).ConfigureAwait(false);
+                    failure = await _state.RecordFailureAsync(blob.Container, blob.Name, blob.ETag, "The Functions host gave up after five immediate tries (the message went to the poison queue).", cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is Azure.RequestFailedException or AggregateException)
                 {
                     failures.Enqueue(ex);
-                    await ReleaseAsync([message]).ConfigureAwait(false);
+                    await TryReleaseAsync(message).ConfigureAwait(false);
                     return;
                 }
 
-                await _poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct).ConfigureAwait(false);
+                try
+                {
+                    await _poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is Azure.RequestFailedException or AggregateException)
+                {
+                    failures.Enqueue(ex); // recorded: should the message come back, recording it again only counts one more attempt
+                    return;
+                }
+
                 LogPoisoned(LogText.Escape(blob.Name), failure.NextAttemptAt);
                 Interlocked.Increment(ref drained);
             }).ConfigureAwait(false);
@@ -119,11 +129,16 @@ public sealed partial class BlobRedriver
         return drained;
     }
 
-    private async Task ReleaseAsync(IEnumerable<QueueMessage> messages)
+    /// <summary>Gives a message back at once for the next run; if even that fails, it comes back when its lease ends.</summary>
+    private async Task TryReleaseAsync(QueueMessage message)
     {
-        foreach (var message in messages)
+        try
         {
             await _poison.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or AggregateException)
+        {
+            // Storage is failing: the message reappears in a minute by itself.
         }
     }
 

@@ -187,19 +187,29 @@ public sealed class ArticleIndex
     internal async Task<PendingSave> BeginSaveAsync(string articleId, IReadOnlyCollection<string> lists, CancellationToken cancellationToken)
     {
         var save = new PendingSave(articleId, $"{articleId}|{Guid.NewGuid():N}", _time.GetUtcNow(), lists);
-        var row = new TableEntity(IndexPartitions.Pending, save.RowKey)
-        {
-            [SavingProperty] = save.ArticleId,
-            [StartedAtProperty] = save.StartedAt,
-            [ListsProperty] = string.Join('\n', lists),
-        };
+        var row = PendingRow(save);
         await _writer.WriteAsync([row], [], cancellationToken).ConfigureAwait(false);
         return save;
+    }
+
+    /// <summary>Names more lists in a save's record (the same record, rewritten); returns it.</summary>
+    internal async Task<PendingSave> ExtendSaveAsync(PendingSave save, IEnumerable<string> lists, CancellationToken cancellationToken)
+    {
+        var extended = save with { Lists = save.Lists.Union(lists, StringComparer.Ordinal).ToList() };
+        await _writer.WriteAsync([PendingRow(extended)], [], cancellationToken).ConfigureAwait(false);
+        return extended;
     }
 
     /// <summary>Removes the record of a save whose index is in step.</summary>
     internal Task EndSaveAsync(PendingSave save, CancellationToken cancellationToken) =>
         _writer.WriteAsync([], [new IndexKey(IndexPartitions.Pending, save.RowKey)], cancellationToken);
+
+    private static TableEntity PendingRow(PendingSave save) => new(IndexPartitions.Pending, save.RowKey)
+    {
+        [SavingProperty] = save.ArticleId,
+        [StartedAtProperty] = save.StartedAt,
+        [ListsProperty] = string.Join('\n', save.Lists),
+    };
 
     /// <summary>Every recorded save: those under way and those cut short. Reads nothing else.</summary>
     internal async Task<IReadOnlyList<PendingSave>> ListPendingAsync(CancellationToken cancellationToken)

@@ -45,7 +45,7 @@ public sealed partial class ArticleStore
             {
                 if (save.Pending is { } pending)
                 {
-                    if (save.CatalogWrites is { IsCompleted: false } writes)
+                    if (save.CatalogWrites is { IsCompletedSuccessfully: false } writes)
                     {
                         // Catalog rows at the end of their interval: the record goes once they are written (by then
                         // the caller has its answer); should this process die first, repair writes them from the record.
@@ -112,6 +112,13 @@ public sealed partial class ArticleStore
     private async Task ApplyIndexChangeAsync(SaveState save, IndexChange change, CancellationToken cancellationToken)
     {
         var stale = change.Stale.Union(save.Written.Except(change.Keys)).ToList();
+        if (save.Pending is { } pending && ArticleIndex.ListsOf(change.Keys.Concat(stale)).Except(pending.Lists, StringComparer.Ordinal).Any())
+        {
+            // This round touches lists the record does not name (an insert-first round knew no stale keys): name them
+            // too, so that repair rewrites every catalog row this save may leave unwritten.
+            save.Pending = await _index.ExtendSaveAsync(pending, ArticleIndex.ListsOf(change.Keys.Concat(stale)), cancellationToken).ConfigureAwait(false);
+        }
+
         var catalog = await _index.WriteAsync(ArticleSummary.From(change.Article), change.Keys, stale, cancellationToken).ConfigureAwait(false);
         save.CatalogWrites = save.CatalogWrites is { } earlier ? Task.WhenAll(earlier, catalog) : catalog;
         save.Written.UnionWith(change.Keys);
@@ -205,7 +212,7 @@ public sealed partial class ArticleStore
             await catalogWrites.ConfigureAwait(false);
             await _index.EndSaveAsync(pending, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (ex is RequestFailedException or AggregateException or OperationCanceledException)
         {
             LogCatalogLeftToRepair(ex, pending.ArticleId);
         }

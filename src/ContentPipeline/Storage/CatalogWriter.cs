@@ -83,7 +83,7 @@ internal sealed class CatalogWriter(GroupCommitWriter writer, TimeProvider time,
                 await WriteAsync([list], CancellationToken.None).ConfigureAwait(false);
                 return;
             }
-            catch (RequestFailedException) when (attempt < TrailingAttempts)
+            catch (Exception ex) when (ex is RequestFailedException or AggregateException && attempt < TrailingAttempts)
             {
                 await Task.Delay(interval, time).ConfigureAwait(false);
             }
