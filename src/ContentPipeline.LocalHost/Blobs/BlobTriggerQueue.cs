@@ -22,8 +22,9 @@ public sealed class BlobTriggerQueue(StorageAccounts accounts, IOptions<LocalHos
 
     /// <summary>
     /// Queues one event's blob for the function id <paramref name="functionId"/>, as given. Container and name come
-    /// from the event's URL, parsed as the extension parses them (<see cref="BlobUriBuilder"/>: the host part ignored, the name URL-decoded and its dot
-    /// segments collapsed by <see cref="Uri"/>); the container is not checked against the trigger's path.
+    /// from the event's URL, parsed as the extension parses them (<see cref="BlobUriBuilder"/>: the host part ignored,
+    /// the name URL-decoded and its dot segments collapsed by <see cref="Uri"/>); the container is not checked against
+    /// the trigger's path.
     /// </summary>
     public async Task EnqueueAsync(string functionId, Uri blobUrl, string? eTag, string? blobType, CancellationToken cancellationToken)
     {

@@ -83,10 +83,10 @@ public sealed partial class BlobRedriver
                 return drained;
             }
 
-            // The batch's blobs are recorded at once (a few requests each); a message whose record fails (storage is still
-            // failing) is given back at once for the next run, and the run fails once the batch is done.
+            // The batch's blobs are recorded at once (a few requests each). Each message's own failure is caught, so that
+            // it cannot cancel its siblings halfway: a message whose record fails (storage is still failing) is given back
+            // at once for the next run, and the run fails once the batch is done.
             var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
-            // Each message's own failure is caught: one must not cancel its siblings halfway (their records half written).
             await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken }, async (message, _) =>
             {
                 if (PoisonedBlob.TryRead(message.Body.ToString()) is not { } blob)

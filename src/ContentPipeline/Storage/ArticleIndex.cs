@@ -56,7 +56,7 @@ public sealed class ArticleIndex
 
     /// <summary>Writes the catalog rows of <paramref name="lists"/> now (repair, for a save whose process died before them).</summary>
     internal Task RewriteCatalogAsync(IEnumerable<string> lists, CancellationToken cancellationToken) =>
-        _writer.WriteAsync(lists.Select(static list => new TableEntity(IndexPartitions.Catalog, list)), [], cancellationToken);
+        _catalog.WriteNowAsync(lists, cancellationToken);
 
     /// <summary>One page of a list from a continuation token, and the token of the next page (null on the last).</summary>
     /// <exception cref="RequestFailedException">Status 400: the service cannot continue from <paramref name="token"/>.</exception>

@@ -112,11 +112,12 @@ public sealed partial class ArticleStore
     private async Task ApplyIndexChangeAsync(SaveState save, IndexChange change, CancellationToken cancellationToken)
     {
         var stale = change.Stale.Union(save.Written.Except(change.Keys)).ToList();
-        if (save.Pending is { } pending && ArticleIndex.ListsOf(change.Keys.Concat(stale)).Except(pending.Lists, StringComparer.Ordinal).Any())
+        var lists = ArticleIndex.ListsOf(change.Keys.Concat(stale));
+        if (save.Pending is { } pending && lists.Except(pending.Lists, StringComparer.Ordinal).Any())
         {
             // This round touches lists the record does not name (an insert-first round knew no stale keys): name them
             // too, so that repair rewrites every catalog row this save may leave unwritten.
-            save.Pending = await _index.ExtendSaveAsync(pending, ArticleIndex.ListsOf(change.Keys.Concat(stale)), cancellationToken).ConfigureAwait(false);
+            save.Pending = await _index.ExtendSaveAsync(pending, lists, cancellationToken).ConfigureAwait(false);
         }
 
         var catalog = await _index.WriteAsync(ArticleSummary.From(change.Article), change.Keys, stale, cancellationToken).ConfigureAwait(false);

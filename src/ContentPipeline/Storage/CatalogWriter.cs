@@ -26,7 +26,7 @@ internal sealed class CatalogWriter(GroupCommitWriter writer, TimeProvider time,
     {
         if (interval == TimeSpan.Zero)
         {
-            await WriteAsync(lists, cancellationToken).ConfigureAwait(false);
+            await WriteNowAsync(lists, cancellationToken).ConfigureAwait(false);
             return Task.CompletedTask;
         }
 
@@ -59,11 +59,12 @@ internal sealed class CatalogWriter(GroupCommitWriter writer, TimeProvider time,
             }
         }
 
-        await WriteAsync(now, cancellationToken).ConfigureAwait(false);
+        await WriteNowAsync(now, cancellationToken).ConfigureAwait(false);
         return later.Count == 0 ? Task.CompletedTask : Task.WhenAll(later);
     }
 
-    private Task WriteAsync(IEnumerable<string> lists, CancellationToken cancellationToken) =>
+    /// <summary>Writes the rows of <paramref name="lists"/> now, whatever their interval (repair).</summary>
+    public Task WriteNowAsync(IEnumerable<string> lists, CancellationToken cancellationToken) =>
         writer.WriteAsync(lists.Select(static list => new TableEntity(IndexPartitions.Catalog, list)), [], cancellationToken);
 
     private async Task WriteLaterAsync(string list, ListState state, TimeSpan delay)
@@ -80,7 +81,7 @@ internal sealed class CatalogWriter(GroupCommitWriter writer, TimeProvider time,
 
             try
             {
-                await WriteAsync([list], CancellationToken.None).ConfigureAwait(false);
+                await WriteNowAsync([list], CancellationToken.None).ConfigureAwait(false);
                 return;
             }
             catch (Exception ex) when (ex is RequestFailedException or AggregateException && attempt < TrailingAttempts)

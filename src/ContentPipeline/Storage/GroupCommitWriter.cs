@@ -15,7 +15,7 @@ namespace ContentPipeline.Storage;
 /// so a hot entity written by many callers at once costs one operation per transaction, not one transaction per
 /// caller. An operation the service refuses fails only its own caller (see <see cref="SendAsync(List{Operation})"/>).
 /// </summary>
-internal sealed class GroupCommitWriter(TableClient index, int busyRetries = 5)
+internal sealed class GroupCommitWriter(TableClient index, int busyRetries = GroupCommitWriter.MaxBusyRetries)
 {
     /// <summary>Operations per transaction (the service's limit).</summary>
     public const int MaxBatchOperations = 100;
@@ -29,10 +29,13 @@ internal sealed class GroupCommitWriter(TableClient index, int busyRetries = 5)
     /// <summary>
     /// Pauses before each new try of a transaction the service answered busy (429, or 503 Server Busy: a partition over
     /// its rate): the partition's queue waits meanwhile, so a throttled partition is written more slowly rather than
-    /// failed at once, and its callers' triggers are not retried (and poisoned) in a burst. About a second and a half in all,
-    /// each with up to a quarter more at random, on top of the Azure SDK's own retries.
+    /// failed at once, and its callers' triggers are not retried (and poisoned) in a burst. About a second and a half
+    /// in all, each with up to a quarter more at random, on top of the Azure SDK's own retries.
     /// </summary>
     internal static readonly TimeSpan[] BusyBackoff = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(800)];
+
+    /// <summary>The most tries again of a busy transaction: one per pause of <see cref="BusyBackoff"/>.</summary>
+    internal const int MaxBusyRetries = 5;
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, PartitionQueue> _queues = new(StringComparer.Ordinal);

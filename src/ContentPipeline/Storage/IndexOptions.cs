@@ -22,6 +22,6 @@ public sealed class IndexOptions
     /// service answers it busy (429, 503) before it fails its callers (default all five). Like the Azure SDK's own
     /// retries, on top of which it comes: 0 fails at once.
     /// </summary>
-    [Range(0, 5)]
-    public int BusyRetries { get; set; } = 5;
+    [Range(0, GroupCommitWriter.MaxBusyRetries)]
+    public int BusyRetries { get; set; } = GroupCommitWriter.MaxBusyRetries;
 }
