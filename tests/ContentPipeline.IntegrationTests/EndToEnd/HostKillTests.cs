@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using ContentPipeline.IntegrationTests.Infrastructure;
 
@@ -14,7 +12,7 @@ public sealed class HostKillTests
     public async Task AHostKilledOutright_LeavesNoWorkerRunning()
     {
         await using var azurite = await Azurite.StartAsync();
-        var port = FreePort();
+        var port = Azurite.FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -102,12 +100,5 @@ public sealed class HostKillTests
         {
             return null;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -10,12 +10,8 @@ namespace ContentPipeline.IntegrationTests.EndToEnd;
 /// The app's table storage behind a <see cref="StorageProxy"/> that can hold the index's list writes (entries and
 /// catalog rows; never the pending records), so a save is caught between its commit and its index update.
 /// </summary>
-public abstract class HeldIndexWritesFixture : LocalHostFixture
+public abstract class HeldIndexWritesFixture : TableProxyFixture
 {
-    public StorageProxy TableProxy { get; private set; } = null!;
-
-    protected override string ContentStorage => TablesThrough(TableProxy.Address);
-
     protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
     [
         new("Logging:LogLevel:ContentPipeline.Feeds.FeedPublisher", "Information"),
@@ -36,14 +32,6 @@ public abstract class HeldIndexWritesFixture : LocalHostFixture
             return null;
         };
         return gate;
-    }
-
-    protected override async Task OnAzuriteStartedAsync() => TableProxy = await StorageProxy.StartAsync(Azurite.TablePort);
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await TableProxy.DisposeAsync();
     }
 
     public sealed class Gate

@@ -46,6 +46,19 @@ public class LocalHostFixture : IAsyncLifetime
 
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
 
+    /// <summary>
+    /// Healing in seconds, for fixtures whose storage fails: the re-driver every two seconds with a two-second backoff
+    /// (never giving up), and the Azure SDK told not to retry, so a failed request fails at once, as after its retries.
+    /// </summary>
+    protected static IEnumerable<KeyValuePair<string, string?>> QuickRedrive =>
+    [
+        new("Values:RedriveSchedule", "*/2 * * * * *"),
+        new("Values:Redrive__Backoff", "00:00:02"),
+        new("Values:Redrive__Interval", "00:00:02"),
+        new("Values:Redrive__MaxAttempts", "1000"),
+        new("Values:AzureDefaults__Retry__MaxRetries", "0"),
+    ];
+
     /// <summary>Whether this host raises Event Grid's blob events itself (see <c>LocalHost:RaiseBlobEvents</c>).</summary>
     protected virtual bool RaisesBlobEvents => true;
 

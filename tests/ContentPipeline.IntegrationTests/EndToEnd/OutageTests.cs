@@ -22,12 +22,8 @@ public class OutageFixture : LocalHostFixture
 
     protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
     [
-        new("Values:RedriveSchedule", "*/2 * * * * *"),
-        new("Values:Redrive__Backoff", "00:00:02"),
-        new("Values:Redrive__Interval", "00:00:02"),
-        new("Values:Redrive__MaxAttempts", "1000"),
-        new("Values:AzureDefaults__Retry__MaxRetries", "0"),
-        new("Values:Index__BusyRetries", "0"),
+        .. QuickRedrive,
+        new("Values:Index__BusyRetries", "0"), // like the SDK's retries: a busy transaction fails at once
         new("Logging:LogLevel:ContentPipeline.Ingest.BlobRedriver", "Information"),
     ];
 

@@ -14,7 +14,7 @@ namespace ContentPipeline.IntegrationTests.EndToEnd;
 /// backoff, and the Azure SDK does not retry (a 503 reaches the app at once, as after its retries). Catalog rows are
 /// debounced as in production: at most one write per list per second.
 /// </summary>
-public sealed class ThrottledCatalogFixture : LocalHostFixture
+public sealed class ThrottledCatalogFixture : TableProxyFixture
 {
     /// <summary>Catalog writes the policy lets through per second.</summary>
     public const int CatalogWritesPerSecond = 3;
@@ -25,8 +25,6 @@ public sealed class ThrottledCatalogFixture : LocalHostFixture
     private long _refused;
     private long _passed;
     private readonly Dictionary<(string List, long Second), int> _rowWrites = [];
-
-    public StorageProxy TableProxy { get; private set; } = null!;
 
     public long Refused => Interlocked.Read(ref _refused);
 
@@ -44,21 +42,15 @@ public sealed class ThrottledCatalogFixture : LocalHostFixture
         }
     }
 
-    protected override string ContentStorage => TablesThrough(TableProxy.Address);
-
     protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
     [
-        new("Values:RedriveSchedule", "*/2 * * * * *"),
-        new("Values:Redrive__Backoff", "00:00:02"),
-        new("Values:Redrive__Interval", "00:00:02"),
-        new("Values:Redrive__MaxAttempts", "1000"),
-        new("Values:AzureDefaults__Retry__MaxRetries", "0"),
+        .. QuickRedrive,
         new("Values:Index__CatalogInterval", "00:00:01"), // the app's default, which the other fixtures turn off
     ];
 
     protected override async Task OnAzuriteStartedAsync()
     {
-        TableProxy = await StorageProxy.StartAsync(Azurite.TablePort);
+        await base.OnAzuriteStartedAsync();
         TableProxy.Policy = request => Task.FromResult(Admit(request));
     }
 
@@ -90,11 +82,6 @@ public sealed class ThrottledCatalogFixture : LocalHostFixture
         }
     }
 
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await TableProxy.DisposeAsync();
-    }
 }
 
 /// <summary>A burst that throttles the hot catalog partition loses nothing, and recovers by itself.</summary>
