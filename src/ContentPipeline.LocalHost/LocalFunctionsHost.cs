@@ -3,6 +3,7 @@ using ContentPipeline.LocalHost.Blobs;
 using ContentPipeline.LocalHost.Catalog;
 using ContentPipeline.LocalHost.Events;
 using ContentPipeline.LocalHost.Http;
+using ContentPipeline.LocalHost.Singleton;
 using ContentPipeline.LocalHost.Storage;
 using ContentPipeline.LocalHost.Timers;
 using ContentPipeline.LocalHost.Worker;
@@ -58,6 +59,7 @@ public static class LocalFunctionsHost
         builder.Services.AddSingleton(AppSettings.Load(settingsFile, builder.Configuration));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StorageAccounts>();
+        builder.Services.AddSingleton<SingletonListenerLock>();
         builder.Services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<LocalHostOptions>>().Value;

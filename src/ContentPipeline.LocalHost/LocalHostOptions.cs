@@ -41,6 +41,25 @@ public sealed class LocalHostOptions
     [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
     public TimeSpan WorkerStartTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>This instance's name in logs and the admin status (default: the host process's id).</summary>
+    [Required]
+    [RegularExpression("^[A-Za-z0-9._-]{1,64}$")]
+    public string InstanceId { get; set; } = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// How long a timer's singleton lease lasts before it is renewed (as host.json's <c>singleton.listenerLockPeriod</c>,
+    /// whose default is one minute; blob leases last 15 to 60 seconds). A dead holder's timers move after at most this.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:15", "00:01:00")]
+    public TimeSpan ListenerLockPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often an instance without a timer's lock tries to take it (as host.json's <c>singleton.listenerLockRecoveryPollingInterval</c>, default one minute).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan ListenerLockRecoveryPollingInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The URL clients use when a front door spreads requests over several instances (the banner shows it).</summary>
+    public Uri? FrontUrl { get; set; }
+
     /// <summary>Where generated keys are kept between runs (none: keys live as long as the process).</summary>
     public string? KeysFile { get; set; }
 

@@ -1,15 +1,26 @@
 using System.Net.Sockets;
 using ContentPipeline.Hosting;
 using ContentPipeline.LocalHost;
+using ContentPipeline.LocalHost.Front;
 using ContentPipeline.LocalHost.Http;
 using ContentPipeline.LocalHost.Storage;
 using ContentPipeline.LocalHost.Worker;
 using ContentPipeline.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
 
 // Usage: ContentPipeline.LocalHost --LocalHost:AppPath=<published app> [--LocalHost:SettingsFile=<local.settings.json>]
 //        [--urls http://127.0.0.1:7071] [--upload <folder>] [--Values:Name=value ...]
+//    or: ContentPipeline.LocalHost --front <instance URL>,<instance URL>... [--urls http://127.0.0.1:7071]
+//        (the load balancer in front of several instances; see scripts/run.sh with INSTANCES=N)
+if (args.SkipWhile(a => a != "--front").Skip(1).FirstOrDefault() is { } instances)
+{
+    var front = FrontDoor.Build(args.Where((a, i) => a != "--front" && (i == 0 || args[i - 1] != "--front")).ToArray(), instances);
+    await front.RunAsync();
+    return 0;
+}
+
 var upload = args.SkipWhile(a => a != "--upload").Skip(1).FirstOrDefault();
 var app = LocalFunctionsHost.Build(args.Where((a, i) => a != "--upload" && (i == 0 || args[i - 1] != "--upload")).ToArray());
 try
@@ -33,7 +44,8 @@ catch (Exception ex) when (ex is InvalidOperationException or NotSupportedExcept
     return 1;
 }
 
-var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+var options = app.Services.GetRequiredService<IOptions<LocalHostOptions>>().Value;
+var url = options.FrontUrl?.AbsoluteUri.TrimEnd('/') ?? app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 var keys = app.Services.GetRequiredService<KeyAuthorization>().Keys;
 var blobs = app.Services.GetRequiredService<StorageAccounts>().Blobs(StorageConnection.Name);
 var feeds = blobs.GetBlobContainerClient(StorageNames.FeedsContainer).Uri;
@@ -45,7 +57,7 @@ if (upload is not null)
 
 Console.WriteLine($$"""
 
-    Content pipeline is running (local Functions host, driving the published app's worker over gRPC).
+    Content pipeline is running (local Functions host, driving the published app's worker over gRPC){{(options.FrontUrl is null ? "" : $"; instance {options.InstanceId}, behind the front door")}}.
       Editors' desk  {{url}}/api/desk/index.html   (paste the function key)
       API            {{url}}/api/articles              (OpenAPI: {{url}}/api/openapi.json)
       Function key   {{keys.Function}}     (editors: send it in the x-functions-key header)

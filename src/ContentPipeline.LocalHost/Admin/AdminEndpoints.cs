@@ -3,9 +3,11 @@ using ContentPipeline.LocalHost.Blobs;
 using ContentPipeline.LocalHost.Catalog;
 using ContentPipeline.LocalHost.Events;
 using ContentPipeline.LocalHost.Http;
+using ContentPipeline.LocalHost.Singleton;
 using ContentPipeline.LocalHost.Storage;
 using ContentPipeline.LocalHost.Timers;
 using ContentPipeline.LocalHost.Worker;
+using Microsoft.Extensions.Options;
 
 namespace ContentPipeline.LocalHost.Admin;
 
@@ -101,7 +103,7 @@ public static class AdminEndpoints
         }
     }
 
-    private static IResult Status(HttpContext context, KeyAuthorization keys, WorkerSupervisor supervisor, WorkerInvoker invoker, EventGridStandIn events)
+    private static IResult Status(HttpContext context, KeyAuthorization keys, WorkerSupervisor supervisor, WorkerInvoker invoker, EventGridStandIn events, SingletonListenerLock singleton, IOptions<LocalHostOptions> options)
     {
         if (!keys.Allows(AuthorizationLevel.Admin, context.Request))
         {
@@ -112,6 +114,8 @@ public static class AdminEndpoints
         return Results.Json(new
         {
             state = supervisor.IsReady ? "Running" : "Initializing",
+            instanceId = options.Value.InstanceId,
+            singletonLocks = singleton.Held,
             worker = new { processId = supervisor.WorkerProcessId, restarts = supervisor.Restarts },
             blobScans = events.Scans,
             functions = functions.Select(f => new

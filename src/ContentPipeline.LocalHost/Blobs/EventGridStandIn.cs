@@ -6,6 +6,7 @@ using Azure.Storage.Blobs.Models;
 using ContentPipeline.Diagnostics;
 using ContentPipeline.LocalHost.Catalog;
 using ContentPipeline.LocalHost.Events;
+using ContentPipeline.LocalHost.Singleton;
 using ContentPipeline.LocalHost.Storage;
 using ContentPipeline.LocalHost.Worker;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,8 @@ namespace ContentPipeline.LocalHost.Blobs;
 /// Events go into the same queue as the webhook's. It also raises <c>BlobDeleted</c> for a blob it saw that is gone,
 /// to every Event Grid-triggered function (as a subscription to the account's deletions would), trying each delivery a
 /// few times as Event Grid retries. Unlike Event Grid, it knows only the blobs it listed since the host started: a
-/// blob deleted while the host was down raises nothing.
+/// blob deleted while the host was down raises nothing. With several instances on one <c>AzureWebJobsStorage</c>, one
+/// of them raises the events at a time (a singleton lock, <see cref="LockId"/>); another takes over when it dies.
 /// </summary>
 public sealed partial class EventGridStandIn : BackgroundService
 {
@@ -40,10 +42,14 @@ public sealed partial class EventGridStandIn : BackgroundService
     private readonly StorageAccounts _accounts;
     private readonly TimeProvider _time;
     private readonly LocalHostOptions _options;
+    private readonly SingletonListenerLock _singleton;
     private readonly ILogger<EventGridStandIn> _logger;
     private long _scans;
 
-    public EventGridStandIn(WorkerSupervisor supervisor, BlobTriggerQueue queue, EventGridDelivery delivery, StorageAccounts accounts, TimeProvider time, IOptions<LocalHostOptions> options, ILogger<EventGridStandIn> logger)
+    /// <summary>The stand-in's singleton lock (not one of Azure's: Event Grid runs outside the app).</summary>
+    public const string LockId = "LocalHost.EventGridStandIn";
+
+    public EventGridStandIn(WorkerSupervisor supervisor, BlobTriggerQueue queue, EventGridDelivery delivery, StorageAccounts accounts, TimeProvider time, IOptions<LocalHostOptions> options, SingletonListenerLock singleton, ILogger<EventGridStandIn> logger)
     {
         _supervisor = supervisor;
         _queue = queue;
@@ -51,6 +57,7 @@ public sealed partial class EventGridStandIn : BackgroundService
         _accounts = accounts;
         _time = time;
         _options = options.Value;
+        _singleton = singleton;
         _logger = logger;
     }
 
@@ -61,32 +68,46 @@ public sealed partial class EventGridStandIn : BackgroundService
     {
         var catalog = await _supervisor.TryGetAsync(stoppingToken).ConfigureAwait(false);
         var deletions = catalog?.Functions.Where(f => f.Kind == TriggerKind.EventGrid).ToList() ?? [];
-        var watched = catalog?.Functions.Where(f => f.Blob?.UsesEventGrid == true).Select(f => new Subscription(f, deletions, this)).ToList() ?? [];
-        if (!_options.RaiseBlobEvents || watched.Count == 0)
+        var triggers = catalog?.Functions.Where(f => f.Blob?.UsesEventGrid == true).ToList() ?? [];
+        if (!_options.RaiseBlobEvents || triggers.Count == 0)
         {
             return;
         }
 
         try
         {
+            // Event Grid is one service for the whole app, not one per instance: one instance at a time raises its events.
+            await _singleton.RunAsync(LockId, listening => WatchAsync([.. triggers.Select(f => new Subscription(f, deletions, this))], listening), stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    /// <summary>Raises events while this instance holds the stand-in's lock; a new holder goes on from the checkpoints.</summary>
+    private async Task WatchAsync(IReadOnlyList<Subscription> watched, CancellationToken listening)
+    {
+        try
+        {
             foreach (var subscription in watched)
             {
-                while (!await subscription.TryOpenAsync(stoppingToken).ConfigureAwait(false))
+                while (!await subscription.TryOpenAsync(listening).ConfigureAwait(false))
                 {
-                    await Task.Delay(_options.WatchInterval, _time, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(_options.WatchInterval, _time, listening).ConfigureAwait(false);
                 }
             }
 
             // The subscriptions exist from here on: anything written now gets its event.
 
-            while (!stoppingToken.IsCancellationRequested)
+            while (!listening.IsCancellationRequested)
             {
                 var started = _time.GetTimestamp();
                 foreach (var subscription in watched)
                 {
                     try
                     {
-                        await subscription.ScanAsync(stoppingToken).ConfigureAwait(false);
+                        await subscription.ScanAsync(listening).ConfigureAwait(false);
                     }
                     catch (Exception ex) when (StorageErrors.IsStorageFailure(ex))
                     {
@@ -99,12 +120,12 @@ public sealed partial class EventGridStandIn : BackgroundService
                 // Listing a container of many thousand blobs is work for the emulator too: never spend more than a third
                 // of the time listing.
                 var scan = _time.GetElapsedTime(started);
-                await Task.Delay(scan * 2 > _options.WatchInterval ? scan * 2 : _options.WatchInterval, _time, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(scan * 2 > _options.WatchInterval ? scan * 2 : _options.WatchInterval, _time, listening).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (listening.IsCancellationRequested)
         {
-            // Stopping: keep how far the subscriptions got.
+            // Stopping, or the lock is lost: keep how far the subscriptions got.
         }
 
         using var saving = new CancellationTokenSource(TimeSpan.FromSeconds(5)); // storage may be stopping too
@@ -131,7 +152,7 @@ public sealed partial class EventGridStandIn : BackgroundService
     {
         private readonly Dictionary<string, ETag> _raised = new(StringComparer.Ordinal);
         private readonly BlobContainerClient _container = owner._accounts.Blobs(function.Blob!.Connection).GetBlobContainerClient(function.Blob.Container);
-        private readonly BlobContainerClient _hosts = owner._accounts.Blobs(StorageAccounts.HostConnection).GetBlobContainerClient("azure-webjobs-hosts");
+        private readonly BlobContainerClient _hosts = owner._accounts.Blobs(StorageAccounts.HostConnection).GetBlobContainerClient(StorageAccounts.HostsContainer);
 
         private BlobClient CheckpointBlob => _hosts.GetBlobClient($"eventgrid-standin/{owner._options.HostId}/{function.Name}/checkpoint.json");
 

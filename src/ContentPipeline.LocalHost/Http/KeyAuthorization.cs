@@ -52,10 +52,14 @@ public sealed class KeyAuthorization
         return keys;
     }
 
-    /// <summary>Writes the keys to a file that only its owner may read or write (created so, and made so if it existed).</summary>
+    /// <summary>
+    /// Writes the keys to a file that only its owner may read or write (created so, and made so if it existed), whole:
+    /// written beside it and moved over it, so that another instance starting meanwhile never reads half a file.
+    /// </summary>
     private static void Save(string keysFile, HostKeys keys)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keysFile))!);
+        var written = $"{keysFile}.{Environment.ProcessId}.tmp";
         var ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
@@ -63,15 +67,17 @@ public sealed class KeyAuthorization
             options.UnixCreateMode = ownerOnly;
         }
 
-        using (var file = new FileStream(keysFile, options))
+        using (var file = new FileStream(written, options))
         {
             JsonSerializer.Serialize(file, keys);
         }
 
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(keysFile, ownerOnly);
+            File.SetUnixFileMode(written, ownerOnly);
         }
+
+        File.Move(written, keysFile, overwrite: true);
     }
 
     private static string Pick(string configured, string? saved) =>

@@ -16,6 +16,9 @@ public sealed class StorageAccounts(AppSettings settings)
     /// <summary>The host's own storage: blob-trigger queues, timer status, the Event Grid stand-in's state.</summary>
     public const string HostConnection = "AzureWebJobsStorage";
 
+    /// <summary>The host's container in <see cref="HostConnection"/>: timer status, singleton locks, the stand-in's checkpoints.</summary>
+    public const string HostsContainer = "azure-webjobs-hosts";
+
     private readonly ConcurrentDictionary<string, BlobServiceClient> _blobs = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, QueueServiceClient> _queues = new(StringComparer.OrdinalIgnoreCase);
 

@@ -5,6 +5,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using ContentPipeline.LocalHost.Catalog;
 using ContentPipeline.LocalHost.Rpc;
+using ContentPipeline.LocalHost.Singleton;
 using ContentPipeline.LocalHost.Storage;
 using ContentPipeline.LocalHost.Worker;
 using Microsoft.Extensions.Options;
@@ -17,7 +18,10 @@ namespace ContentPipeline.LocalHost.Timers;
 /// expressions resolved from the app settings), one run at a time per function, a schedule monitor blob
 /// (<c>azure-webjobs-hosts/timers/{hostId}/Host.Functions.{name}/status</c>) so that an occurrence missed while the host
 /// was down runs once at start with <c>IsPastDue</c>, <c>RunOnStartup</c>, and no retry of a failed run. The worker gets
-/// the <c>TimerInfo</c> JSON the Azure host sends.
+/// the <c>TimerInfo</c> JSON the Azure host sends. Across instances sharing <c>AzureWebJobsStorage</c> each timer's
+/// schedule runs on one instance at a time, under the singleton lock Azure's host takes
+/// (<see cref="SingletonListenerLock"/>, lock <c>Host.Functions.{name}.Listener</c>); when its holder dies, another
+/// instance takes the schedule over and runs a missed occurrence as past due.
 /// </summary>
 public sealed partial class TimerScheduler : BackgroundService
 {
@@ -29,19 +33,21 @@ public sealed partial class TimerScheduler : BackgroundService
     private readonly AppSettings _settings;
     private readonly TimeProvider _time;
     private readonly LocalHostOptions _options;
+    private readonly SingletonListenerLock _singleton;
     private readonly ILogger<TimerScheduler> _logger;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, CrontabSchedule> _schedules = new(StringComparer.OrdinalIgnoreCase);
 
-    public TimerScheduler(IFunctionCatalogSource catalog, IFunctionInvoker invoker, StorageAccounts accounts, AppSettings settings, TimeProvider time, IOptions<LocalHostOptions> options, ILogger<TimerScheduler> logger)
+    public TimerScheduler(IFunctionCatalogSource catalog, IFunctionInvoker invoker, StorageAccounts accounts, AppSettings settings, TimeProvider time, IOptions<LocalHostOptions> options, SingletonListenerLock singleton, ILogger<TimerScheduler> logger)
     {
         ArgumentNullException.ThrowIfNull(accounts);
         _catalog = catalog;
         _invoker = invoker;
-        _hosts = accounts.Blobs(StorageAccounts.HostConnection).GetBlobContainerClient("azure-webjobs-hosts");
+        _hosts = accounts.Blobs(StorageAccounts.HostConnection).GetBlobContainerClient(StorageAccounts.HostsContainer);
         _settings = settings;
         _time = time;
         _options = options.Value;
+        _singleton = singleton;
         _logger = logger;
     }
 
@@ -75,35 +81,46 @@ public sealed partial class TimerScheduler : BackgroundService
             ScheduleOf(timer); // a bad schedule stops the host at start, as on Azure
         }
 
-        await Task.WhenAll(timers.Select(f => LoopAsync(f, stoppingToken))).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(timers.Select(f => _singleton.RunAsync($"{f.HostFunctionId}.Listener", listening => LoopAsync(f, listening, stoppingToken), stoppingToken))).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
     }
 
-    private async Task LoopAsync(FunctionDescriptor function, CancellationToken stoppingToken)
+    /// <summary>The schedule of one timer while this instance holds its lock (<paramref name="listening"/>); runs themselves stop only with the host.</summary>
+    private async Task LoopAsync(FunctionDescriptor function, CancellationToken listening, CancellationToken stoppingToken)
     {
         try
         {
             var schedule = ScheduleOf(function);
-            var status = function.Timer!.UseMonitor ? await ReadStatusAsync(function, stoppingToken).ConfigureAwait(false) : null;
-            var now = _time.GetUtcNow();
-            if (status?.Next is { } missed && missed < now)
+            var status = function.Timer!.UseMonitor ? await ReadStatusAsync(function, listening).ConfigureAwait(false) : null;
+            var started = _time.GetUtcNow();
+            if (status?.Next is { } missed && missed < started)
             {
                 LogMissed(function.Name, missed);
                 await RunAsync(function, missed, isPastDue: true, stoppingToken).ConfigureAwait(false);
             }
             else if (function.Timer.RunOnStartup)
             {
-                await RunAsync(function, now, isPastDue: false, stoppingToken).ConfigureAwait(false);
+                await RunAsync(function, started, isPastDue: false, stoppingToken).ConfigureAwait(false);
             }
 
             var last = status?.Last;
-            while (!stoppingToken.IsCancellationRequested)
+            while (!listening.IsCancellationRequested)
             {
-                var next = new DateTimeOffset(schedule.GetNextOccurrence(_time.GetUtcNow().UtcDateTime), TimeSpan.Zero);
-                await WriteStatusAsync(function, new ScheduleStatus(last, next, _time.GetUtcNow()), stoppingToken).ConfigureAwait(false);
+                // After the last run's occurrence even when the clock reads a little earlier (a timer may wake a
+                // millisecond early, another instance's clock may lag): an occurrence never runs twice.
+                var now = _time.GetUtcNow();
+                var next = new DateTimeOffset(schedule.GetNextOccurrence((last is { } l && l > now ? l : now).UtcDateTime), TimeSpan.Zero);
+                await WriteStatusAsync(function, new ScheduleStatus(last, next, _time.GetUtcNow()), listening).ConfigureAwait(false);
                 var wait = next - _time.GetUtcNow();
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait, _time, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(wait, _time, listening).ConfigureAwait(false);
                 }
 
                 var late = _time.GetUtcNow() - next > LateTolerance;
@@ -111,9 +128,9 @@ public sealed partial class TimerScheduler : BackgroundService
                 last = next;
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (listening.IsCancellationRequested)
         {
-            // Stopping.
+            // The lock is lost or the host is stopping.
         }
     }
 

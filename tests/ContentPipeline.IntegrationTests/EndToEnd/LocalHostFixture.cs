@@ -178,6 +178,8 @@ public class LocalHostFixture : IAsyncLifetime
             new("LocalHost:Keys:BlobsExtension", BlobsExtensionKey),
             new("LocalHost:Keys:EventGridExtension", EventGridExtensionKey),
             new("LocalHost:WatchInterval", "00:00:00.200"),
+            new("LocalHost:ListenerLockPeriod", "00:00:15"), // the shortest blob lease: a host stopped outright hands its timers on soon
+            new("LocalHost:ListenerLockRecoveryPollingInterval", "00:00:01"),
             new("LocalHost:MaxQueuePollingInterval", "00:00:02"),
             new("Logging:LogLevel:Default", "Warning"),
         ];

@@ -6,6 +6,7 @@ using ContentPipeline.IntegrationTests.Infrastructure;
 using ContentPipeline.LocalHost;
 using ContentPipeline.LocalHost.Catalog;
 using ContentPipeline.LocalHost.Rpc;
+using ContentPipeline.LocalHost.Singleton;
 using ContentPipeline.LocalHost.Storage;
 using ContentPipeline.LocalHost.Timers;
 using ContentPipeline.LocalHost.Worker;
@@ -18,7 +19,7 @@ namespace ContentPipeline.IntegrationTests.LocalHost;
 
 /// <summary>
 /// The local host's timers, on a fake clock and against a real Azurite (the schedule monitor): schedule, no overlap,
-/// IsPastDue, the monitor. The function is a probe invoker that records the TimerInfo JSON the worker would get.
+/// IsPastDue, the monitor, and the singleton lock across instances. The function is a probe invoker that records the TimerInfo JSON the worker would get.
 /// </summary>
 public sealed class TimerSchedulerTests : IAsyncLifetime
 {
@@ -128,7 +129,44 @@ public sealed class TimerSchedulerTests : IAsyncLifetime
         new RpcFunctionMetadata { Name = "Probe", FunctionId = "probe-id", RawBindings = { """{"name":"timer","direction":"In","type":"timerTrigger","schedule":"%ProbeSchedule%"}""" } },
     ]).Functions.Single();
 
-    private TimerScheduler Create(string schedule)
+    [Fact]
+    public async Task OnSeveralInstances_EachOccurrenceRunsOnce_AndADeadHoldersScheduleIsTakenOverWhenItsLeaseRunsOut()
+    {
+        // A holder that died: it took the timer's singleton lease and will never renew it.
+        var hosts = _blobs.GetBlobContainerClient("azure-webjobs-hosts");
+        await hosts.CreateIfNotExistsAsync();
+        var lockBlob = hosts.GetBlobClient("locks/contentpipeline-local/Host.Functions.Probe.Listener");
+        await lockBlob.UploadAsync(BinaryData.Empty);
+        await Azure.Storage.Blobs.Specialized.SpecializedBlobExtensions.GetBlobLeaseClient(lockBlob).AcquireAsync(TimeSpan.FromSeconds(15));
+        var diedAt = DateTimeOffset.UtcNow;
+
+        // Two live instances on real time, each with its own "worker".
+        var (probeA, probeB) = (new ProbeInvoker(), new ProbeInvoker());
+        var lockOptions = new LocalHostOptions { ListenerLockPeriod = TimeSpan.FromSeconds(15), ListenerLockRecoveryPollingInterval = TimeSpan.FromMilliseconds(500) };
+        using var a = Create("* * * * * *", probeA, TimeProvider.System, lockOptions);
+        using var b = Create("* * * * * *", probeB, TimeProvider.System, lockOptions);
+        await a.StartAsync(default);
+        await b.StartAsync(default);
+
+        await Wait.UntilAsync(() => Task.FromResult(probeA.Runs.Count + probeB.Runs.Count >= 3), "the timer runs once the dead holder's lease runs out", TimeSpan.FromSeconds(40));
+        var (first, second) = probeA.Runs.IsEmpty ? (b, probeA) : (a, probeB);
+        var firstRun = probeA.Runs.Concat(probeB.Runs).Min(r => r.Scheduled);
+        Assert.True(DateTimeOffset.UtcNow - diedAt >= TimeSpan.FromSeconds(14), "nothing ran while the dead holder's lease lasted");
+        Assert.True(firstRun - diedAt >= TimeSpan.FromSeconds(13), $"the first run ({firstRun:O}) waited for the lease ({diedAt:O})");
+        Assert.True(probeA.Runs.IsEmpty || probeB.Runs.IsEmpty, "one instance holds the schedule");
+
+        // The holder stops (releasing its lease): the other takes the schedule over.
+        await first.StopAsync(default);
+        await Wait.UntilAsync(() => Task.FromResult(second.Runs.Count >= 3), "the other instance runs the timer", TimeSpan.FromSeconds(20));
+        await (first == a ? b : a).StopAsync(default);
+
+        var occurrences = probeA.Runs.Concat(probeB.Runs).Where(r => !r.IsPastDue).Select(r => r.Scheduled).ToList();
+        Assert.Equal(occurrences.Count, occurrences.Distinct().Count()); // no occurrence ran on both
+    }
+
+    private TimerScheduler Create(string schedule) => Create(schedule, _probe, _clock, new LocalHostOptions());
+
+    private TimerScheduler Create(string schedule, ProbeInvoker probe, TimeProvider clock, LocalHostOptions options)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(
         [
@@ -136,7 +174,9 @@ public sealed class TimerSchedulerTests : IAsyncLifetime
             new("Values:AzureWebJobsStorage", _azurite.ConnectionString),
         ]).Build();
         var settings = AppSettings.Load(null, configuration);
-        return new TimerScheduler(new FixedCatalog(Probe), _probe, new StorageAccounts(settings), settings, _clock, Options.Create(new LocalHostOptions()), NullLogger<TimerScheduler>.Instance);
+        var accounts = new StorageAccounts(settings);
+        var lockOptions = Options.Create(options);
+        return new TimerScheduler(new FixedCatalog(Probe), probe, accounts, settings, clock, lockOptions, new SingletonListenerLock(accounts, lockOptions, clock, NullLogger<SingletonListenerLock>.Instance), NullLogger<TimerScheduler>.Instance);
     }
 
     /// <summary>Advances the fake clock step by step, letting the scheduler's storage calls finish in between.</summary>
