@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using ContentPipeline.Articles;
@@ -39,6 +40,8 @@ public sealed partial class FeedPublisher
     private readonly FeedOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<FeedPublisher> _logger;
+    private const int MaxIndexConflicts = 5;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private DateTimeOffset? _mark;
 
@@ -58,7 +61,11 @@ public sealed partial class FeedPublisher
     /// <summary>The public URL of a feed file.</summary>
     public Uri PublicUrl(string path) => new(new Uri(BaseUrl()), path);
 
-    /// <summary>Runs once. Runs in one process never overlap (the timer also never overlaps across instances).</summary>
+    /// <summary>
+    /// Runs once. Runs in one process never overlap; runs on several instances may (an admin run beside the timer's, or
+    /// a singleton lease lost during a storage outage): every write is conditional, and of two versions of a feed the one
+    /// built from the later read stays, so overlapping runs end with the newest feeds and a consistent index.
+    /// </summary>
     public async Task<FeedRunResult> PublishAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -83,7 +90,8 @@ public sealed partial class FeedPublisher
             return new FeedRunResult(true, 0, 0, 0, 0, 0);
         }
 
-        var previous = mark is null ? null : await ReadListingAsync(cancellationToken).ConfigureAwait(false);
+        var read = mark is null ? null : await _blobs.ReadAsync(IndexPath, cancellationToken).ConfigureAwait(false);
+        var previous = read is { } r ? FeedListing.Parse(r.Content) : null;
         var full = previous is null; // first run, new settings, or an index.json that is gone: every feed
         var catalog = await _index.ReadCatalogAsync(full ? null : mark, cancellationToken).ConfigureAwait(false);
         var existing = await _blobs.ListAsync(cancellationToken).ConfigureAwait(false);
@@ -103,24 +111,23 @@ public sealed partial class FeedPublisher
             outcomes.Add(await PublishFeedAsync(feed, existing, ct).ConfigureAwait(false))).ConfigureAwait(false);
 
         var emptied = outcomes.Where(static o => o.Entry is null).ToList();
-        var listing = (previous ?? new FeedListing(_options.Title, [])).With(
-            outcomes.Where(static o => o.Entry is not null).Select(static o => o.Entry!),
-            emptied.Select(static o => o.Feed.Definition.BasePath));
         var nextMark = deferred > 0 ? mark : Max(mark, catalog.ReadAt - InFlightMargin); // with feeds left for later, they are seen again
-        var indexWritten = await _blobs.WriteIfChangedAsync(IndexPath, listing.ToBytes(), "application/json; charset=utf-8", existing.GetValueOrDefault(IndexPath),
-            nextMark is { } m ? new Dictionary<string, string> { [MarkKey] = FormatMark(m, configuration) } : null, cancellationToken).ConfigureAwait(false);
+        var (listing, indexWritten, writtenMark) = await WriteIndexAsync(
+            previous is null ? new FeedListing(_options.Title, []) : previous, read?.ETag ?? existing.GetValueOrDefault(IndexPath)?.Properties.ETag,
+            existing.GetValueOrDefault(IndexPath), [.. outcomes], existing, nextMark, configuration, cancellationToken).ConfigureAwait(false);
 
         // Removed feeds go last: readers following the index never meet a feed it lists that is already gone. A full run
-        // also removes what no feed claims any more.
+        // also removes what no feed claims any more. Each only if no other run rewrote it since this one listed it.
         var published = listing.Feeds.SelectMany(e => Formats(e)).ToHashSet(StringComparer.Ordinal);
         var removed = emptied.SelectMany(static o => Enum.GetValues<FeedFormat>().Select(o.Feed.Definition.PathOf))
-            .Concat(full ? existing.Keys.Where(p => p != IndexPath && !published.Contains(p)) : [])
-            .Where(existing.ContainsKey)
+            .Concat(full ? existing.Keys.Where(p => p != IndexPath) : [])
+            .Where(p => existing.ContainsKey(p) && !published.Contains(p))
             .Distinct(StringComparer.Ordinal)
             .ToList();
+        var deleted = 0;
         foreach (var path in removed)
         {
-            await _blobs.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+            deleted += await _blobs.DeleteAsync(path, existing[path].Properties.ETag!.Value, cancellationToken).ConfigureAwait(false) ? 1 : 0;
         }
 
         foreach (var list in emptied.Select(static o => o.Feed.List).OfType<CatalogEntry>())
@@ -128,30 +135,34 @@ public sealed partial class FeedPublisher
             await _index.ForgetAsync(list, cancellationToken).ConfigureAwait(false); // unless an article arrived meanwhile
         }
 
-        _mark = nextMark;
-        var (read, written, unchanged) = (outcomes.Sum(static o => o.ItemsRead), outcomes.Sum(static o => o.Written), outcomes.Sum(static o => o.Unchanged));
+        _mark = writtenMark;
+        var (itemsRead, written, unchanged) = (outcomes.Sum(static o => o.ItemsRead), outcomes.Sum(static o => o.Written), outcomes.Sum(static o => o.Unchanged));
         written += indexWritten ? 1 : 0;
         unchanged += indexWritten ? 0 : 1;
-        LogPublished(todo.Count - emptied.Count, read, written, unchanged, removed.Count);
+        LogPublished(todo.Count - emptied.Count, itemsRead, written, unchanged, deleted);
+        if (outcomes.Count(static o => o.Superseded) is > 0 and var superseded)
+        {
+            LogSuperseded(superseded);
+        }
         if (deferred > 0)
         {
             LogDeferred(deferred, _options.MaxNewFeedsPerRun);
         }
 
-        return new FeedRunResult(false, read, written, unchanged, removed.Count, todo.Count - emptied.Count);
+        return new FeedRunResult(false, itemsRead, written, unchanged, deleted, todo.Count - emptied.Count);
     }
 
     /// <summary>Reads a changed feed's list (its newest entries only) and writes the feed's files that changed.</summary>
     private async Task<FeedOutcome> PublishFeedAsync(ChangedFeed feed, IReadOnlyDictionary<string, BlobItem> existing, CancellationToken cancellationToken)
     {
         // An entry whose expiry has passed stays in its list until the transitions timer moves it: it is left out now.
-        var now = _time.GetUtcNow();
+        var now = _time.GetUtcNow(); // also the files' stamp: of two runs' versions of a feed, the later read's stays
         var items = (await _index.ReadNewestAsync(feed.Definition.Partition, _options.MaxItems, cancellationToken).ConfigureAwait(false))
             .Where(i => i.StateAt(now) == ArticleState.Published)
             .ToList();
         if (items.Count == 0 && feed.Definition.Kind != FeedKind.All)
         {
-            return new FeedOutcome(feed, null, 0, 0, 0);
+            return new FeedOutcome(feed, null, 0, 0, 0, now, Superseded: false);
         }
 
         var definition = items.Count == 0 ? feed.Definition : feed.Definition.NamedBy(items[0]);
@@ -163,14 +174,59 @@ public sealed partial class FeedPublisher
             var path = definition.PathOf(format);
             var content = FeedWriter.Write(document with { SelfUrl = PublicUrl(path) }, format);
             return (Path: path, Content: content, ContentType: FeedDefinition.ContentType(format));
-        }).ToList().Select(file => _blobs.WriteIfChangedAsync(file.Path, file.Content, file.ContentType, existing.GetValueOrDefault(file.Path), metadata: null, cancellationToken))).ConfigureAwait(false);
-        var written = writes.Count(static w => w);
+        }).ToList().Select(file => _blobs.WriteIfChangedAsync(file.Path, file.Content, file.ContentType, existing.GetValueOrDefault(file.Path), now, cancellationToken))).ConfigureAwait(false);
+        var written = writes.Count(static w => w == FeedWrite.Written);
         var unchanged = writes.Length - written;
 
         var entry = new FeedListingEntry(
             definition.Kind.ToString().ToLowerInvariant(), definition.Name, definition.Slug, document.Title, items.Count, document.Updated,
             PublicUrl(definition.PathOf(FeedFormat.Rss)).AbsoluteUri, PublicUrl(definition.PathOf(FeedFormat.Atom)).AbsoluteUri, PublicUrl(definition.PathOf(FeedFormat.Json)).AbsoluteUri);
-        return new FeedOutcome(feed, entry, items.Count, written, unchanged);
+        return new FeedOutcome(feed, entry, items.Count, written, unchanged, now, Superseded: writes.Contains(FeedWrite.Superseded));
+    }
+
+    /// <summary>
+    /// Writes <c>index.json</c>: <paramref name="basis"/> (the listing this run read, as version <paramref name="etag"/>)
+    /// with this run's entries put in and its emptied feeds taken out, conditionally. When another run wrote it
+    /// meanwhile, the run merges again onto that version, now keeping only what is still its own: an entry whose feed
+    /// file still carries this run's stamp, a removal of a feed nobody rewrote. The mark kept is the older of the two.
+    /// </summary>
+    private async Task<(FeedListing Listing, bool Written, DateTimeOffset? Mark)> WriteIndexAsync(
+        FeedListing basis, ETag? etag, BlobItem? listed, IReadOnlyList<FeedOutcome> outcomes, IReadOnlyDictionary<string, BlobItem> existing,
+        DateTimeOffset? mark, string configuration, CancellationToken cancellationToken)
+    {
+        var entries = outcomes.Where(static o => o.Entry is not null && !o.Superseded).ToList();
+        var removals = outcomes.Where(static o => o.Entry is null).ToList();
+        for (var attempt = 0; ; attempt++)
+        {
+            var listing = basis.With(entries.Select(static o => o.Entry!), removals.Select(static o => o.Feed.Definition.BasePath));
+            var metadata = mark is { } m ? new Dictionary<string, string> { [MarkKey] = FormatMark(m, configuration) } : null;
+            if (FeedBlobs.Shows(listed, listing.ToBytes(), metadata))
+            {
+                return (listing, false, mark);
+            }
+
+            if (await _blobs.TryWriteAsync(IndexPath, listing.ToBytes(), "application/json; charset=utf-8", metadata, etag, cancellationToken).ConfigureAwait(false))
+            {
+                return (listing, true, mark);
+            }
+
+            if (attempt == MaxIndexConflicts)
+            {
+                throw new FeedConflictException($"index.json kept changing under {MaxIndexConflicts} feed runs at once; the next run writes it.");
+            }
+
+            // Another run wrote index.json since this one read it: merge onto its version.
+            LogIndexConflict();
+            var now = await _blobs.ListAsync(cancellationToken).ConfigureAwait(false);
+            var theirs = await _blobs.ReadAsync(IndexPath, cancellationToken).ConfigureAwait(false);
+            basis = (theirs is { } t ? FeedListing.Parse(t.Content) : null) ?? new FeedListing(_options.Title, []);
+            etag = theirs?.ETag;
+            listed = now.GetValueOrDefault(IndexPath);
+            entries = entries.Where(o => FeedBlobs.BuiltAt(now.GetValueOrDefault(o.Feed.Definition.PathOf(FeedFormat.Json))?.Metadata) <= o.BuiltAt).ToList();
+            removals = removals.Where(o => now.GetValueOrDefault(o.Feed.Definition.PathOf(FeedFormat.Json)) is not { } file
+                || file.Properties.ETag == existing.GetValueOrDefault(o.Feed.Definition.PathOf(FeedFormat.Json))?.Properties.ETag).ToList();
+            mark = Min(mark, await ReadMarkAsync(configuration, cancellationToken).ConfigureAwait(false));
+        }
     }
 
     /// <summary>
@@ -217,9 +273,6 @@ public sealed partial class FeedPublisher
             ? mark
             : null;
 
-    private async Task<FeedListing?> ReadListingAsync(CancellationToken cancellationToken) =>
-        await _blobs.ReadAsync(IndexPath, cancellationToken).ConfigureAwait(false) is { } content ? FeedListing.Parse(content) : null;
-
     private static string FormatMark(DateTimeOffset mark, string configuration) =>
         $"{mark.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}|{configuration}";
 
@@ -235,8 +288,16 @@ public sealed partial class FeedPublisher
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
+    private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null || b is null ? null : a < b ? a : b;
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Deferred} new feeds wait for the next runs: a run creates at most {MaxNewFeedsPerRun}")]
     private partial void LogDeferred(int deferred, int maxNewFeedsPerRun);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Superseded} feeds were written meanwhile by another feed run from a later read; their versions stay")]
+    private partial void LogSuperseded(int superseded);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "index.json was written meanwhile by another feed run; merging onto its version")]
+    private partial void LogIndexConflict();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Feeds unchanged: no published list changed since {Mark}")]
     private partial void LogSkipped(DateTimeOffset mark);
@@ -247,6 +308,10 @@ public sealed partial class FeedPublisher
     /// <summary>A feed whose list changed, with the list's catalog row (none for the overall feed before anything was published).</summary>
     private sealed record ChangedFeed(FeedDefinition Definition, CatalogEntry? List);
 
-    /// <summary>What publishing one feed did; no entry when its list was found empty.</summary>
-    private sealed record FeedOutcome(ChangedFeed Feed, FeedListingEntry? Entry, int ItemsRead, int Written, int Unchanged);
+    /// <summary>
+    /// What publishing one feed did; no entry when its list was found empty. <c>BuiltAt</c>: when its list was read, the
+    /// stamp on its files. <c>Superseded</c>: another run wrote one of its files from a later read, so its entry is that
+    /// run's to list.
+    /// </summary>
+    private sealed record FeedOutcome(ChangedFeed Feed, FeedListingEntry? Entry, int ItemsRead, int Written, int Unchanged, DateTimeOffset BuiltAt, bool Superseded);
 }
