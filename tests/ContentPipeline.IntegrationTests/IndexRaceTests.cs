@@ -70,23 +70,4 @@ public sealed class IndexRaceTests(PipelineFixture fixture) : IClassFixture<Pipe
 
     private async Task<List<TableEntity>> EntriesAsync(string id) =>
         await fixture.IndexTable.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"ArticleId eq {id}")).ToListAsync();
-
-    /// <summary>Delays every write to the index table, as a slow network or a throttled partition would.</summary>
-    private sealed class SlowIndexWrites(TimeSpan delay) : HttpPipelinePolicy
-    {
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            // Single writes name the table in the path; transactions (group-committed index writes) go to $batch.
-            var path = message.Request.Uri.Path;
-            if (message.Request.Method != RequestMethod.Get && (path.Contains("/articleindex(", StringComparison.Ordinal) || path.EndsWith("/$batch", StringComparison.Ordinal)))
-            {
-                await Task.Delay(delay);
-            }
-
-            await ProcessNextAsync(message, pipeline);
-        }
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-            throw new NotSupportedException("The store is asynchronous.");
-    }
 }

@@ -33,6 +33,9 @@ public sealed class Azurite : IAsyncDisposable
 
     public int TablePort { get; }
 
+    /// <summary>The emulator's process (node), for what it costs in CPU.</summary>
+    public int ProcessId => _process.Id;
+
     public string ConnectionString => string.Create(CultureInfo.InvariantCulture,
         $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{BlobPort}/{Account};QueueEndpoint=http://127.0.0.1:{QueuePort}/{Account};TableEndpoint=http://127.0.0.1:{TablePort}/{Account};");
 

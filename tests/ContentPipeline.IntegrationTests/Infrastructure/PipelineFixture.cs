@@ -17,6 +17,7 @@ public class PipelineFixture : IAsyncLifetime
 {
     private Azurite? _azurite;
     private ServiceProvider? _services;
+    private IConfiguration? _configuration;
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero));
 
@@ -42,17 +43,33 @@ public class PipelineFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _azurite = await Azurite.StartAsync();
-        var configuration = new ConfigurationBuilder()
+        _configuration = new ConfigurationBuilder()
             .AddInMemoryCollection([new($"{IndexOptions.Section}:{nameof(IndexOptions.CatalogInterval)}", "00:00:00")]) // each change's catalog row at once, unless a fixture says otherwise
             .AddInMemoryCollection(Settings.Append(new(StorageConnection.Name, _azurite.ConnectionString)))
             .Build();
+        _services = NewInstance();
+        await Services.GetRequiredService<StorageProvisioner>().EnsureCreatedAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Another instance of the app on the same storage account, as a scale-out adds one: the same registrations and
+    /// settings, its own singletons (clients, group commit, catalog debounce), nothing shared in memory but the clock.
+    /// The caller disposes it. <paramref name="tables"/> adjusts its table client's options (a slow network, say).
+    /// </summary>
+    public ServiceProvider NewInstance(Action<TableClientOptions>? tables = null)
+    {
+        var configuration = _configuration ?? throw new InvalidOperationException("Not started.");
         var services = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-            .AddSingleton<IConfiguration>(configuration)
+            .AddSingleton(configuration)
             .AddSingleton<TimeProvider>(Clock);
         services.AddContentPipeline(configuration);
-        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        await Services.GetRequiredService<StorageProvisioner>().EnsureCreatedAsync(CancellationToken.None);
+        if (tables is not null)
+        {
+            services.ConfigureAll(tables); // AddAzureClients builds the client from named options of this type
+        }
+
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
     public async Task DisposeAsync()
