@@ -29,14 +29,10 @@ namespace ContentPipeline.Benchmarks;
 /// </summary>
 public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Document> corpus, TimeSpan loadDuration) : IAsyncDisposable
 {
-    private const string MasterKey = "bench-master-key";
-    private const string BlobsExtensionKey = "bench-blobs-extension-key";
     private const int HostParallelism = 8;
     private Azurite? _azurite;
-    private Process? _host;
-    private string _hostUrl = string.Empty;
+    private BenchHost? _host;
     private readonly List<string> _ids = [];
-    private readonly ConcurrentQueue<string> _hostLog = new();
 
     public async Task RunAsync(bool ingestOnly)
     {
@@ -77,37 +73,24 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
         var upload = await UploadAsync(blobs);
 
         // The upload is excluded: the host starts once every file is in the container, and the clock starts when it is ready.
-        _hostUrl = $"http://127.0.0.1:{FreePort()}";
-        _host = StartHost(_azurite!.ConnectionString, _hostUrl);
-        using var http = new HttpClient { BaseAddress = new Uri(_hostUrl) };
-        try
-        {
-            await WaitUntilAsync(async () => (await TryStatusAsync(http))?.GetProperty("state").GetString() == "Running", TimeSpan.FromSeconds(90));
-        }
-        catch (TimeoutException)
-        {
-            Console.Error.WriteLine("The local host did not get ready; its log:");
-            Console.Error.WriteLine(string.Join(Environment.NewLine, _hostLog));
-            throw;
-        }
+        _host = await BenchHost.StartAsync(_azurite!.ConnectionString);
 
         // As Event Grid delivers them: one BlobCreated event per file, posted to the blobs webhook (batches of 100), the
         // clock running from the first post. The stand-in raises nothing for blobs older than its subscription.
         // The host's memory is sampled while the events are still being posted, so both halves of the ingest are seen.
         var clock = Stopwatch.StartNew();
-        var announcing = AnnounceAsync(http, blobs);
+        var announcing = _host.AnnounceAsync(blobs.GetBlobContainerClient(StorageNames.IncomingContainer), corpus.Select(d => d.Name));
         var samples = new List<(long Done, long WorkingSet)>();
         while (true)
         {
-            var done = await SucceededAsync(http, "IngestArticle");
-            _host.Refresh();
-            samples.Add((done, _host.WorkingSet64));
+            var (done, _) = await _host.IngestInvocationsAsync();
+            samples.Add((done, _host.WorkingSet()));
             if (done >= corpus.Count)
             {
                 break;
             }
 
-            if (clock.Elapsed > TimeSpan.FromMinutes(30) || _host.HasExited)
+            if (clock.Elapsed > TimeSpan.FromMinutes(30) || _host.Process.HasExited)
             {
                 throw new InvalidOperationException($"Ingest stopped at {done} of {corpus.Count}.");
             }
@@ -123,12 +106,12 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
             throw new InvalidOperationException($"{stored} articles stored for {corpus.Count} files.");
         }
 
-        var failed = await FailedAsync(http, "IngestArticle");
+        var (_, failed) = await _host.IngestInvocationsAsync();
         if (failed > 0)
         {
             // Failed attempts are retried by the host (the count above is of successes): show why, not hide it.
             Console.WriteLine($"  {failed} ingest attempts failed and were retried; the host's first warnings:");
-            foreach (var line in _hostLog.Take(40))
+            foreach (var line in _host.Log.Take(40))
             {
                 Console.WriteLine($"    {line}");
             }
@@ -155,30 +138,6 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
         var secondHalf = samples.Where(s => s.Done >= corpus.Count / 2).Select(s => s.WorkingSet).DefaultIfEmpty(0).Max();
         var growth = firstHalf == 0 ? 0 : (double)secondHalf / firstHalf;
         report.Add(new ReportRow("Host peak working set, second half of the ingest", $"{secondHalf / 1024 / 1024:N0} MiB", $"{firstHalf / 1024 / 1024:N0} MiB peak in the first half", growth, "flat (≤ 1.25)", growth <= 1.25));
-    }
-
-    /// <summary>Posts a BlobCreated notification for every file of the corpus to the host's blobs webhook.</summary>
-    private async Task AnnounceAsync(HttpClient http, BlobServiceClient blobs)
-    {
-        var incoming = blobs.GetBlobContainerClient(StorageNames.IncomingContainer);
-        foreach (var chunk in corpus.Chunk(100))
-        {
-            var events = chunk.Select(d => new
-            {
-                id = Guid.NewGuid().ToString(),
-                eventType = "Microsoft.Storage.BlobCreated",
-                subject = $"/blobServices/default/containers/{StorageNames.IncomingContainer}/blobs/{d.Name}",
-                eventTime = DateTimeOffset.UtcNow,
-                dataVersion = string.Empty,
-                metadataVersion = "1",
-                data = new { api = "PutBlob", blobType = "BlockBlob", url = incoming.GetBlobClient(d.Name).Uri.AbsoluteUri },
-            });
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/runtime/webhooks/blobs?functionName=Host.Functions.IngestArticle") { Content = JsonContent.Create(events) };
-            request.Headers.Add("aeg-event-type", "Notification");
-            request.Headers.Add("x-functions-key", BlobsExtensionKey);
-            using var response = await http.SendAsync(request);
-            response.EnsureSuccessStatusCode();
-        }
     }
 
     private async Task<TimeSpan> UploadAsync(BlobServiceClient blobs)
@@ -299,7 +258,7 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
     private async Task<(double Rps, double P50, double P99)> RunWrkAsync(string script)
     {
         var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "-t2", "-c16", $"-d{(int)loadDuration.TotalSeconds}s", "--latency", "-s", script, _hostUrl })
+        foreach (var arg in new[] { "-t2", "-c16", $"-d{(int)loadDuration.TotalSeconds}s", "--latency", "-s", script, _host!.Url })
         {
             start.ArgumentList.Add(arg);
         }
@@ -354,7 +313,7 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
         {
             var feeds = blobs.GetBlobContainerClient(StorageNames.FeedsContainer);
             await feeds.DeleteIfExistsAsync(); // this run regenerates everything from nothing
-            await WaitUntilAsync(async () => (await feeds.CreateIfNotExistsAsync()) is not null, TimeSpan.FromSeconds(30));
+            await BenchHost.WaitUntilAsync(async () => (await feeds.CreateIfNotExistsAsync()) is not null, TimeSpan.FromSeconds(30));
             var publisher = ActivatorUtilities.CreateInstance<FeedPublisher>(services);
             var clock = Stopwatch.StartNew();
             var full = await publisher.PublishAsync(default);
@@ -394,109 +353,12 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
         return count;
     }
 
-    private void KeepLogLine(string? line)
-    {
-        if (line is not null && _hostLog.Count < 400)
-        {
-            _hostLog.Enqueue(line);
-        }
-    }
-
-    private Process StartHost(string connectionString, string url)
-    {
-        var dll = Path.Combine(Azurite.RepositoryRoot(), "src", "ContentPipeline.LocalHost", "bin", "Release", "net10.0", "ContentPipeline.LocalHost.dll");
-        if (!File.Exists(dll))
-        {
-            throw new InvalidOperationException($"Build the local host first (dotnet build -c Release): {dll} is missing.");
-        }
-
-        var app = Path.Combine(Azurite.RepositoryRoot(), "artifacts", "functions");
-        if (!File.Exists(Path.Combine(app, "functions.metadata")))
-        {
-            throw new InvalidOperationException($"Publish the Functions app first (scripts/bench.sh does): {app} has no functions.metadata.");
-        }
-
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { dll, "--urls", url, $"--LocalHost:AppPath={app}" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["ContentStorage"] = connectionString;
-        start.Environment["AzureWebJobsStorage"] = connectionString;
-        // Every timer once a year: feed runs are measured on their own, and nothing else may run during the ingest.
-        foreach (var schedule in new[] { FeedOptions.ScheduleSetting, RedriveOptions.ScheduleSetting, SweepOptions.ScheduleSetting, TransitionOptions.ScheduleSetting, RepairOptions.ScheduleSetting })
-        {
-            start.Environment[schedule] = "0 0 0 1 1 *";
-        }
-
-        start.Environment["LocalHost__Keys__Master"] = MasterKey;
-        start.Environment["LocalHost__Keys__BlobsExtension"] = BlobsExtensionKey;
-        start.Environment["LocalHost__RaiseBlobEvents"] = "false"; // the bench posts the events itself
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The host did not start.");
-        process.OutputDataReceived += (_, e) => KeepLogLine(e.Data);
-        process.ErrorDataReceived += (_, e) => KeepLogLine(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task<JsonElement?> TryStatusAsync(HttpClient http)
-    {
-        try
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/admin/host/status");
-            request.Headers.Add("x-functions-key", MasterKey);
-            using var response = await http.SendAsync(request);
-            return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<JsonElement>()).Clone() : null;
-        }
-        catch (HttpRequestException)
-        {
-            return null;
-        }
-    }
-
-    private static Task<long> SucceededAsync(HttpClient http, string function) => InvocationsAsync(http, function, "succeeded");
-
-    private static Task<long> FailedAsync(HttpClient http, string function) => InvocationsAsync(http, function, "failed");
-
-    private static async Task<long> InvocationsAsync(HttpClient http, string function, string outcome) =>
-        (await TryStatusAsync(http))?.GetProperty("functions").EnumerateArray()
-            .Where(f => f.GetProperty("name").GetString() == function)
-            .Select(f => f.GetProperty("invocations").GetProperty(outcome).GetInt64())
-            .FirstOrDefault() ?? 0; // none until the worker's catalog is in
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("Timed out.");
-            }
-
-            await Task.Delay(200);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public async ValueTask DisposeAsync()
     {
-        if (_host is { HasExited: false })
+        if (_host is not null)
         {
-            _host.Kill(entireProcessTree: true);
-            await _host.WaitForExitAsync();
+            await _host.DisposeAsync();
         }
-
-        _host?.Dispose();
         if (_azurite is not null)
         {
             await _azurite.DisposeAsync();

@@ -13,6 +13,7 @@ using ContentPipeline.IntegrationTests.Infrastructure;
 
 // Usage: ContentPipeline.Benchmarks [--articles 10000] [--load-seconds 10] [--parser-only | --ingest-only]
 //        ContentPipeline.Benchmarks --archive N   (each operation on archives of N and 10N articles)
+//        ContentPipeline.Benchmarks --instances N [--articles 3000]   (ingest through 1..N host instances)
 if (Array.IndexOf(args, "--archive") >= 0)
 {
     var size = Option("--archive", 2_000);
@@ -21,11 +22,20 @@ if (Array.IndexOf(args, "--archive") >= 0)
     var memoryGiB = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1024.0 / 1024 / 1024;
     var archiveReport = string.Create(CultureInfo.InvariantCulture,
         $"Measured {archiveStarted:yyyy-MM-dd} on {Environment.ProcessorCount} cores, {memoryGiB:0} GiB, {Environment.OSVersion.VersionString}, .NET {Environment.Version}, Azurite 3.35.0 in memory; `./scripts/bench.sh --archive {size}` ({(DateTimeOffset.UtcNow - archiveStarted).TotalMinutes:0} min). Per operation: time · storage requests · table entities read · managed heap peak; then the 10N/N ratio of each.\n\n{archiveTable}");
-    var archiveResults = Path.Combine(Azurite.RepositoryRoot(), "benchmarks", "results");
-    Directory.CreateDirectory(archiveResults);
-    await File.WriteAllTextAsync(Path.Combine(archiveResults, "archive.md"), archiveReport);
-    Console.WriteLine();
-    Console.WriteLine(archiveReport);
+    await WriteResultsAsync("archive.md", archiveReport);
+    return 0;
+}
+
+if (Array.IndexOf(args, "--instances") >= 0)
+{
+    var maxInstances = Option("--instances", 3);
+    var files = Option("--articles", 3_000);
+    var scaleStarted = DateTimeOffset.UtcNow;
+    var scaleTable = await new ScaleOutBench(Corpus.Generate(files), maxInstances).RunAsync();
+    var scaleMemoryGiB = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1024.0 / 1024 / 1024;
+    var scaleReport = string.Create(CultureInfo.InvariantCulture,
+        $"Measured {scaleStarted:yyyy-MM-dd} on {Environment.ProcessorCount} cores, {scaleMemoryGiB:0} GiB, {Environment.OSVersion.VersionString}, .NET {Environment.Version}, Azurite in memory (one node process for every instance); `./scripts/bench.sh --instances {maxInstances} --articles {files}` ({(DateTimeOffset.UtcNow - scaleStarted).TotalMinutes:0} min). Ingest of the same files through 1 to {maxInstances} local host instances, each with its worker (8 invocations at a time), the BlobCreated events posted to the instances' webhooks in turn, 100 per post, as a load balancer spreads them; the floor of each row is the 1-instance rate of the same run. CPU figures cover the ingest only.\n\n{scaleTable}");
+    await WriteResultsAsync("instances.md", scaleReport);
     return 0;
 }
 
@@ -77,14 +87,25 @@ var header = string.Create(CultureInfo.InvariantCulture,
 var table = report.ToMarkdown(header);
 if (!parserOnly && !ingestOnly)
 {
-    // Only a whole run replaces the table the README quotes.
+    await WriteResultsAsync("latest.md", table); // only a whole run replaces the table the README quotes
+}
+else
+{
+    Console.WriteLine();
+    Console.WriteLine(table);
+}
+
+return 0;
+
+// Writes a results table to benchmarks/results/{file} and prints it.
+static async Task WriteResultsAsync(string file, string table)
+{
     var results = Path.Combine(Azurite.RepositoryRoot(), "benchmarks", "results");
     Directory.CreateDirectory(results);
-    await File.WriteAllTextAsync(Path.Combine(results, "latest.md"), table);
+    await File.WriteAllTextAsync(Path.Combine(results, file), table);
+    Console.WriteLine();
+    Console.WriteLine(table);
 }
-Console.WriteLine();
-Console.WriteLine(table);
-return 0;
 
 int Option(string name, int fallback)
 {
