@@ -80,6 +80,7 @@ public static class LocalFunctionsHost
         builder.Services.AddSingleton<BlobTriggerQueue>();
         builder.Services.AddHostedService<BlobTriggerQueueListener>();
         builder.Services.AddSingleton<EventGridDelivery>();
+        builder.Services.AddSingleton<BlobCreatedDelivery>();
         builder.Services.AddSingleton<EventGridStandIn>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EventGridStandIn>());
         builder.Services.AddSingleton<TimerScheduler>();

@@ -20,7 +20,7 @@ namespace ContentPipeline.LocalHost.Blobs;
 /// existed: a new blob, or a new ETag. Like Event Grid, it raises nothing for blobs that were there before the
 /// subscription (its creation time is kept in the host's storage, so a restart does not raise old events again, and
 /// blobs written while the host was down are raised when it starts, as Event Grid's retries would deliver them).
-/// Events go into the same queue as the webhook's. It also raises <c>BlobDeleted</c> for a blob it saw that is gone,
+/// Events go into the same queue as the webhook's (behind a front door, through it: <see cref="BlobCreatedDelivery"/>). It also raises <c>BlobDeleted</c> for a blob it saw that is gone,
 /// to every Event Grid-triggered function (as a subscription to the account's deletions would), trying each delivery a
 /// few times as Event Grid retries. Unlike Event Grid, it knows only the blobs it listed since the host started: a
 /// blob deleted while the host was down raises nothing. With several instances on one <c>AzureWebJobsStorage</c>, one
@@ -37,7 +37,7 @@ public sealed partial class EventGridStandIn : BackgroundService
     private static readonly TimeSpan[] DeliveryRetries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
 
     private readonly WorkerSupervisor _supervisor;
-    private readonly BlobTriggerQueue _queue;
+    private readonly BlobCreatedDelivery _created;
     private readonly EventGridDelivery _delivery;
     private readonly StorageAccounts _accounts;
     private readonly TimeProvider _time;
@@ -49,10 +49,10 @@ public sealed partial class EventGridStandIn : BackgroundService
     /// <summary>The stand-in's singleton lock (not one of Azure's: Event Grid runs outside the app).</summary>
     public const string LockId = "LocalHost.EventGridStandIn";
 
-    public EventGridStandIn(WorkerSupervisor supervisor, BlobTriggerQueue queue, EventGridDelivery delivery, StorageAccounts accounts, TimeProvider time, IOptions<LocalHostOptions> options, SingletonListenerLock singleton, ILogger<EventGridStandIn> logger)
+    public EventGridStandIn(WorkerSupervisor supervisor, BlobCreatedDelivery created, EventGridDelivery delivery, StorageAccounts accounts, TimeProvider time, IOptions<LocalHostOptions> options, SingletonListenerLock singleton, ILogger<EventGridStandIn> logger)
     {
         _supervisor = supervisor;
-        _queue = queue;
+        _created = created;
         _delivery = delivery;
         _accounts = accounts;
         _time = time;
@@ -264,7 +264,7 @@ public sealed partial class EventGridStandIn : BackgroundService
         }
 
         private Task RaiseCreatedAsync(string name, ETag etag, CancellationToken cancellationToken) =>
-            owner._queue.EnqueueAsync(function.HostFunctionId, UrlOf(name), etag.ToString(), "BlockBlob", cancellationToken);
+            owner._created.DeliverAsync(function.HostFunctionId, _container.Name, name, UrlOf(name), etag.ToString(), cancellationToken);
 
         /// <summary>Delivers a <c>BlobDeleted</c> event, in Event Grid's schema, to each deletion subscriber.</summary>
         private async Task RaiseDeletedAsync(string name, CancellationToken cancellationToken)

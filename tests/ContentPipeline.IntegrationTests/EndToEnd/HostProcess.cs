@@ -8,12 +8,16 @@ namespace ContentPipeline.IntegrationTests.EndToEnd;
 /// <summary>
 /// One instance of the local host as its own process (what <c>INSTANCES=N ./scripts/run.sh</c> starts), on a storage
 /// account shared with the others: started, killed outright (<c>kill -9</c>) and started again on the same port.
-/// Timers heal in seconds (re-driver, sweep, repair) and the singleton lease is the shortest blob lease.
+/// Timers heal in seconds (re-driver, sweep, repair) and the singleton lease is the shortest blob lease; an idle
+/// instance polls the blob-trigger queue every 2 seconds at most, unless <c>azurePolling</c> asks for Azure's minute.
 /// </summary>
-public sealed class HostProcess(string instanceId, string storage) : IDisposable
+public sealed class HostProcess(string instanceId, string storage, Uri? frontDoor = null, bool azurePolling = false) : IDisposable
 {
     private readonly int _port = Azurite.FreePort();
     private Process? _process;
+
+    /// <summary>The instance's own address (a front door forwards to it).</summary>
+    public Uri Url => new($"http://127.0.0.1:{_port}");
 
     public HttpClient Http { get; private set; } = null!;
 
@@ -29,7 +33,7 @@ public sealed class HostProcess(string instanceId, string storage) : IDisposable
             "--LocalHost:ListenerLockPeriod=00:00:15",
             "--LocalHost:ListenerLockRecoveryPollingInterval=00:00:01",
             "--LocalHost:WatchInterval=00:00:00.500",
-            "--LocalHost:MaxQueuePollingInterval=00:00:02",
+            $"--LocalHost:MaxQueuePollingInterval={(azurePolling ? "00:01:00" : "00:00:02")}",
             $"--LocalHost:Keys:Master={LocalHostFixture.MasterKey}",
             $"--LocalHost:Keys:Function={LocalHostFixture.FunctionKey}",
             $"--LocalHost:Keys:BlobsExtension={LocalHostFixture.BlobsExtensionKey}",
@@ -51,6 +55,11 @@ public sealed class HostProcess(string instanceId, string storage) : IDisposable
             start.ArgumentList.Add(argument);
         }
 
+        if (frontDoor is not null)
+        {
+            start.ArgumentList.Add($"--LocalHost:FrontUrl={frontDoor}");
+        }
+
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
@@ -59,6 +68,31 @@ public sealed class HostProcess(string instanceId, string storage) : IDisposable
         Http?.Dispose();
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}") };
         Http.DefaultRequestHeaders.Add("x-functions-key", LocalHostFixture.MasterKey);
+    }
+
+    /// <summary>A front door (<c>ContentPipeline.LocalHost --front</c>) on <paramref name="port"/> spreading requests over <paramref name="instances"/>.</summary>
+    public static Process StartFrontDoor(int port, IEnumerable<HostProcess> instances)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "ContentPipeline.LocalHost.dll"), "--front", string.Join(',', instances.Select(i => i.Url.AbsoluteUri.TrimEnd('/'))), "--urls", $"http://127.0.0.1:{port}" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Ingest invocations this instance's worker finished successfully.</summary>
+    public async Task<long> IngestsAsync()
+    {
+        var status = await Http.GetFromJsonAsync<JsonElement>("/admin/host/status");
+        return status.GetProperty("functions").EnumerateArray().Where(f => f.GetProperty("name").GetString() == "IngestArticle")
+            .Select(f => f.GetProperty("invocations").GetProperty("succeeded").GetInt64()).FirstOrDefault();
     }
 
     /// <summary>Waits until the host runs its worker; returns the worker's process id.</summary>
