@@ -6,6 +6,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Azure.Storage.Blobs;
+using ContentPipeline.Diagnostics;
 using ContentPipeline.Feeds;
 using ContentPipeline.Ingest;
 using ContentPipeline.IntegrationTests.Infrastructure;
@@ -25,7 +26,7 @@ public sealed class BenchHost : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _log = new();
 
-    private BenchHost(string connectionString, string instanceId)
+    private BenchHost(string connectionString, string instanceId, string? stageTimingsFile)
     {
         Url = $"http://127.0.0.1:{FreePort()}";
         Http = new HttpClient { BaseAddress = new Uri(Url) };
@@ -59,6 +60,11 @@ public sealed class BenchHost : IAsyncDisposable
         start.Environment["LocalHost__Keys__BlobsExtension"] = BlobsExtensionKey;
         start.Environment["LocalHost__RaiseBlobEvents"] = "false"; // the bench posts the events itself
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        if (stageTimingsFile is not null)
+        {
+            start.Environment["StageTimingsFile"] = stageTimingsFile; // the worker writes its stages there every second
+        }
+
         _process = Process.Start(start) ?? throw new InvalidOperationException("The host did not start.");
         _process.OutputDataReceived += (_, e) => Keep(e.Data);
         _process.ErrorDataReceived += (_, e) => Keep(e.Data);
@@ -80,9 +86,9 @@ public sealed class BenchHost : IAsyncDisposable
     public IEnumerable<string> Log => _log;
 
     /// <summary>Starts a host and waits until it runs its worker.</summary>
-    public static async Task<BenchHost> StartAsync(string connectionString, string instanceId = "bench")
+    public static async Task<BenchHost> StartAsync(string connectionString, string instanceId = "bench", string? stageTimingsFile = null)
     {
-        var host = new BenchHost(connectionString, instanceId);
+        var host = new BenchHost(connectionString, instanceId, stageTimingsFile);
         try
         {
             await WaitUntilAsync(async () => (host.WorkerProcessId = await host.RunningWorkerAsync()) is not null, TimeSpan.FromSeconds(90));
@@ -128,6 +134,24 @@ public sealed class BenchHost : IAsyncDisposable
         return function is { } f
             ? (f.GetProperty("invocations").GetProperty("succeeded").GetInt64(), f.GetProperty("invocations").GetProperty("failed").GetInt64())
             : (0, 0); // none until the worker's catalog is in
+    }
+
+    /// <summary>The host's own stages since it started or since <see cref="ResetHostStagesAsync"/>.</summary>
+    public async Task<IReadOnlyList<StageSummary>> HostStagesAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/admin/host/stages");
+        request.Headers.Add("x-functions-key", MasterKey);
+        using var response = await Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<List<StageSummary>>())!;
+    }
+
+    public async Task ResetHostStagesAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, "/admin/host/stages");
+        request.Headers.Add("x-functions-key", MasterKey);
+        using var response = await Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
     }
 
     /// <summary>CPU time the host and its worker have used so far (user + system, from /proc).</summary>

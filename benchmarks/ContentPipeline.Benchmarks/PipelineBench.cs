@@ -27,7 +27,7 @@ namespace ContentPipeline.Benchmarks;
 /// Ingest, lookups and feeds end to end: a real Azurite, the local Functions host as its own process, the corpus
 /// uploaded as an uploader would. Every figure has its floor measured here, in the same run, on the same data.
 /// </summary>
-public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Document> corpus, TimeSpan loadDuration) : IAsyncDisposable
+public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Document> corpus, TimeSpan loadDuration, Breakdown? breakdown = null) : IAsyncDisposable
 {
     private const int HostParallelism = 8;
     private Azurite? _azurite;
@@ -73,7 +73,7 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
         var upload = await UploadAsync(blobs);
 
         // The upload is excluded: the host starts once every file is in the container, and the clock starts when it is ready.
-        _host = await BenchHost.StartAsync(_azurite!.ConnectionString);
+        _host = await BenchHost.StartAsync(_azurite!.ConnectionString, stageTimingsFile: breakdown?.WorkerFile);
 
         // As Event Grid delivers them: one BlobCreated event per file, posted to the blobs webhook (batches of 100), the
         // clock running from the first post. The stand-in raises nothing for blobs older than its subscription.
@@ -115,6 +115,11 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
             {
                 Console.WriteLine($"    {line}");
             }
+        }
+
+        if (breakdown is not null)
+        {
+            await breakdown.CaptureAsync("Ingest", _host, corpus.Count, clock.Elapsed);
         }
 
         var ingestRate = corpus.Count / clock.Elapsed.TotalSeconds;
@@ -246,7 +251,18 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
                   return wrk.format("GET", "/api/articles/" .. ids[math.random(#ids)], {{headers}})
                 end
                 """);
+            if (breakdown is not null)
+            {
+                await _host!.ResetHostStagesAsync();
+                await breakdown.MarkWorkerAsync();
+            }
+
             var wrk = await RunWrkAsync(script);
+            if (breakdown is not null)
+            {
+                await breakdown.CaptureAsync(name, _host!, wrk.Requests, loadDuration);
+            }
+
             var floor = await PointReadsAsync(tables.GetTableClient(StorageNames.ArticlesTable));
             report.Add(new ReportRow($"{name}: requests/s (16 connections)", Report.Rate(wrk.Rps, "req"), Report.Rate(floor.Rps, "reads") + " raw TableClient point reads", wrk.Rps / floor.Rps, "–", null));
             report.Add(new ReportRow($"{name}: p50 / p99 latency", $"{Report.Ms(wrk.P50)} / {Report.Ms(wrk.P99)}", $"{Report.Ms(floor.P50)} / {Report.Ms(floor.P99)}", floor.P50 / wrk.P50, "–", null));
@@ -255,7 +271,7 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
         File.Delete(script);
     }
 
-    private async Task<(double Rps, double P50, double P99)> RunWrkAsync(string script)
+    private async Task<(double Rps, long Requests, double P50, double P99)> RunWrkAsync(string script)
     {
         var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { "-t2", "-c16", $"-d{(int)loadDuration.TotalSeconds}s", "--latency", "-s", script, _host!.Url })
@@ -272,8 +288,10 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
             throw new InvalidOperationException($"wrk saw failures: {non2xx.Value}\n{output}");
         }
 
+        var rps = double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
         return (
-            double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture),
+            rps,
+            (long)(rps * loadDuration.TotalSeconds),
             Latency(output, "50"),
             Latency(output, "99"));
     }

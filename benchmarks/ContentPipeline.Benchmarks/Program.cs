@@ -13,6 +13,7 @@ using ContentPipeline.IntegrationTests.Infrastructure;
 
 // Usage: ContentPipeline.Benchmarks [--articles 10000] [--load-seconds 10] [--parser-only | --ingest-only]
 //        ContentPipeline.Benchmarks --archive N   (each operation on archives of N and 10N articles)
+//        ContentPipeline.Benchmarks ... --breakdown   (also where ingest and lookup time goes, stage by stage)
 //        ContentPipeline.Benchmarks --instances N [--articles 3000]   (ingest through 1..N host instances)
 if (Array.IndexOf(args, "--archive") >= 0)
 {
@@ -43,6 +44,7 @@ var articles = Option("--articles", 10_000);
 var loadSeconds = Option("--load-seconds", 10);
 var parserOnly = args.Contains("--parser-only");
 var ingestOnly = args.Contains("--ingest-only");
+var breakdown = args.Contains("--breakdown") ? new Breakdown() : null;
 var report = new Report();
 var started = DateTimeOffset.UtcNow;
 
@@ -77,7 +79,7 @@ if (!ingestOnly)
 
 if (!parserOnly)
 {
-    await using var pipeline = new PipelineBench(report, Corpus.Generate(articles), TimeSpan.FromSeconds(loadSeconds));
+    await using var pipeline = new PipelineBench(report, Corpus.Generate(articles), TimeSpan.FromSeconds(loadSeconds), breakdown);
     await pipeline.RunAsync(ingestOnly);
 }
 
@@ -85,6 +87,11 @@ var memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1024.0 / 1024 / 10
 var header = string.Create(CultureInfo.InvariantCulture,
     $"Measured {started:yyyy-MM-dd} on {Environment.ProcessorCount} cores, {memory:0} GiB, {Environment.OSVersion.VersionString}, .NET {Environment.Version}, Azurite 3.35.0 in memory; `./scripts/bench.sh --articles {articles} --load-seconds {loadSeconds}` ({(DateTimeOffset.UtcNow - started).TotalMinutes:0} min).");
 var table = report.ToMarkdown(header);
+if (breakdown is not null)
+{
+    await WriteResultsAsync("breakdown.md", $"{header}\n\nWhere the time goes, stage by stage (host: the local host's own stages; worker: the app's spans, as Application Insights receives them in Azure). Host stages nest: host.blob.message holds host.blob.properties, host.invoke and host.queue.delete; host.invoke holds the worker's ingest; ingest holds its download, parse, render, save and outcome; ingest.save holds the save.* stages. host.http holds host.http.route-key and host.http.forward, which holds the worker's lookup.read.\n\n{breakdown.Text}");
+}
+
 if (!parserOnly && !ingestOnly)
 {
     await WriteResultsAsync("latest.md", table); // only a whole run replaces the table the README quotes

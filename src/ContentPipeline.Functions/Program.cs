@@ -9,5 +9,6 @@ builder.ConfigureFunctionsWebApplication();
 builder.UseHttpConventions();
 builder.AddApplicationInsights();
 builder.Services.AddContentPipeline(builder.Configuration);
+builder.Services.AddStageTelemetry(builder.Configuration); // stage spans to Application Insights (and a summary file, for the benchmark)
 builder.Services.AddHostedService<HostProcessWatch>(); // a worker of the local host stops when its host is gone
 builder.Build().Run();

@@ -1,6 +1,8 @@
+using ContentPipeline.Diagnostics;
 using ContentPipeline.LocalHost.Admin;
 using ContentPipeline.LocalHost.Blobs;
 using ContentPipeline.LocalHost.Catalog;
+using ContentPipeline.LocalHost.Diagnostics;
 using ContentPipeline.LocalHost.Events;
 using ContentPipeline.LocalHost.Http;
 using ContentPipeline.LocalHost.Singleton;
@@ -80,6 +82,7 @@ public static class LocalFunctionsHost
         builder.Services.AddSingleton<BlobTriggerQueue>();
         builder.Services.AddHostedService<BlobTriggerQueueListener>();
         builder.Services.AddSingleton<EventGridDelivery>();
+        builder.Services.AddSingleton(_ => new StageTimings(HostTelemetry.SourceName)); // the host's share of a breakdown (GET /admin/host/stages)
         builder.Services.AddSingleton<BlobCreatedDelivery>();
         builder.Services.AddSingleton<EventGridStandIn>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EventGridStandIn>());
@@ -88,6 +91,7 @@ public static class LocalFunctionsHost
         builder.Services.AddHostedService<FeedsPublicAccess>();
 
         var app = builder.Build();
+        app.Services.GetRequiredService<StageTimings>(); // listening from the start, not from the first look at it
         app.UseHostHttp();
         BlobWebhook.Map(app);
         EventGridWebhook.Map(app);

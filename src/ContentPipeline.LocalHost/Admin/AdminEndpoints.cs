@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ContentPipeline.Diagnostics;
 using ContentPipeline.LocalHost.Blobs;
 using ContentPipeline.LocalHost.Catalog;
 using ContentPipeline.LocalHost.Events;
@@ -15,7 +16,8 @@ namespace ContentPipeline.LocalHost.Admin;
 /// The admin API, master key only, as on Azure: <c>POST /admin/functions/{name}</c> with <c>{"input": "..."}</c> runs a
 /// non-HTTP function now and answers 202 (for a blob trigger the input is <c>container/blob</c>, and the function runs
 /// once, directly, without the queue and its retries; for an Event Grid trigger it is one event's JSON); <c>GET /admin/host/status</c> tells the host's state and, here,
-/// how often each function ran.
+/// how often each function ran; <c>GET /admin/host/stages</c> (<c>DELETE</c> to start again) how long each of the host's
+/// own stages took (<see cref="Diagnostics.HostTelemetry"/>).
 /// </summary>
 public static class AdminEndpoints
 {
@@ -23,6 +25,23 @@ public static class AdminEndpoints
     {
         endpoints.MapPost("/admin/functions/{name}", RunAsync);
         endpoints.MapGet("/admin/host/status", Status);
+        endpoints.MapGet("/admin/host/stages", Stages);
+        endpoints.MapDelete("/admin/host/stages", ResetStages);
+    }
+
+    /// <summary>The host's own stages since it started or was reset (this stand-in's; Azure's host reports to Application Insights).</summary>
+    private static IResult Stages(HttpContext context, KeyAuthorization keys, StageTimings timings) =>
+        keys.Allows(AuthorizationLevel.Admin, context.Request) ? Results.Ok(timings.Snapshot()) : Results.Unauthorized();
+
+    private static IResult ResetStages(HttpContext context, KeyAuthorization keys, StageTimings timings)
+    {
+        if (!keys.Allows(AuthorizationLevel.Admin, context.Request))
+        {
+            return Results.Unauthorized();
+        }
+
+        timings.Reset();
+        return Results.NoContent();
     }
 
     private static async Task<IResult> RunAsync(

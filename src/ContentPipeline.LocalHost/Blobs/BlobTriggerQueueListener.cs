@@ -1,8 +1,10 @@
 using System.Net;
 using Azure;
+using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues.Models;
 using ContentPipeline.Diagnostics;
 using ContentPipeline.LocalHost.Catalog;
+using ContentPipeline.LocalHost.Diagnostics;
 using ContentPipeline.LocalHost.Storage;
 using ContentPipeline.LocalHost.Worker;
 using Microsoft.Extensions.Options;
@@ -63,6 +65,7 @@ public sealed partial class BlobTriggerQueueListener(
                 QueueMessage[] messages;
                 try
                 {
+                    using var receiving = HostTelemetry.Stage(HostTelemetry.Stages.QueueReceive);
                     messages = (await queue.Queue.ReceiveMessagesAsync(free, VisibilityTimeout, stoppingToken).ConfigureAwait(false)).Value;
                 }
                 catch (Exception ex) when (StorageErrors.IsStorageFailure(ex))
@@ -110,6 +113,7 @@ public sealed partial class BlobTriggerQueueListener(
 
     private async Task ProcessAsync(FunctionCatalog catalog, QueueMessage message, CancellationToken stoppingToken)
     {
+        using var stage = HostTelemetry.Stage(HostTelemetry.Stages.BlobMessage);
         var trigger = BlobTriggerMessage.TryParse(message.Body.ToString());
         var function = trigger is null ? null : catalog.FindRegistered(trigger.FunctionId);
         try
@@ -133,8 +137,16 @@ public sealed partial class BlobTriggerQueueListener(
             InvocationResult result;
             try
             {
-                var properties = (await blob.GetPropertiesAsync(cancellationToken: stoppingToken).ConfigureAwait(false)).Value;
-                result = await invoker.InvokeAsync(function, BlobTriggerInput.Create(function, blob, properties), stoppingToken).ConfigureAwait(false);
+                BlobProperties properties;
+                using (HostTelemetry.Stage(HostTelemetry.Stages.BlobProperties))
+                {
+                    properties = (await blob.GetPropertiesAsync(cancellationToken: stoppingToken).ConfigureAwait(false)).Value;
+                }
+
+                using (HostTelemetry.Stage(HostTelemetry.Stages.Invoke))
+                {
+                    result = await invoker.InvokeAsync(function, BlobTriggerInput.Create(function, blob, properties), stoppingToken).ConfigureAwait(false);
+                }
             }
             catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
             {
@@ -150,6 +162,7 @@ public sealed partial class BlobTriggerQueueListener(
 
             if (result.Succeeded)
             {
+                using var deleting = HostTelemetry.Stage(HostTelemetry.Stages.QueueDelete);
                 await queue.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken).ConfigureAwait(false);
             }
             else if (message.DequeueCount >= MaxDequeueCount)

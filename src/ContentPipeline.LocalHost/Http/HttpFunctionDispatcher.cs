@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using ContentPipeline.LocalHost.Diagnostics;
 using ContentPipeline.LocalHost.Rpc;
 using ContentPipeline.LocalHost.Worker;
 using Yarp.ReverseProxy.Forwarder;
@@ -56,16 +57,21 @@ public sealed partial class HttpFunctionDispatcher(
             return;
         }
 
+        using var stage = HostTelemetry.Stage(HostTelemetry.Stages.Http);
+        var routing = HostTelemetry.Stage(HostTelemetry.Stages.HttpRouteAndKey);
         var router = _router ??= new HttpFunctionRouter(worker.Catalog, hostJson);
         if (router.Match(context.Request.Method, context.Request.Path) is not { } match)
         {
+            routing?.Dispose();
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
 
         var (function, values) = match;
 
-        if (!keys.Allows(function.Http!.AuthLevel, context.Request))
+        var allowed = keys.Allows(function.Http!.AuthLevel, context.Request);
+        routing?.Dispose();
+        if (!allowed)
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return;
@@ -73,7 +79,12 @@ public sealed partial class HttpFunctionDispatcher(
 
         var invocationId = Guid.NewGuid().ToString();
         var invocation = invoker.InvokeAsync(function, new InvocationInput(new TypedData { Http = new RpcHttp() }, Metadata(context.Request, values), invocationId), context.RequestAborted);
-        var error = await forwarder.SendAsync(context, worker.HttpUri!.AbsoluteUri, _client, new ForwarderRequestConfig { ActivityTimeout = hostJson.FunctionTimeout }, new InvocationTransformer(invocationId)).ConfigureAwait(false);
+        ForwarderError error;
+        using (HostTelemetry.Stage(HostTelemetry.Stages.HttpForward))
+        {
+            error = await forwarder.SendAsync(context, worker.HttpUri!.AbsoluteUri, _client, new ForwarderRequestConfig { ActivityTimeout = hostJson.FunctionTimeout }, new InvocationTransformer(invocationId)).ConfigureAwait(false);
+        }
+
         InvocationResult result;
         try
         {

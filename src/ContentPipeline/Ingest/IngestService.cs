@@ -64,6 +64,7 @@ public sealed partial class IngestService
     {
         ArgumentNullException.ThrowIfNull(containerName);
         ArgumentNullException.ThrowIfNull(blobName);
+        using var stage = PipelineTelemetry.Stage(PipelineTelemetry.Stages.Ingest);
         if (!BlobNames.TryGetClient(_incoming, containerName, blobName, out var blob, out var unsafeName))
         {
             await _rejected.RecordUnsafeNameAsync(containerName, blobName, listedETag, unsafeName, cancellationToken).ConfigureAwait(false);
@@ -88,6 +89,7 @@ public sealed partial class IngestService
         {
             // One request that never transfers more than the cap: the first cap + 1 bytes, with the blob's properties
             // (ETag, Last-Modified, total size in Content-Range) in its headers.
+            using var downloading = PipelineTelemetry.Stage(PipelineTelemetry.Stages.Download);
             using var download = (await blob.DownloadStreamingAsync(new BlobDownloadOptions { Range = new HttpRange(0, cap + 1) }, cancellationToken).ConfigureAwait(false)).Value;
             version = new ArticleSource(blob.Name, download.Details.ETag.ToString(), download.Details.LastModified);
             size = TotalSize(download.Details);
@@ -114,14 +116,24 @@ public sealed partial class IngestService
             (version, size, bytes) = (new ArticleSource(blob.Name, properties.ETag.ToString(), properties.LastModified), properties.ContentLength, []);
         }
 
-        var parsed = _parser.Parse(bytes, blob.Name);
+        ParseResult parsed;
+        using (PipelineTelemetry.Stage(PipelineTelemetry.Stages.Parse))
+        {
+            parsed = _parser.Parse(bytes, blob.Name);
+        }
+
         if (!parsed.Succeeded)
         {
             return await RejectAsync(blob, version, bytes, parsed.Problems, cancellationToken).ConfigureAwait(false);
         }
 
         // Rendered once per delivery, here, so that the API and the feeds only ever serve it.
-        var html = _renderer.Render(parsed.Article.Body);
+        string? html;
+        using (PipelineTelemetry.Stage(PipelineTelemetry.Stages.Render))
+        {
+            html = _renderer.Render(parsed.Article.Body);
+        }
+
         if (html is { Length: var length } && length > _parser.Limits.MaxHtmlLength)
         {
             var tooLong = new ParseProblem(blob.Name, parsed.BodyLine, 1, ProblemCodes.TooLong,
@@ -131,7 +143,12 @@ public sealed partial class IngestService
 
         try
         {
-            var saved = await _store.SaveUploadAsync(parsed.Article, html, version, blob.GetCurrentETagAsync, cancellationToken).ConfigureAwait(false);
+            SaveResult saved;
+            using (PipelineTelemetry.Stage(PipelineTelemetry.Stages.Save))
+            {
+                saved = await _store.SaveUploadAsync(parsed.Article, html, version, blob.GetCurrentETagAsync, cancellationToken).ConfigureAwait(false);
+            }
+
             var outcome = saved.Outcome switch
             {
                 SaveOutcome.Created => IngestOutcome.Created,
@@ -147,7 +164,11 @@ public sealed partial class IngestService
                 IngestOutcome.TakenDown => BlobOutcome.TakenDown,
                 _ => BlobOutcome.Stored,
             };
-            await _state.RecordOutcomeAsync(_incoming.Name, blob.Name, version.ETag, recorded, parsed.Article.Id, cancellationToken).ConfigureAwait(false);
+            using (PipelineTelemetry.Stage(PipelineTelemetry.Stages.Outcome))
+            {
+                await _state.RecordOutcomeAsync(_incoming.Name, blob.Name, version.ETag, recorded, parsed.Article.Id, cancellationToken).ConfigureAwait(false);
+            }
+
             LogIngested(LogText.Escape(blob.Name), parsed.Article.Id, outcome);
             return new IngestResult(outcome, blob.Name, parsed.Article.Id, []);
         }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using ContentPipeline.Articles;
+using ContentPipeline.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace ContentPipeline.Storage;
@@ -28,7 +29,15 @@ public sealed partial class ArticleStore
             // trigger cancelled after the commit must not leave entries that say otherwise, nor catalog rows unwritten
             // (the feeds would never see the change). Only a process that dies stops it; the repair timer mends that.
             var token = save.Committed is null ? cancellationToken : CancellationToken.None;
-            var current = save.GuessesNew ? null : await ReadAsync(id, token).ConfigureAwait(false);
+            ArticleRow? current = null;
+            if (!save.GuessesNew)
+            {
+                using (PipelineTelemetry.Stage(PipelineTelemetry.Stages.SaveRead))
+                {
+                    current = await ReadAsync(id, token).ConfigureAwait(false);
+                }
+            }
+
             save.Observe(current);
 
             // Once our change is committed, later rounds only bring the index in step: the change is not decided again
@@ -37,8 +46,15 @@ public sealed partial class ArticleStore
             var (result, change) = await CommitAsync(save, current, decision, token).ConfigureAwait(false);
             if (change is not null)
             {
-                await ApplyIndexChangeAsync(save, change, CancellationToken.None).ConfigureAwait(false);
-                result = await MarkInStepAsync(save, change, CancellationToken.None).ConfigureAwait(false) ? new SaveResult(decision.Outcome, change.Article) : null;
+                using (PipelineTelemetry.Stage(PipelineTelemetry.Stages.SaveIndex))
+                {
+                    await ApplyIndexChangeAsync(save, change, CancellationToken.None).ConfigureAwait(false);
+                }
+
+                using (PipelineTelemetry.Stage(PipelineTelemetry.Stages.SaveMark))
+                {
+                    result = await MarkInStepAsync(save, change, CancellationToken.None).ConfigureAwait(false) ? new SaveResult(decision.Outcome, change.Article) : null;
+                }
             }
 
             if (result is not null)
@@ -53,6 +69,7 @@ public sealed partial class ArticleStore
                     }
                     else
                     {
+                        using var ending = PipelineTelemetry.Stage(PipelineTelemetry.Stages.SaveEnd);
                         await _index.EndSaveAsync(pending, CancellationToken.None).ConfigureAwait(false);
                     }
                 }
@@ -80,12 +97,18 @@ public sealed partial class ArticleStore
             // A change the index does not show (body, related items, source blob) needs one write, not N + 2.
             var indexUnchanged = current is { IndexSynced: true } && !save.MustResync && stale.Count == 0
                 && keys.SequenceEqual(current.IndexKeys) && SameSummary(next, current.Stored);
-            if (!indexUnchanged)
+            if (!indexUnchanged && save.Pending is null)
             {
-                save.Pending ??= await _index.BeginSaveAsync(save.Id, ArticleIndex.ListsOf(keys.Concat(stale)), cancellationToken).ConfigureAwait(false);
+                using var pending = PipelineTelemetry.Stage(PipelineTelemetry.Stages.SavePending);
+                save.Pending = await _index.BeginSaveAsync(save.Id, ArticleIndex.ListsOf(keys.Concat(stale)), cancellationToken).ConfigureAwait(false);
             }
 
-            var committed = await TryCommitAsync(current, next, keys, stale, indexUnchanged, save.GuessesNew, cancellationToken).ConfigureAwait(false);
+            ETag? committed;
+            using (PipelineTelemetry.Stage(PipelineTelemetry.Stages.SaveCommit))
+            {
+                committed = await TryCommitAsync(current, next, keys, stale, indexUnchanged, save.GuessesNew, cancellationToken).ConfigureAwait(false);
+            }
+
             if (committed is not { } etag)
             {
                 save.LostRace |= !save.GuessesNew; // a refused insert-first only means the article exists: no race lost

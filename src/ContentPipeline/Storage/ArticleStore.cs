@@ -4,6 +4,7 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using ContentPipeline.Articles;
+using ContentPipeline.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -47,6 +48,7 @@ public sealed partial class ArticleStore
     /// <summary>Reads one article (one table read; one blob read more only when its body lives in blob storage).</summary>
     public async Task<StoredArticle?> GetAsync(string id, bool includeBody, CancellationToken cancellationToken)
     {
+        using var stage = PipelineTelemetry.Stage(PipelineTelemetry.Stages.Lookup);
         var row = await ReadAsync(id, cancellationToken).ConfigureAwait(false);
         return row is null ? null : includeBody ? await IncludeBodyAsync(row.Stored, cancellationToken).ConfigureAwait(false) : row.Stored;
     }

@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace ContentPipeline.Diagnostics;
+
+/// <summary>
+/// Collects how long each stage took, from the activities of the sources it listens to: count, total, mean, median and
+/// 99th percentile per stage name. What a breakdown of a run is made from (the benchmark's <c>--breakdown</c>); each
+/// stage keeps at most <see cref="MaxSamples"/> durations, so memory stays bounded on a long run.
+/// </summary>
+public sealed class StageTimings : IDisposable
+{
+    /// <summary>Durations kept per stage; later ones still count towards the count and the total.</summary>
+    public const int MaxSamples = 200_000;
+
+    private readonly ActivityListener _listener;
+    private readonly ConcurrentDictionary<string, Stage> _stages = new(StringComparer.Ordinal);
+
+    /// <summary>Starts listening to the activities of <paramref name="sourceNames"/>.</summary>
+    public StageTimings(params string[] sourceNames)
+    {
+        var names = sourceNames.ToHashSet(StringComparer.Ordinal);
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => names.Contains(source.Name),
+            Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = activity => _stages.GetOrAdd(activity.OperationName, static _ => new Stage()).Add(activity.Duration),
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    /// <summary>Every stage seen so far, by name.</summary>
+    public IReadOnlyList<StageSummary> Snapshot() =>
+        _stages.Select(static s => s.Value.Summarise(s.Key)).OrderBy(static s => s.Stage, StringComparer.Ordinal).ToList();
+
+    /// <summary>Forgets what was collected (a run's breakdown starts from here).</summary>
+    public void Reset() => _stages.Clear();
+
+    /// <summary>Stops listening.</summary>
+    public void Dispose() => _listener.Dispose();
+
+    private sealed class Stage
+    {
+        private readonly List<double> _samples = [];
+        private long _count;
+        private double _totalMs;
+
+        public void Add(TimeSpan duration)
+        {
+            lock (_samples)
+            {
+                _count++;
+                _totalMs += duration.TotalMilliseconds;
+                if (_samples.Count < MaxSamples)
+                {
+                    _samples.Add(duration.TotalMilliseconds);
+                }
+            }
+        }
+
+        public StageSummary Summarise(string name)
+        {
+            lock (_samples)
+            {
+                var sorted = _samples.Order().ToArray();
+                double At(double quantile) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * quantile))];
+                return new StageSummary(name, _count, _totalMs, _count == 0 ? 0 : _totalMs / _count, At(0.5), At(0.99));
+            }
+        }
+    }
+}
+
+/// <summary>One stage's durations over a run, in milliseconds.</summary>
+public sealed record StageSummary(string Stage, long Count, double TotalMs, double MeanMs, double P50Ms, double P99Ms);
