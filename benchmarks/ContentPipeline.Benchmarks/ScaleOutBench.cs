@@ -27,7 +27,7 @@ public sealed class ScaleOutBench(IReadOnlyList<Corpus.Document> corpus, int max
         }
 
         var text = new StringBuilder()
-            .Append("| Instances | Ingest | vs 1 instance | Machine CPU busy | Azurite CPU | Per instance: ingests (failed, retried) | Per instance: host + worker CPU |\n")
+            .Append("| Instances | Ingest | vs 1 instance | Machine CPU busy | Azurite CPU | Per instance: ingests (failed attempts) | Per instance: host + worker CPU |\n")
             .Append("| --- | --- | --- | --- | --- | --- | --- |\n");
         foreach (var run in runs)
         {

@@ -10,9 +10,11 @@ using Microsoft.Extensions.Hosting;
 namespace ContentPipeline.Functions;
 
 /// <summary>
-/// Where the pipeline's stage spans (<see cref="PipelineTelemetry"/>) go. In Azure, each becomes an Application Insights
-/// dependency (type <c>InProc</c>) under its invocation's operation, so a deployment's breakdown is a query away
-/// (<c>dependencies | where type == "InProc" | summarize percentiles(duration, 50, 99) by name</c>). With the
+/// Where the pipeline's stage spans (<see cref="PipelineTelemetry"/>) go. With Application Insights configured
+/// (<c>APPLICATIONINSIGHTS_CONNECTION_STRING</c>, as in Azure), each becomes a dependency of type
+/// <see cref="DependencyType"/> under its invocation's operation, so a deployment's breakdown is a query away
+/// (<c>dependencies | where type == "ContentPipeline" | summarize percentiles(duration, 50, 99) by name</c>); without it
+/// nothing listens and the spans cost nothing. With the
 /// <c>StageTimingsFile</c> setting, this instance also writes each stage's count, mean, median and 99th percentile to that
 /// file every second: how the benchmark's <c>--breakdown</c> reads the worker's side of a run.
 /// </summary>
@@ -21,11 +23,19 @@ public static class StageTelemetry
     /// <summary>The setting naming the file the stage summary is written to (unset: none is written).</summary>
     public const string FileSetting = "StageTimingsFile";
 
+    /// <summary>The dependency type of the stage spans in Application Insights (the worker's own are <c>InProc</c>).</summary>
+    public const string DependencyType = "ContentPipeline";
+
+    private const string ApplicationInsightsSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+
     /// <summary>Sends the stage spans to Application Insights, and to the summary file when one is set.</summary>
     public static IServiceCollection AddStageTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddHostedService<StageDependencies>();
+        if (configuration[ApplicationInsightsSetting] is { Length: > 0 })
+        {
+            services.AddHostedService<StageDependencies>();
+        }
         if (configuration[FileSetting] is { Length: > 0 } file)
         {
             services.AddHostedService(_ => new StageSummaryFile(file));
@@ -59,7 +69,7 @@ public static class StageTelemetry
         {
             var dependency = new DependencyTelemetry
             {
-                Type = "InProc",
+                Type = DependencyType,
                 Name = activity.OperationName,
                 Timestamp = activity.StartTimeUtc,
                 Duration = activity.Duration,
@@ -85,9 +95,16 @@ public static class StageTelemetry
             {
                 while (await ticks.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
                 {
-                    var temporary = $"{path}.{Environment.ProcessId}.tmp";
-                    await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(timings.Snapshot(), Json), CancellationToken.None).ConfigureAwait(false);
-                    File.Move(temporary, path, overwrite: true);
+                    try
+                    {
+                        var temporary = $"{path}.{Environment.ProcessId}.tmp";
+                        await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(timings.Snapshot(), Json), CancellationToken.None).ConfigureAwait(false);
+                        File.Move(temporary, path, overwrite: true);
+                    }
+                    catch (IOException)
+                    {
+                        // A reader holds the file (Windows) or the disk is full: the next tick tries again.
+                    }
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

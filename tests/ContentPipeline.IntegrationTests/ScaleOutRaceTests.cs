@@ -20,12 +20,13 @@ public sealed class ScaleOutRaceTests(ScaleOutRaceTests.Fixture fixture) : IClas
 {
     private const int Instances = 3;
     private readonly List<ServiceProvider> _instances = [];
+    private readonly SlowIndexWrites _slow = new(TimeSpan.FromMilliseconds(300));
 
     public Task InitializeAsync()
     {
         for (var i = 0; i < Instances; i++)
         {
-            _instances.Add(i == 1 ? fixture.NewInstance(o => o.AddPolicy(new SlowIndexWrites(TimeSpan.FromMilliseconds(300)), HttpPipelinePosition.PerCall)) : fixture.NewInstance());
+            _instances.Add(i == 1 ? fixture.NewInstance(o => o.AddPolicy(_slow, HttpPipelinePosition.PerCall)) : fixture.NewInstance());
         }
 
         return Task.CompletedTask;
@@ -112,6 +113,7 @@ public sealed class ScaleOutRaceTests(ScaleOutRaceTests.Fixture fixture) : IClas
             await reupload;
         })));
 
+        Assert.True(_slow.Delayed > 0, "the re-uploading instance's index writes were slow");
         foreach (var (_, file) in files)
         {
             // An editor's choice survives re-uploads, and the re-upload's content survives the editor's toggle.

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using ContentPipeline.LocalHost.Events;
 using ContentPipeline.LocalHost.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,9 +12,11 @@ namespace ContentPipeline.LocalHost.Blobs;
 /// once, while an idle one polls the queue with a pause growing to a minute. So with one instance the event goes straight
 /// into this host's queue (what its webhook does), and behind a front door (<see cref="LocalHostOptions.FrontUrl"/>) it
 /// is posted to the front door's blobs webhook, which spreads the events over the instances as the load balancer does.
-/// A post that fails is queued here instead: the event is never dropped (Event Grid retries for a day).
+/// A post that fails is queued here instead: the event is never dropped (Event Grid retries for a day). A post that
+/// times out after the receiving instance queued it is queued twice: at least once, as Event Grid delivers; ingest is
+/// idempotent.
 /// </summary>
-public sealed partial class BlobCreatedDelivery(BlobTriggerQueue queue, KeyAuthorization keys, IOptions<LocalHostOptions> options, ILogger<BlobCreatedDelivery> logger) : IDisposable
+public sealed partial class BlobCreatedDelivery(BlobTriggerQueue queue, KeyAuthorization keys, IOptions<LocalHostOptions> options, TimeProvider time, ILogger<BlobCreatedDelivery> logger) : IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
@@ -28,14 +31,14 @@ public sealed partial class BlobCreatedDelivery(BlobTriggerQueue queue, KeyAutho
                     id = Guid.NewGuid().ToString(),
                     eventType = "Microsoft.Storage.BlobCreated",
                     subject = $"/blobServices/default/containers/{container}/blobs/{blobName}",
-                    eventTime = DateTimeOffset.UtcNow,
+                    eventTime = time.GetUtcNow(),
                     data = new { api = "PutBlob", blobType = "BlockBlob", eTag, url = blobUrl.AbsoluteUri },
                     dataVersion = string.Empty,
                     metadataVersion = "1",
                 },
             };
-            using var post = new HttpRequestMessage(HttpMethod.Post, new Uri(front, $"runtime/webhooks/blobs?functionName={Uri.EscapeDataString(functionId)}")) { Content = JsonContent.Create(notification) };
-            post.Headers.Add("aeg-event-type", "Notification");
+            using var post = new HttpRequestMessage(HttpMethod.Post, new Uri(front, $"{BlobWebhook.Path}?functionName={Uri.EscapeDataString(functionId)}")) { Content = JsonContent.Create(notification) };
+            post.Headers.Add(EventGridPost.EventTypeHeader, EventGridPost.Notification);
             post.Headers.Add(KeyAuthorization.KeyHeader, keys.Keys.BlobsExtension);
             try
             {

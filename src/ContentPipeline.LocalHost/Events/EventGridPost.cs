@@ -14,7 +14,8 @@ public sealed record EventGridPost(string EventType, JsonElement Body, IReadOnly
     public const string Notification = "Notification";
     public const string Unsubscribe = "Unsubscribe";
 
-    private const string EventTypeHeader = "aeg-event-type";
+    /// <summary>The header that says what kind of post it is.</summary>
+    public const string EventTypeHeader = "aeg-event-type";
 
     /// <summary>
     /// Answers a webhook post as both extensions do: the handshake, 202 for <c>Unsubscribe</c>, a 400 for a body of the

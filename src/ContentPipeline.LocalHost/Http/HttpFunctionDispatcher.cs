@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using ContentPipeline.LocalHost.Catalog;
 using ContentPipeline.LocalHost.Diagnostics;
 using ContentPipeline.LocalHost.Rpc;
 using ContentPipeline.LocalHost.Worker;
@@ -58,19 +59,22 @@ public sealed partial class HttpFunctionDispatcher(
         }
 
         using var stage = HostTelemetry.Stage(HostTelemetry.Stages.Http);
-        var routing = HostTelemetry.Stage(HostTelemetry.Stages.HttpRouteAndKey);
-        var router = _router ??= new HttpFunctionRouter(worker.Catalog, hostJson);
-        if (router.Match(context.Request.Method, context.Request.Path) is not { } match)
+        (FunctionDescriptor Function, RouteValueDictionary Values)? match;
+        bool allowed;
+        using (HostTelemetry.Stage(HostTelemetry.Stages.HttpRouteAndKey))
         {
-            routing?.Dispose();
+            var router = _router ??= new HttpFunctionRouter(worker.Catalog, hostJson);
+            match = router.Match(context.Request.Method, context.Request.Path);
+            allowed = match is { } found && keys.Allows(found.Function.Http!.AuthLevel, context.Request);
+        }
+
+        if (match is not { } matched)
+        {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
 
-        var (function, values) = match;
-
-        var allowed = keys.Allows(function.Http!.AuthLevel, context.Request);
-        routing?.Dispose();
+        var (function, values) = matched;
         if (!allowed)
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;

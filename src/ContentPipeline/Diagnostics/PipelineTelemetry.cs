@@ -5,7 +5,8 @@ namespace ContentPipeline.Diagnostics;
 /// <summary>
 /// The pipeline's spans: one <see cref="ActivitySource"/> whose activities time each stage of an ingest, a save and a
 /// lookup. Nothing is recorded unless something listens (Application Insights in Azure, <see cref="StageTimings"/> for a
-/// local breakdown); then <see cref="ActivitySource.StartActivity(string, ActivityKind)"/> returns null and costs a check.
+/// local breakdown); until then <see cref="ActivitySource.StartActivity(string, ActivityKind)"/> returns null and costs a
+/// check.
 /// </summary>
 public static class PipelineTelemetry
 {
@@ -17,6 +18,17 @@ public static class PipelineTelemetry
 
     /// <summary>Starts a stage's activity (null when nobody listens); dispose it to end the stage.</summary>
     public static Activity? Stage(string name) => Source.StartActivity(name, ActivityKind.Internal);
+
+    /// <summary>
+    /// Marks a stage failed, with the exception's type, and returns false: for an exception filter that only records,
+    /// <c>catch (Exception ex) when (PipelineTelemetry.Failed(stage, ex))</c>, so the exception goes on as it was.
+    /// </summary>
+    public static bool Failed(Activity? stage, Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        stage?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+        return false;
+    }
 
     /// <summary>The stages' names, in the order an ingest or a lookup passes them.</summary>
     public static class Stages

@@ -6,7 +6,8 @@ namespace ContentPipeline.Diagnostics;
 /// <summary>
 /// Collects how long each stage took, from the activities of the sources it listens to: count, total, mean, median and
 /// 99th percentile per stage name. What a breakdown of a run is made from (the benchmark's <c>--breakdown</c>); each
-/// stage keeps at most <see cref="MaxSamples"/> durations, so memory stays bounded on a long run.
+/// stage keeps its first <see cref="MaxSamples"/> durations for the percentiles (count, total and mean take every one),
+/// so memory stays bounded on a long run.
 /// </summary>
 public sealed class StageTimings : IDisposable
 {
@@ -60,15 +61,18 @@ public sealed class StageTimings : IDisposable
 
         public StageSummary Summarise(string name)
         {
+            double[] sorted;
+            long count;
+            double total;
             lock (_samples)
             {
-                var sorted = _samples.Order().ToArray();
-                double At(double quantile) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * quantile))];
-                return new StageSummary(name, _count, _totalMs, _count == 0 ? 0 : _totalMs / _count, At(0.5), At(0.99));
+                // Copied under the lock, sorted outside it: a summary never holds up the stages being timed.
+                (sorted, count, total) = (_samples.ToArray(), _count, _totalMs);
             }
+
+            Array.Sort(sorted);
+            double At(double quantile) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * quantile))];
+            return new StageSummary(name, count, total, count == 0 ? 0 : total / count, At(0.5), At(0.99));
         }
     }
 }
-
-/// <summary>One stage's durations over a run, in milliseconds.</summary>
-public sealed record StageSummary(string Stage, long Count, double TotalMs, double MeanMs, double P50Ms, double P99Ms);

@@ -65,18 +65,25 @@ public sealed partial class IngestService
         ArgumentNullException.ThrowIfNull(containerName);
         ArgumentNullException.ThrowIfNull(blobName);
         using var stage = PipelineTelemetry.Stage(PipelineTelemetry.Stages.Ingest);
-        if (!BlobNames.TryGetClient(_incoming, containerName, blobName, out var blob, out var unsafeName))
+        try
         {
-            await _rejected.RecordUnsafeNameAsync(containerName, blobName, listedETag, unsafeName, cancellationToken).ConfigureAwait(false);
-            if (listedETag is not null)
+            if (!BlobNames.TryGetClient(_incoming, containerName, blobName, out var blob, out var unsafeName))
             {
-                await _state.RecordOutcomeAsync(containerName, blobName, listedETag, BlobOutcome.Rejected, articleId: null, cancellationToken).ConfigureAwait(false);
+                await _rejected.RecordUnsafeNameAsync(containerName, blobName, listedETag, unsafeName, cancellationToken).ConfigureAwait(false);
+                if (listedETag is not null)
+                {
+                    await _state.RecordOutcomeAsync(containerName, blobName, listedETag, BlobOutcome.Rejected, articleId: null, cancellationToken).ConfigureAwait(false);
+                }
+
+                return new IngestResult(IngestOutcome.Rejected, blobName, null, [unsafeName]);
             }
 
-            return new IngestResult(IngestOutcome.Rejected, blobName, null, [unsafeName]);
+            return await IngestAsync(blob, cancellationToken).ConfigureAwait(false);
         }
-
-        return await IngestAsync(blob, cancellationToken).ConfigureAwait(false);
+        catch (Exception ex) when (PipelineTelemetry.Failed(stage, ex))
+        {
+            throw; // never reached: the filter only records the failure on the span
+        }
     }
 
     private async Task<IngestResult> IngestAsync(BlobClient blob, CancellationToken cancellationToken)

@@ -234,6 +234,7 @@ public sealed partial class ArticleStore
         try
         {
             await catalogWrites.ConfigureAwait(false);
+            using var ending = PipelineTelemetry.Stage(PipelineTelemetry.Stages.SaveEnd);
             await _index.EndSaveAsync(pending, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RequestFailedException or AggregateException or OperationCanceledException)

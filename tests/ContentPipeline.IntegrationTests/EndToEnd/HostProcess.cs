@@ -60,6 +60,7 @@ public sealed class HostProcess(string instanceId, string storage, Uri? frontDoo
             start.ArgumentList.Add($"--LocalHost:FrontUrl={frontDoor}");
         }
 
+        _process?.Dispose(); // a restart: the killed process's handle
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };

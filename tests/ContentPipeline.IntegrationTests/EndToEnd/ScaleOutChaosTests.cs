@@ -69,6 +69,11 @@ public sealed class ScaleOutChaosTests(ITestOutputHelper output)
             for (var round = 0; round < Instances; round++)
             {
                 await Task.Delay(TimeSpan.FromSeconds(8));
+                if (round == 0)
+                {
+                    Assert.False(uploads.IsCompleted, "files are still arriving when the first host dies");
+                }
+
                 var victim = hosts[round];
                 victim.Kill(); // SIGKILL: no lease released, no message given back, its worker left to notice
                 kills++;
@@ -93,8 +98,8 @@ public sealed class ScaleOutChaosTests(ITestOutputHelper output)
             await Wait.UntilAsync(
                 async () =>
                 {
-                    stored = await articlesTable.QueryAsync<TableEntity>(select: ["PartitionKey", "IndexSynced"]).ToListAsync();
-                    return stored.Count >= Files && stored.All(e => e.GetBoolean("IndexSynced") == true)
+                    stored = await articlesTable.QueryAsync<TableEntity>(select: ["PartitionKey", ArticleEntityCodec.Props.IndexSynced]).ToListAsync();
+                    return stored.Count >= Files && stored.All(e => e.GetBoolean(ArticleEntityCodec.Props.IndexSynced) == true)
                         && await index.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartitions.Pending}"), select: ["RowKey"]).AnyAsync() is false;
                 },
                 "every article is stored and in step",
