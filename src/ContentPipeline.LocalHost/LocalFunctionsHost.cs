@@ -82,7 +82,8 @@ public static class LocalFunctionsHost
         builder.Services.AddSingleton<BlobTriggerQueue>();
         builder.Services.AddHostedService<BlobTriggerQueueListener>();
         builder.Services.AddSingleton<EventGridDelivery>();
-        builder.Services.AddSingleton(_ => new StageTimings(HostTelemetry.SourceName)); // the host's share of a breakdown (GET /admin/host/stages)
+        builder.Services.AddSingleton<HostTelemetry>();
+        builder.Services.AddSingleton(sp => new StageTimings(sp.GetRequiredService<HostTelemetry>().Source)); // the host's share of a breakdown (GET /admin/host/stages)
         builder.Services.AddSingleton<BlobCreatedDelivery>();
         builder.Services.AddSingleton<EventGridStandIn>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EventGridStandIn>());

@@ -17,7 +17,8 @@ namespace ContentPipeline.LocalHost.Blobs;
 /// deletes the message, failure makes it visible again at once (no backoff), and the fifth failed dequeue copies it to
 /// <c>webjobs-blobtrigger-poison</c> in the trigger's account. No blob receipts and no ETag comparison: a repeated
 /// event runs the function again. Messages survive a restart. Up to host.json's
-/// <c>extensions.blobs.maxDegreeOfParallelism</c> run at once; an empty queue is polled with a growing pause up to
+/// <c>extensions.blobs.maxDegreeOfParallelism</c> run at once, received in batches as the extension receives them
+/// (<see cref="BatchSize"/>); an empty queue is polled with a growing pause up to
 /// <see cref="LocalHostOptions.MaxQueuePollingInterval"/>, cut short when the webhook queues something.
 /// </summary>
 public sealed partial class BlobTriggerQueueListener(
@@ -26,6 +27,7 @@ public sealed partial class BlobTriggerQueueListener(
     IFunctionInvoker invoker,
     StorageAccounts accounts,
     HostJson hostJson,
+    HostTelemetry telemetry,
     IOptions<LocalHostOptions> options,
     ILogger<BlobTriggerQueueListener> logger) : BackgroundService
 {
@@ -37,6 +39,9 @@ public sealed partial class BlobTriggerQueueListener(
 
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>The most messages one receive may ask for.</summary>
+    private const int MaxBatchSize = 32;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var catalog = await supervisor.TryGetAsync(stoppingToken).ConfigureAwait(false);
@@ -47,6 +52,7 @@ public sealed partial class BlobTriggerQueueListener(
 
         await queue.Queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
         var parallelism = hostJson.BlobParallelism ?? Environment.ProcessorCount * 8;
+        var batchSize = BatchSize(parallelism);
         using var slots = new SemaphoreSlim(parallelism, parallelism);
         var running = new List<Task>();
         var pause = MinPollingInterval;
@@ -55,17 +61,19 @@ public sealed partial class BlobTriggerQueueListener(
             while (!stoppingToken.IsCancellationRequested)
             {
                 await supervisor.WhenReadyAsync(stoppingToken).ConfigureAwait(false);
-                await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
-                var free = 1;
-                while (free < 32 && slots.Wait(0))
+
+                // A new batch once no more than parallelism - batch size run, as the extension's queue listener does.
+                var free = 0;
+                while (free < batchSize)
                 {
+                    await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
                     free++;
                 }
 
                 QueueMessage[] messages;
                 try
                 {
-                    using var receiving = HostTelemetry.Stage(HostTelemetry.Stages.QueueReceive);
+                    using var receiving = telemetry.Stage(HostTelemetry.Stages.QueueReceive);
                     messages = (await queue.Queue.ReceiveMessagesAsync(free, VisibilityTimeout, stoppingToken).ConfigureAwait(false)).Value;
                 }
                 catch (Exception ex) when (StorageErrors.IsStorageFailure(ex))
@@ -111,9 +119,16 @@ public sealed partial class BlobTriggerQueueListener(
         await Task.WhenAll(running).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Messages per receive for <paramref name="parallelism"/>: the blobs extension splits its
+    /// <c>maxDegreeOfParallelism</c> into a batch size of half of it plus one (at most 32, the queue service's limit) and a
+    /// new-batch threshold of the rest, so with 8 it receives 5 at a time once 3 or fewer still run.
+    /// </summary>
+    public static int BatchSize(int parallelism) => Math.Min(MaxBatchSize, (parallelism / 2) + 1);
+
     private async Task ProcessAsync(FunctionCatalog catalog, QueueMessage message, CancellationToken stoppingToken)
     {
-        using var stage = HostTelemetry.Stage(HostTelemetry.Stages.BlobMessage);
+        using var stage = telemetry.Stage(HostTelemetry.Stages.BlobMessage);
         var trigger = BlobTriggerMessage.TryParse(message.Body.ToString());
         var function = trigger is null ? null : catalog.FindRegistered(trigger.FunctionId);
         try
@@ -138,12 +153,12 @@ public sealed partial class BlobTriggerQueueListener(
             try
             {
                 BlobProperties properties;
-                using (HostTelemetry.Stage(HostTelemetry.Stages.BlobProperties))
+                using (telemetry.Stage(HostTelemetry.Stages.BlobProperties))
                 {
                     properties = (await blob.GetPropertiesAsync(cancellationToken: stoppingToken).ConfigureAwait(false)).Value;
                 }
 
-                using (HostTelemetry.Stage(HostTelemetry.Stages.Invoke))
+                using (telemetry.Stage(HostTelemetry.Stages.Invoke))
                 {
                     result = await invoker.InvokeAsync(function, BlobTriggerInput.Create(function, blob, properties), stoppingToken).ConfigureAwait(false);
                 }
@@ -162,7 +177,7 @@ public sealed partial class BlobTriggerQueueListener(
 
             if (result.Succeeded)
             {
-                using var deleting = HostTelemetry.Stage(HostTelemetry.Stages.QueueDelete);
+                using var deleting = telemetry.Stage(HostTelemetry.Stages.QueueDelete);
                 await queue.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken).ConfigureAwait(false);
             }
             else if (message.DequeueCount >= MaxDequeueCount)

@@ -5,18 +5,21 @@ namespace ContentPipeline.LocalHost.Diagnostics;
 /// <summary>
 /// The local host's own spans, beside the app's (<see cref="ContentPipeline.Diagnostics.PipelineTelemetry"/>): what the
 /// host does around each invocation. Azure's host has its own (Application Insights requests and dependencies); these
-/// say what this stand-in adds, so a breakdown can tell the host's share from the app's.
+/// say what this stand-in adds, so a breakdown can tell the host's share from the app's. One per host (a singleton):
+/// several hosts in one process (the tests run them so) each time only their own stages.
 /// </summary>
-public static class HostTelemetry
+public sealed class HostTelemetry : IDisposable
 {
     /// <summary>The source's name.</summary>
     public const string SourceName = "ContentPipeline.LocalHost";
 
-    /// <summary>The source every host stage's activity comes from.</summary>
-    public static ActivitySource Source { get; } = new(SourceName);
+    /// <summary>This host's source: a listener that should hear this host alone listens to this object, not the name.</summary>
+    public ActivitySource Source { get; } = new(SourceName);
 
     /// <summary>Starts a stage's activity (null when nobody listens).</summary>
-    public static Activity? Stage(string name) => Source.StartActivity(name, ActivityKind.Internal);
+    public Activity? Stage(string name) => Source.StartActivity(name, ActivityKind.Internal);
+
+    public void Dispose() => Source.Dispose();
 
     /// <summary>The host's stages.</summary>
     public static class Stages

@@ -23,6 +23,7 @@ public sealed partial class HttpFunctionDispatcher(
     KeyAuthorization keys,
     HostJson hostJson,
     IHttpForwarder forwarder,
+    HostTelemetry telemetry,
     ILogger<HttpFunctionDispatcher> logger) : IDisposable
 {
     public const string InvocationIdHeader = "x-ms-invocation-id";
@@ -58,10 +59,10 @@ public sealed partial class HttpFunctionDispatcher(
             return;
         }
 
-        using var stage = HostTelemetry.Stage(HostTelemetry.Stages.Http);
+        using var stage = telemetry.Stage(HostTelemetry.Stages.Http);
         (FunctionDescriptor Function, RouteValueDictionary Values)? match;
         bool allowed;
-        using (HostTelemetry.Stage(HostTelemetry.Stages.HttpRouteAndKey))
+        using (telemetry.Stage(HostTelemetry.Stages.HttpRouteAndKey))
         {
             var router = _router ??= new HttpFunctionRouter(worker.Catalog, hostJson);
             match = router.Match(context.Request.Method, context.Request.Path);
@@ -84,7 +85,7 @@ public sealed partial class HttpFunctionDispatcher(
         var invocationId = Guid.NewGuid().ToString();
         var invocation = invoker.InvokeAsync(function, new InvocationInput(new TypedData { Http = new RpcHttp() }, Metadata(context.Request, values), invocationId), context.RequestAborted);
         ForwarderError error;
-        using (HostTelemetry.Stage(HostTelemetry.Stages.HttpForward))
+        using (telemetry.Stage(HostTelemetry.Stages.HttpForward))
         {
             error = await forwarder.SendAsync(context, worker.HttpUri!.AbsoluteUri, _client, new ForwarderRequestConfig { ActivityTimeout = hostJson.FunctionTimeout }, new InvocationTransformer(invocationId)).ConfigureAwait(false);
         }

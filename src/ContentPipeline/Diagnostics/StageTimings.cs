@@ -17,13 +17,23 @@ public sealed class StageTimings : IDisposable
     private readonly ActivityListener _listener;
     private readonly ConcurrentDictionary<string, Stage> _stages = new(StringComparer.Ordinal);
 
-    /// <summary>Starts listening to the activities of <paramref name="sourceNames"/>.</summary>
+    /// <summary>Starts listening to the activities of every source named <paramref name="sourceNames"/>.</summary>
     public StageTimings(params string[] sourceNames)
+        : this(source => sourceNames.Contains(source.Name, StringComparer.Ordinal))
     {
-        var names = sourceNames.ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>Starts listening to the activities of <paramref name="source"/> alone (not of others of its name).</summary>
+    public StageTimings(ActivitySource source)
+        : this(candidate => ReferenceEquals(candidate, source))
+    {
+    }
+
+    private StageTimings(Func<ActivitySource, bool> listensTo)
+    {
         _listener = new ActivityListener
         {
-            ShouldListenTo = source => names.Contains(source.Name),
+            ShouldListenTo = listensTo,
             Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
             ActivityStopped = activity => _stages.GetOrAdd(activity.OperationName, static _ => new Stage()).Add(activity.Duration),
         };

@@ -32,6 +32,20 @@ public sealed class StageTimingsTests
     }
 
     [Fact]
+    public void ListeningToOneSourceObject_HearsNoOtherOfTheSameName()
+    {
+        var name = $"test-{Guid.NewGuid():N}";
+        using var mine = new ActivitySource(name);
+        using var another = new ActivitySource(name); // another host in the same process
+        using var timings = new StageTimings(mine);
+
+        mine.StartActivity("mine")!.Dispose();
+        Assert.Null(another.StartActivity("theirs"));
+
+        Assert.Equal(["mine"], timings.Snapshot().Select(s => s.Stage));
+    }
+
+    [Fact]
     public void Reset_StartsAgainFromNothing()
     {
         using var source = new ActivitySource($"test-{Guid.NewGuid():N}");
