@@ -10,6 +10,8 @@ using ContentPipeline.Diagnostics;
 using ContentPipeline.Feeds;
 using ContentPipeline.Ingest;
 using ContentPipeline.IntegrationTests.Infrastructure;
+using ContentPipeline.LocalHost.Blobs;
+using ContentPipeline.LocalHost.Events;
 using ContentPipeline.Storage;
 
 namespace ContentPipeline.Benchmarks;
@@ -109,18 +111,9 @@ public sealed class BenchHost : IAsyncDisposable
     {
         foreach (var chunk in names.Chunk(100))
         {
-            var events = chunk.Select(name => new
-            {
-                id = Guid.NewGuid().ToString(),
-                eventType = "Microsoft.Storage.BlobCreated",
-                subject = $"/blobServices/default/containers/{StorageNames.IncomingContainer}/blobs/{name}",
-                eventTime = DateTimeOffset.UtcNow,
-                dataVersion = string.Empty,
-                metadataVersion = "1",
-                data = new { api = "PutBlob", blobType = "BlockBlob", url = incoming.GetBlobClient(name).Uri.AbsoluteUri },
-            });
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"/runtime/webhooks/blobs?functionName=Host.Functions.{IngestFunction}") { Content = JsonContent.Create(events) };
-            request.Headers.Add("aeg-event-type", "Notification");
+            var events = chunk.Select(name => StorageBlobEvent.Create(StorageBlobEvent.Created, "PutBlob", incoming.AccountName, incoming.Name, name, incoming.GetBlobClient(name).Uri, eTag: null, DateTimeOffset.UtcNow)).ToArray();
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{BlobWebhook.Path}?functionName=Host.Functions.{IngestFunction}") { Content = JsonContent.Create(events) };
+            request.Headers.Add(EventGridPost.EventTypeHeader, EventGridPost.Notification);
             request.Headers.Add("x-functions-key", BlobsExtensionKey);
             using var response = await Http.SendAsync(request);
             response.EnsureSuccessStatusCode();

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using ContentPipeline.LocalHost.Events;
 using ContentPipeline.LocalHost.Http;
 using Microsoft.Extensions.Logging;
@@ -20,23 +21,11 @@ public sealed partial class BlobCreatedDelivery(BlobTriggerQueue queue, KeyAutho
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
-    public async Task DeliverAsync(string functionId, string container, string blobName, Uri blobUrl, string eTag, CancellationToken cancellationToken)
+    public async Task DeliverAsync(string functionId, string accountName, string container, string blobName, Uri blobUrl, string eTag, CancellationToken cancellationToken)
     {
         if (options.Value.FrontUrl is { } front)
         {
-            var notification = new[]
-            {
-                new
-                {
-                    id = Guid.NewGuid().ToString(),
-                    eventType = "Microsoft.Storage.BlobCreated",
-                    subject = $"/blobServices/default/containers/{container}/blobs/{blobName}",
-                    eventTime = time.GetUtcNow(),
-                    data = new { api = "PutBlob", blobType = "BlockBlob", eTag, url = blobUrl.AbsoluteUri },
-                    dataVersion = string.Empty,
-                    metadataVersion = "1",
-                },
-            };
+            JsonElement[] notification = [StorageBlobEvent.Create(StorageBlobEvent.Created, "PutBlob", accountName, container, blobName, blobUrl, eTag, time.GetUtcNow())];
             using var post = new HttpRequestMessage(HttpMethod.Post, new Uri(front, $"{BlobWebhook.Path}?functionName={Uri.EscapeDataString(functionId)}")) { Content = JsonContent.Create(notification) };
             post.Headers.Add(EventGridPost.EventTypeHeader, EventGridPost.Notification);
             post.Headers.Add(KeyAuthorization.KeyHeader, keys.Keys.BlobsExtension);

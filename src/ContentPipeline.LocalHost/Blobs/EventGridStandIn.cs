@@ -264,22 +264,12 @@ public sealed partial class EventGridStandIn : BackgroundService
         }
 
         private Task RaiseCreatedAsync(string name, ETag etag, CancellationToken cancellationToken) =>
-            owner._created.DeliverAsync(function.HostFunctionId, _container.Name, name, UrlOf(name), etag.ToString(), cancellationToken);
+            owner._created.DeliverAsync(function.HostFunctionId, _container.AccountName, _container.Name, name, UrlOf(name), etag.ToString(), cancellationToken);
 
         /// <summary>Delivers a <c>BlobDeleted</c> event, in Event Grid's schema, to each deletion subscriber.</summary>
         private async Task RaiseDeletedAsync(string name, CancellationToken cancellationToken)
         {
-            var deleted = JsonSerializer.SerializeToElement(new
-            {
-                id = Guid.NewGuid().ToString(),
-                topic = $"/subscriptions/local/resourceGroups/local/providers/Microsoft.Storage/storageAccounts/{_container.AccountName}",
-                subject = $"/blobServices/default/containers/{_container.Name}/blobs/{name}",
-                eventType = "Microsoft.Storage.BlobDeleted",
-                eventTime = owner._time.GetUtcNow(),
-                data = new { api = "DeleteBlob", contentType = "application/octet-stream", blobType = "BlockBlob", url = UrlOf(name).AbsoluteUri },
-                dataVersion = string.Empty,
-                metadataVersion = "1",
-            });
+            var deleted = StorageBlobEvent.Create(StorageBlobEvent.Deleted, "DeleteBlob", _container.AccountName, _container.Name, name, UrlOf(name), eTag: null, owner._time.GetUtcNow());
             foreach (var subscriber in deletions)
             {
                 for (var attempt = 0; ; attempt++)

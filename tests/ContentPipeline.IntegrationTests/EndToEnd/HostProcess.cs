@@ -89,12 +89,8 @@ public sealed class HostProcess(string instanceId, string storage, Uri? frontDoo
     }
 
     /// <summary>Ingest invocations this instance's worker finished successfully.</summary>
-    public async Task<long> IngestsAsync()
-    {
-        var status = await Http.GetFromJsonAsync<JsonElement>("/admin/host/status");
-        return status.GetProperty("functions").EnumerateArray().Where(f => f.GetProperty("name").GetString() == "IngestArticle")
-            .Select(f => f.GetProperty("invocations").GetProperty("succeeded").GetInt64()).FirstOrDefault();
-    }
+    public async Task<long> IngestsAsync() =>
+        LocalHostFixture.Invocations(await Http.GetFromJsonAsync<JsonElement>("/admin/host/status"), "IngestArticle", "succeeded");
 
     /// <summary>Waits until the host runs its worker; returns the worker's process id.</summary>
     public async Task<int> WhenRunningAsync()

@@ -116,20 +116,17 @@ public class LocalHostFixture : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).Clone();
     }
 
-    public async Task<long> InvocationsAsync(string function) =>
-        (await StatusAsync()).GetProperty("functions").EnumerateArray()
-            .Single(f => f.GetProperty("name").GetString() == function)
-            .GetProperty("invocations").GetProperty("started").GetInt64();
+    public async Task<long> InvocationsAsync(string function) => Invocations(await StatusAsync(), function, "started");
 
-    public async Task<long> SucceededAsync(string function) =>
-        (await StatusAsync()).GetProperty("functions").EnumerateArray()
-            .Single(f => f.GetProperty("name").GetString() == function)
-            .GetProperty("invocations").GetProperty("succeeded").GetInt64();
+    public async Task<long> SucceededAsync(string function) => Invocations(await StatusAsync(), function, "succeeded");
 
-    public async Task<long> FailedAsync(string function) =>
-        (await StatusAsync()).GetProperty("functions").EnumerateArray()
+    public async Task<long> FailedAsync(string function) => Invocations(await StatusAsync(), function, "failed");
+
+    /// <summary>One count (<c>started</c>, <c>succeeded</c>, <c>failed</c>) of a function's invocations in a host's status.</summary>
+    public static long Invocations(JsonElement status, string function, string count) =>
+        status.GetProperty("functions").EnumerateArray()
             .Single(f => f.GetProperty("name").GetString() == function)
-            .GetProperty("invocations").GetProperty("failed").GetInt64();
+            .GetProperty("invocations").GetProperty(count).GetInt64();
 
     /// <summary>Runs the feed timer through the admin API, as an operator would, and waits for the run to end.</summary>
     public async Task RunFeedsAsync()
