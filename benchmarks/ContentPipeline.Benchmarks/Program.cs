@@ -71,10 +71,12 @@ if (!ingestOnly)
     var grayMatter = await GrayMatterAsync();
     report.Add(new ReportRow("Parser vs gray-matter 4.0.3 (Node, cache off), same documents", Report.Rate(full, "docs"), Report.Rate(grayMatter, "docs") + " gray-matter", full / grayMatter, "> 1 (faster)", full > grayMatter));
     var events = Rate(nameof(ParserBenchmarks.YamlDotNetEvents));
-    report.Add(new ReportRow("YamlDotNet's event parser alone (what the parser reads; its ceiling) vs gray-matter", Report.Rate(events, "docs"), Report.Rate(grayMatter, "docs") + " gray-matter", events / grayMatter, "–", null));
+    report.Add(new ReportRow("YamlDotNet's event parser alone (the ceiling of the parser's YamlDotNet path) vs gray-matter", Report.Rate(events, "docs"), Report.Rate(grayMatter, "docs") + " gray-matter", events / grayMatter, "–", null));
     report.Add(new ReportRow("Parser: split, parse, validate, map vs YamlDotNet's event parser alone", Report.Rate(full, "docs"), Report.Rate(events, "docs") + " events alone", full / events, "–", null));
 
     report.Add(new ReportRow("Parser: parse and validate only (no entity mapping)", Report.Rate(Rate(nameof(ParserBenchmarks.ParseOnly)), "docs"), Report.Rate(raw, "docs") + " raw YamlDotNet deserialise", Rate(nameof(ParserBenchmarks.ParseOnly)) / raw, "–", null));
+    var throughYaml = Rate(nameof(ParserBenchmarks.ParseOnlyThroughYamlDotNet));
+    report.Add(new ReportRow("Parser: parse and validate, files outside the block reader's shape (YamlDotNet's path)", Report.Rate(throughYaml, "docs"), Report.Rate(raw, "docs") + " raw YamlDotNet deserialise", throughYaml / raw, "–", null));
 }
 
 if (!parserOnly)

@@ -77,8 +77,11 @@ public sealed class FrontMatterParser
                 "the front matter opened by '---' on line 1 is never closed: add a '---' line after the last field"));
         }
 
+        // The common shape is read directly; anything else (and every error) goes through YamlDotNet.
         var problems = new List<ParseProblem>();
-        var root = YamlTreeReader.Read(text[yamlStart..yamlEnd], _limits, fileName, lineOffset: 1, problems);
+        YamlValue? root = BlockYamlReader.TryRead(text, yamlStart, yamlEnd, _limits, lineOffset: 1, out var block)
+            ? block
+            : YamlTreeReader.Read(text[yamlStart..yamlEnd], _limits, fileName, lineOffset: 1, problems);
         if (problems.Count > 0)
         {
             return ParseResult.Failure(problems);
