@@ -148,7 +148,13 @@ public sealed class BenchHost : IAsyncDisposable
     }
 
     /// <summary>CPU time the host and its worker have used so far (user + system, from /proc).</summary>
-    public TimeSpan CpuTime() => ProcessCpu.Of(_process.Id) + (WorkerProcessId is { } worker ? ProcessCpu.Of(worker) : TimeSpan.Zero);
+    public TimeSpan CpuTime() => HostCpuTime() + WorkerCpuTime();
+
+    /// <summary>CPU time of the host process alone so far.</summary>
+    public TimeSpan HostCpuTime() => ProcessCpu.Of(_process.Id);
+
+    /// <summary>CPU time of the running worker so far (zero before it runs).</summary>
+    public TimeSpan WorkerCpuTime() => WorkerProcessId is { } worker ? ProcessCpu.Of(worker) : TimeSpan.Zero;
 
     /// <summary>The host's working set now.</summary>
     public long WorkingSet()
