@@ -26,16 +26,15 @@ public static class StageTelemetry
     /// <summary>The dependency type of the stage spans in Application Insights (the worker's own are <c>InProc</c>).</summary>
     public const string DependencyType = "ContentPipeline";
 
-    private const string ApplicationInsightsSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
-
     /// <summary>Sends the stage spans to Application Insights, and to the summary file when one is set.</summary>
     public static IServiceCollection AddStageTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        if (configuration[ApplicationInsightsSetting] is { Length: > 0 })
+        if (configuration[TelemetryExtensions.ConnectionStringSetting] is { Length: > 0 })
         {
             services.AddHostedService<StageDependencies>();
         }
+
         if (configuration[FileSetting] is { Length: > 0 } file)
         {
             services.AddHostedService(_ => new StageSummaryFile(file));

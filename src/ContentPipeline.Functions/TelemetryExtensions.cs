@@ -10,14 +10,23 @@ public static class TelemetryExtensions
 {
     private const string ApplicationInsightsLoggerProvider = "Microsoft.Extensions.Logging.ApplicationInsights.ApplicationInsightsLoggerProvider";
 
+    /// <summary>The setting that says where Application Insights is (set by infra/ in Azure).</summary>
+    public const string ConnectionStringSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+
     /// <summary>
     /// The worker's Application Insights SDK. In Azure it reads APPLICATIONINSIGHTS_CONNECTION_STRING and, for Microsoft
     /// Entra authentication, APPLICATIONINSIGHTS_AUTHENTICATION_STRING (ClientId=...;Authorization=AAD), both set by
-    /// infra/; locally, without a connection string, it sends nothing.
+    /// infra/. Without a connection string (locally) it is not added at all: it would still track every storage request
+    /// and invocation, at a cost in CPU, only to send nothing.
     /// </summary>
     public static FunctionsApplicationBuilder AddApplicationInsights(this FunctionsApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Configuration[ConnectionStringSetting] is not { Length: > 0 })
+        {
+            return builder;
+        }
+
         builder.Services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
 
         // The SDK adds a rule that keeps only warnings and above; host.json and the usual Logging settings decide instead.

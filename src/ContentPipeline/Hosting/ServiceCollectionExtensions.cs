@@ -52,6 +52,11 @@ public static class ServiceCollectionExtensions
             });
             clients.UseCredential(_ => StorageConnection.CreateCredential(connection));
 
+            // The SDK's own log of every request and response (headers formatted for each, whatever the log level
+            // keeps) costs a storage-bound worker a share of its CPU: off unless AzureDefaults:Diagnostics:IsLoggingEnabled
+            // turns it on for troubleshooting. Failures still surface as exceptions, which the app logs itself.
+            clients.ConfigureDefaults(static options => options.Diagnostics.IsLoggingEnabled = false);
+
             // Retries, timeouts and the like of every client, from the 'AzureDefaults' section (Retry:MaxRetries, ...).
             clients.ConfigureDefaults(configuration.GetSection(AzureDefaultsSection));
         });
