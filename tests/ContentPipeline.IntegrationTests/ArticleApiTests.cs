@@ -45,6 +45,17 @@ public sealed class ArticleApiTests(PipelineFixture fixture) : IClassFixture<Pip
         Assert.True(json.GetProperty("published").GetBoolean());
         Assert.False(json.TryGetProperty("secured", out _));
         Assert.DoesNotContain("c2VjcmV0", reply.Body, StringComparison.Ordinal);
+
+        // The service's fields, written beside the article's in the same object (once each).
+        Assert.Equal("published", json.GetProperty("state").GetString());
+        Assert.Equal(1, json.GetProperty("version").GetInt64());
+        var stored = (await Services.GetRequiredService<ArticleStore>().GetAsync(id, includeBody: false, default))!;
+        Assert.Equal(stored.CreatedAt, json.GetProperty("createdAt").GetDateTimeOffset());
+        Assert.Equal(stored.UpdatedAt, json.GetProperty("updatedAt").GetDateTimeOffset());
+        Assert.Equal(stored.PublishedChangedAt, json.GetProperty("publishedChangedAt").GetDateTimeOffset());
+        var names = json.EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Equal(names.Count, names.Distinct(StringComparer.Ordinal).Count());
+        Assert.False(json.TryGetProperty("publishedSetBy", out _)); // editors' field
     }
 
     [Fact]

@@ -67,7 +67,7 @@ public sealed partial class GetArticle(ArticleStore store, TimeProvider time, IL
         }
 
         ApiResults.SetCaching(request.HttpContext.Response, EntityTags.For(stored.Version), audience == Audience.Public);
-        return ApiResults.Json(ArticleRepresentation.Create(stored, audience, time.GetUtcNow()));
+        return ApiResults.Utf8Json(ArticleRepresentation.Create(stored, audience, time.GetUtcNow()));
     }
 
     /// <summary>

@@ -16,8 +16,13 @@ internal static class ApiResults
     /// <summary>Editors' responses: only the editor's own browser may keep them, and only to revalidate.</summary>
     public const string PrivateCaching = "private, no-store";
 
+    private const string JsonContentType = "application/json; charset=utf-8";
+
     public static IResult Json(object value, int statusCode = StatusCodes.Status200OK) =>
-        Results.Json(value, ArticleJson.WebOptions, "application/json; charset=utf-8", statusCode);
+        Results.Json(value, ArticleJson.WebOptions, JsonContentType, statusCode);
+
+    /// <summary>A 200 of JSON already written as UTF-8 with <see cref="ArticleJson.WebOptions"/>' escaping.</summary>
+    public static IResult Utf8Json(byte[] json) => Results.Bytes(json, JsonContentType);
 
     /// <summary>
     /// An <c>application/problem+json</c> error, never cacheable; <paramref name="retryAfter"/> adds <c>Retry-After</c>,
