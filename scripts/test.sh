@@ -10,4 +10,5 @@ command -v node >/dev/null || { echo "error: Node.js 20 or later (node) is requi
 npm ci --no-audit --no-fund --loglevel=error
 dotnet restore Functions.sln --verbosity quiet
 dotnet build Functions.sln --no-restore --configuration Release --verbosity quiet -nologo
-dotnet test Functions.sln --no-build --configuration Release --verbosity quiet --nologo "$@"
+# Failures are printed with their messages and stacks (minimal); passes only as the per-assembly summary.
+dotnet test Functions.sln --no-build --configuration Release --verbosity quiet --nologo --logger "console;verbosity=minimal" "$@"

@@ -62,16 +62,25 @@ public sealed class ScaleOutChaosTests(ITestOutputHelper output)
             var incoming = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(StorageNames.IncomingContainer);
             await incoming.CreateIfNotExistsAsync();
             var articles = Enumerable.Range(0, Files).Select(i => (Name: $"chaos/{i:D4}.txt", File: new ArticleText { IsPublished = true, Category = $"chaos-{i % Categories}" })).ToList();
+            var arrived = 0;
             var uploads = Parallel.ForEachAsync(articles, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (a, ct) =>
-                await incoming.GetBlobClient(a.Name).UploadAsync(BinaryData.FromBytes(a.File.ToBytes()), ct));
+            {
+                await incoming.GetBlobClient(a.Name).UploadAsync(BinaryData.FromBytes(a.File.ToBytes()), ct);
+                Interlocked.Increment(ref arrived);
+            });
 
             var kills = 0;
             for (var round = 0; round < Instances; round++)
             {
-                await Task.Delay(TimeSpan.FromSeconds(8));
                 if (round == 0)
                 {
+                    // The first kill lands while files arrive, however fast this machine uploads them: a quarter in.
+                    await Wait.UntilAsync(() => Task.FromResult(Volatile.Read(ref arrived) >= Files / 4), "a quarter of the files uploaded", TimeSpan.FromMinutes(2));
                     Assert.False(uploads.IsCompleted, "files are still arriving when the first host dies");
+                }
+                else
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(8));
                 }
 
                 var victim = hosts[round];

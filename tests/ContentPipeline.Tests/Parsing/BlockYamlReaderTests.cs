@@ -180,22 +180,30 @@ public class BlockYamlReaderTests
 
     private static void AssertSame(YamlValue? expected, YamlValue? actual, string path, string yaml)
     {
-        var where = $"at {path} of:\n{yaml}";
+        // Messages are built only on a failure: a wide document has tens of thousands of nodes.
+        void Check(bool holds, Func<string> what)
+        {
+            if (!holds)
+            {
+                Assert.Fail($"{what()} at {path} of:\n{yaml}");
+            }
+        }
+
         Assert.NotNull(expected);
         Assert.NotNull(actual);
-        Assert.True(expected.GetType() == actual.GetType(), $"{expected.KindName} read as {actual.KindName} {where}");
-        Assert.True(expected.Start == actual.Start, $"position {expected.Start} read as {actual.Start} {where}");
-        Assert.True(expected.Size == actual.Size, $"size {expected.Size} read as {actual.Size} {where}");
+        Check(expected.GetType() == actual.GetType(), () => $"{expected.KindName} read as {actual.KindName}");
+        Check(expected.Start == actual.Start, () => $"position {expected.Start} read as {actual.Start}");
+        Check(expected.Size == actual.Size, () => $"size {expected.Size} read as {actual.Size}");
         switch (expected)
         {
             case YamlScalarValue scalar:
                 var other = (YamlScalarValue)actual;
-                Assert.True(scalar.Value == other.Value && scalar.IsPlain == other.IsPlain,
-                    $"'{scalar.Value}' (plain {scalar.IsPlain}) read as '{other.Value}' (plain {other.IsPlain}) {where}");
+                Check(scalar.Value == other.Value && scalar.IsPlain == other.IsPlain,
+                    () => $"'{scalar.Value}' (plain {scalar.IsPlain}) read as '{other.Value}' (plain {other.IsPlain})");
                 break;
             case YamlSequenceValue list:
                 var items = ((YamlSequenceValue)actual).Items;
-                Assert.True(list.Items.Count == items.Count, $"{list.Items.Count} items read as {items.Count} {where}");
+                Check(list.Items.Count == items.Count, () => $"{list.Items.Count} items read as {items.Count}");
                 for (var i = 0; i < items.Count; i++)
                 {
                     AssertSame(list.Items[i], items[i], $"{path}[{i}]", yaml);
@@ -204,7 +212,7 @@ public class BlockYamlReaderTests
                 break;
             case YamlMappingValue mapping:
                 var entries = ((YamlMappingValue)actual).Entries;
-                Assert.True(mapping.Entries.Count == entries.Count, $"{mapping.Entries.Count} entries read as {entries.Count} {where}");
+                Check(mapping.Entries.Count == entries.Count, () => $"{mapping.Entries.Count} entries read as {entries.Count}");
                 for (var i = 0; i < entries.Count; i++)
                 {
                     AssertSame(mapping.Entries[i].Key, entries[i].Key, $"{path}.key{i}", yaml);
