@@ -98,6 +98,7 @@ public sealed class ArchiveBench(int size)
             async _ => await publisher.PublishAsync(default),
             async _ => await raw.Index.GetEntityIfExistsAsync<TableEntity>(IndexPartitions.Catalog, IndexPartitions.Published))));
         var changed = await ingest.IngestAsync(StorageNames.IncomingContainer, arrivals[^1].Name, default);
+        await changed.Indexed;
         var changedLists = await FeedListsOfAsync(store, changed.ArticleId!);
         await PassAsync(incoming);
         measurements.Add(await MeasureAsync(meter, quiet, new ArchiveOperation("Feed run after one new article", 1,
@@ -110,7 +111,7 @@ public sealed class ArchiveBench(int size)
             async i => await queries.ListAsync(new ArticleListRequest(ArticleStatus.Published, lists[i % lists.Length], 20, null), default),
             i => raw.FirstPageAsync(IndexPartitions.Of(lists[i % lists.Length]), 20))));
         measurements.Add(await MeasureAsync(meter, quiet, new ArchiveOperation("Ingest of one new file", Repetitions,
-            async i => await ingest.IngestAsync(StorageNames.IncomingContainer, arrivals[i].Name, default),
+            async i => await (await ingest.IngestAsync(StorageNames.IncomingContainer, arrivals[i].Name, default)).Indexed, // the whole save, its entries too
             i => raw.IngestFloorAsync(floorArrivals[i]))));
         measurements.Add(await MeasureAsync(meter, quiet, new ArchiveOperation("repair-index, nothing to mend", Repetitions,
             async _ => await store.RepairAsync(includeRecent: true, default),

@@ -113,6 +113,7 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
             await Task.Delay(200);
         }
 
+        await IndexInStep.WaitAsync(tables, TimeSpan.FromMinutes(5));
         clock.Stop();
         var (hostCpu, workerCpu) = (_host.HostCpuTime() - hostBefore, _host.WorkerCpuTime() - workerBefore);
         var ingestCpu = new CpuShare(ProcessCpu.Of(_azurite.ProcessId) - azuriteBefore, hostCpu + workerCpu);

@@ -69,6 +69,7 @@ public sealed class ScaleOutBench(IReadOnlyList<Corpus.Document> corpus, int max
                 await Task.Delay(200);
             }
 
+            await IndexInStep.WaitAsync(new TableServiceClient(azurite.ConnectionString), TimeSpan.FromMinutes(5));
             clock.Stop();
             var machineAfter = ProcessCpu.Machine();
             var azuriteCpu = ProcessCpu.Of(azurite.ProcessId) - azuriteBefore;

@@ -142,7 +142,7 @@ public sealed class ApiHardeningTests(PipelineFixture fixture) : IClassFixture<P
     {
         var name = $"{Guid.NewGuid():N}.txt";
         await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()));
-        var result = await Services.GetRequiredService<IngestService>().IngestAsync(name, default);
+        var result = await Services.GetRequiredService<IngestService>().IngestInStepAsync(name);
         Assert.True(result.Outcome == IngestOutcome.Created, string.Join("; ", result.Problems));
         return result.ArticleId!;
     }

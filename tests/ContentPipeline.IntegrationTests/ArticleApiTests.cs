@@ -447,7 +447,7 @@ public sealed class ArticleApiTests(PipelineFixture fixture) : IClassFixture<Pip
 
         var name = $"{Guid.NewGuid():N}.txt";
         await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromString(text));
-        var result = await Services.GetRequiredService<IngestService>().IngestAsync(name, default);
+        var result = await Services.GetRequiredService<IngestService>().IngestInStepAsync(name);
         Assert.True(result.Outcome is IngestOutcome.Created, string.Join("; ", result.Problems));
         Urls[result.ArticleId!] = file.Url;
         return result.ArticleId!;
@@ -457,7 +457,7 @@ public sealed class ArticleApiTests(PipelineFixture fixture) : IClassFixture<Pip
     {
         var name = $"{Guid.NewGuid():N}.txt";
         await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()));
-        await Services.GetRequiredService<IngestService>().IngestAsync(name, default);
+        await Services.GetRequiredService<IngestService>().IngestInStepAsync(name);
     }
 
     private Task<HttpReply> GetAsync(string id) => Api.GetAsync(id);

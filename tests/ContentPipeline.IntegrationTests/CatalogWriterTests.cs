@@ -61,7 +61,7 @@ public sealed class CatalogWriterTests(PipelineFixture fixture) : IClassFixture<
     {
         var name = $"{Guid.NewGuid():N}.txt";
         await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()));
-        return (await fixture.Services.GetRequiredService<IngestService>().IngestAsync(name, default)).ArticleId!;
+        return (await fixture.Services.GetRequiredService<IngestService>().IngestInStepAsync(name)).ArticleId!;
     }
 
     private async Task<int> PendingAsync(IReadOnlyCollection<string> ids)

@@ -16,7 +16,7 @@ public sealed class FeedCapTests(FeedCapTests.Fixture fixture) : IClassFixture<F
         var file = new ArticleText { IsPublished = true, Category = "capped", Topics = ["one", "two", "three", "four", "five"] };
         var name = $"{Guid.NewGuid():N}.txt";
         await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()));
-        await fixture.Services.GetRequiredService<IngestService>().IngestAsync(name, default);
+        await fixture.Services.GetRequiredService<IngestService>().IngestInStepAsync(name);
         var publisher = fixture.Services.GetRequiredService<FeedPublisher>();
         var counts = new List<int>();
 

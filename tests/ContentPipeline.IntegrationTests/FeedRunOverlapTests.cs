@@ -99,7 +99,7 @@ public sealed class FeedRunOverlapTests(FeedPublisherTests.Fixture fixture) : IC
     {
         var name = $"{Guid.NewGuid():N}.txt";
         await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()));
-        var result = await fixture.Services.GetRequiredService<IngestService>().IngestAsync(name, default);
+        var result = await fixture.Services.GetRequiredService<IngestService>().IngestInStepAsync(name);
         return result.ArticleId ?? throw new InvalidOperationException(string.Join("; ", result.Problems));
     }
 

@@ -82,7 +82,7 @@ public sealed class HostileNameIngestTests(PipelineFixture fixture) : IClassFixt
     {
         await RawBlobUpload.PutAsync(fixture.Incoming, escaped, NotAnArticle);
 
-        var result = await fixture.Services.GetRequiredService<IngestService>().IngestAsync(stored, default);
+        var result = await fixture.Services.GetRequiredService<IngestService>().IngestInStepAsync(stored);
 
         Assert.Equal(IngestOutcome.Rejected, result.Outcome);
         Assert.Contains(words, result.Problems[0].Message, StringComparison.Ordinal);

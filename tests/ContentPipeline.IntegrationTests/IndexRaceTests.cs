@@ -64,7 +64,7 @@ public sealed class IndexRaceTests(PipelineFixture fixture) : IClassFixture<Pipe
     {
         var name = $"{Guid.NewGuid():N}.txt";
         await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()));
-        var result = await fixture.Services.GetRequiredService<IngestService>().IngestAsync(name, default);
+        var result = await fixture.Services.GetRequiredService<IngestService>().IngestInStepAsync(name);
         return result.ArticleId!;
     }
 

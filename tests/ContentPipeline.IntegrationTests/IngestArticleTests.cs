@@ -430,6 +430,7 @@ public sealed class IngestArticleTests(PipelineFixture fixture) : IClassFixture<
     {
         var function = ActivatorUtilities.CreateInstance<IngestArticle>(fixture.Services);
         await function.RunAsync(fixture.Incoming.GetBlobClient(blobName), blobName, CancellationToken.None);
+        await fixture.Services.IndexSettledAsync();
     }
 
     private async Task<string> UploadAsync(ArticleText file)

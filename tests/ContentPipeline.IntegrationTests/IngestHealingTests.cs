@@ -233,7 +233,7 @@ public sealed class IngestHealingTests(IngestHealingTests.Fixture fixture) : ICl
     private async Task<string> UploadAsync(string name, byte[] content) =>
         (await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(content), overwrite: true)).Value.ETag.ToString().Trim('"');
 
-    private Task<IngestResult> IngestAsync(string name) => fixture.Services.GetRequiredService<IngestService>().IngestAsync(name, default);
+    private Task<IngestResult> IngestAsync(string name) => fixture.Services.GetRequiredService<IngestService>().IngestInStepAsync(name);
 
     /// <summary>Sweeps see blobs at once (no minimum age), two per page; re-drives give up after five attempts.</summary>
     public sealed class Fixture : PipelineFixture

@@ -125,9 +125,9 @@ public sealed class LifecycleTests(PipelineFixture fixture) : IClassFixture<Pipe
         Assert.DoesNotContain(id, await FeedAsync(file.Category), StringComparison.Ordinal);
 
         // Nothing that arrives brings it back: the same file again, a changed upload, its deletion, an editor's publish.
-        var rerun = await Services.GetRequiredService<IngestService>().IngestAsync(name, default);
+        var rerun = await Services.GetRequiredService<IngestService>().IngestInStepAsync(name);
         await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes((file with { Body = "New.\n" }).ToBytes()), overwrite: true);
-        var reupload = await Services.GetRequiredService<IngestService>().IngestAsync(name, default);
+        var reupload = await Services.GetRequiredService<IngestService>().IngestInStepAsync(name);
         var publish = await PublishAsync(id, at: null);
         Assert.Equal(IngestOutcome.TakenDown, rerun.Outcome);
         Assert.Equal(IngestOutcome.TakenDown, reupload.Outcome);
@@ -152,14 +152,14 @@ public sealed class LifecycleTests(PipelineFixture fixture) : IClassFixture<Pipe
         var second = $"{Guid.NewGuid():N}.txt";
         fixture.Clock.Advance(TimeSpan.FromSeconds(2));
         await fixture.Incoming.GetBlobClient(second).UploadAsync(BinaryData.FromBytes((file with { Body = "Later.\n" }).ToBytes()));
-        await Services.GetRequiredService<IngestService>().IngestAsync(second, default);
+        await Services.GetRequiredService<IngestService>().IngestInStepAsync(second);
         await fixture.Incoming.GetBlobClient(first).DeleteAsync();
         Assert.Equal(DeletionOutcome.NotCurrentSource, await deletions.HandleAsync(StorageNames.IncomingContainer, first, default));
         Assert.Equal(200, (await GetAsync(id)).Status);
 
         // A malformed upload of the current source is moved to rejected: that deletion is the pipeline's, not the user's.
         await fixture.Incoming.GetBlobClient(second).UploadAsync(BinaryData.FromString("---\ntitle: [unclosed\n---\n"), overwrite: true);
-        Assert.Equal(IngestOutcome.Rejected, (await Services.GetRequiredService<IngestService>().IngestAsync(second, default)).Outcome);
+        Assert.Equal(IngestOutcome.Rejected, (await Services.GetRequiredService<IngestService>().IngestInStepAsync(second)).Outcome);
         Assert.Equal(DeletionOutcome.NoArticle, await deletions.HandleAsync(StorageNames.IncomingContainer, second, default));
         Assert.Equal(200, (await GetAsync(id)).Status);
 
@@ -185,7 +185,7 @@ public sealed class LifecycleTests(PipelineFixture fixture) : IClassFixture<Pipe
         var file = new ArticleText { IsPublished = true };
         var name = $"{Guid.NewGuid():N}.txt";
         var uploaded = (await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()))).Value;
-        var id = (await Services.GetRequiredService<IngestService>().IngestAsync(name, default)).ArticleId!;
+        var id = (await Services.GetRequiredService<IngestService>().IngestInStepAsync(name)).ArticleId!;
         var parsed = Services.GetRequiredService<ContentPipeline.Parsing.FrontMatterParser>().Parse(file.ToBytes(), name).Article!;
         await fixture.Incoming.GetBlobClient(name).DeleteAsync();
         Assert.Equal(DeletionOutcome.Removed, await Services.GetRequiredService<DeletedFileHandler>().HandleAsync(StorageNames.IncomingContainer, name, default));
@@ -246,7 +246,7 @@ public sealed class LifecycleTests(PipelineFixture fixture) : IClassFixture<Pipe
     {
         var name = $"{Guid.NewGuid():N}.txt";
         await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()));
-        var result = await Services.GetRequiredService<IngestService>().IngestAsync(name, default);
+        var result = await Services.GetRequiredService<IngestService>().IngestInStepAsync(name);
         Assert.True(result.Outcome == expect, $"{result.Outcome}: {string.Join("; ", result.Problems)}");
         Urls[result.ArticleId!] = file.Url;
         return (result.ArticleId!, name);

@@ -17,7 +17,7 @@ public sealed class RejectedFilesApiTests(PipelineFixture fixture) : IClassFixtu
     {
         var name = $"broken/{Guid.NewGuid():N}.md";
         await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromString("---\ntitle: T\ncategory: news\nquality: high\n---\n"));
-        Assert.Equal(IngestOutcome.Rejected, (await fixture.Services.GetRequiredService<IngestService>().IngestAsync(name, default)).Outcome);
+        Assert.Equal(IngestOutcome.Rejected, (await fixture.Services.GetRequiredService<IngestService>().IngestInStepAsync(name)).Outcome);
 
         var listed = await FindAsync(name);
         var detail = await CallAsync("/api/editor/rejected-files/detail", $"name={Uri.EscapeDataString(name)}", (f, r) => f.GetRejectedFile(r, default));
@@ -83,7 +83,7 @@ public sealed class RejectedFilesApiTests(PipelineFixture fixture) : IClassFixtu
             var name = $"paged-{Guid.NewGuid():N}.md";
             names.Add(name);
             await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromString("no front matter\n"));
-            await fixture.Services.GetRequiredService<IngestService>().IngestAsync(name, default);
+            await fixture.Services.GetRequiredService<IngestService>().IngestInStepAsync(name);
         }
 
         var seen = new List<string>();

@@ -50,7 +50,7 @@ public sealed class ScaleOutRaceTests(ScaleOutRaceTests.Fixture fixture) : IClas
         }
 
         // Every file delivered to every instance at the same moment (Event Grid and the sweep, or a retried message).
-        var results = await Task.WhenAll(files.SelectMany(f => _instances.Select(i => Task.Run(() => Ingest(i).IngestAsync(f.Name, default)))));
+        var results = await Task.WhenAll(files.SelectMany(f => _instances.Select(i => Task.Run(() => Ingest(i).IngestInStepAsync(f.Name)))));
 
         Assert.All(results, r => Assert.Contains(r.Outcome, new[] { IngestOutcome.Created, IngestOutcome.Unchanged }));
         foreach (var (name, file) in files)
@@ -80,8 +80,8 @@ public sealed class ScaleOutRaceTests(ScaleOutRaceTests.Fixture fixture) : IClas
 
         await Task.WhenAll(pairs.SelectMany(p => new[]
         {
-            Task.Run(() => Ingest(_instances[0]).IngestAsync(p.First.Name, default)),
-            Task.Run(() => Ingest(_instances[1]).IngestAsync(p.Second.Name, default)),
+            Task.Run(() => Ingest(_instances[0]).IngestInStepAsync(p.First.Name)),
+            Task.Run(() => Ingest(_instances[1]).IngestInStepAsync(p.Second.Name)),
         }));
 
         foreach (var (first, _) in pairs)
@@ -99,7 +99,7 @@ public sealed class ScaleOutRaceTests(ScaleOutRaceTests.Fixture fixture) : IClas
         foreach (var (name, file) in files)
         {
             await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()));
-            await Ingest(_instances[0]).IngestAsync(name, default);
+            await Ingest(_instances[0]).IngestInStepAsync(name);
             await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes((file with { Title = "Retitled", Topics = ["Space"] }).ToBytes()), overwrite: true);
         }
 
@@ -107,7 +107,7 @@ public sealed class ScaleOutRaceTests(ScaleOutRaceTests.Fixture fixture) : IClas
         // its index writes are still on their way.
         await Task.WhenAll(files.Select(f => Task.Run(async () =>
         {
-            var reupload = Ingest(_instances[1]).IngestAsync(f.Name, default);
+            var reupload = Ingest(_instances[1]).IngestInStepAsync(f.Name);
             await Wait.UntilAsync(async () => (await Store(_instances[2]).GetAsync(IdOf(f.File), includeBody: false, default))!.Version == 2, "the re-upload committed");
             await Store(_instances[2]).SetPublishedAsync(IdOf(f.File), false, null, default);
             await reupload;
@@ -181,6 +181,7 @@ public sealed class ScaleOutRaceTests(ScaleOutRaceTests.Fixture fixture) : IClas
     /// </summary>
     private async Task<StoredArticle> AssertInStepAsync(string id, bool published)
     {
+        await Task.WhenAll(_instances.Select(i => i.IndexSettledAsync())); // sweeps and redrives write entries behind their ingests
         var stored = (await fixture.Services.GetRequiredService<ArticleStore>().GetAsync(id, includeBody: false, default))!;
         Assert.NotNull(stored);
         var entity = (await fixture.ArticlesTable.GetEntityAsync<TableEntity>(id, StorageNames.ArticleRowKey)).Value;

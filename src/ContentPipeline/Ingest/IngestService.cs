@@ -177,7 +177,7 @@ public sealed partial class IngestService
             }
 
             LogIngested(LogText.Escape(blob.Name), parsed.Article.Id, outcome);
-            return new IngestResult(outcome, blob.Name, parsed.Article.Id, []);
+            return new IngestResult(outcome, blob.Name, parsed.Article.Id, []) { Indexed = saved.Indexed };
         }
         catch (ArticleTooLargeException ex)
         {

@@ -12,7 +12,7 @@ namespace ContentPipeline.Storage;
 /// pending saves, so that repair finds unfinished updates without reading every article. Writes go through group
 /// commit (<see cref="GroupCommitWriter"/>); reads are partition reads, newest first.
 /// </summary>
-public sealed class ArticleIndex
+public sealed class ArticleIndex : IAsyncDisposable
 {
     /// <summary>Pending records name their article under another column than entries do, so "ArticleId eq …" finds entries only.</summary>
     private const string SavingProperty = "SavingArticle";
@@ -32,8 +32,15 @@ public sealed class ArticleIndex
         _table = tables.GetTableClient(StorageNames.IndexTable);
         _writer = new GroupCommitWriter(_table, options.Value.BusyRetries);
         _catalog = new CatalogWriter(_writer, time, options.Value.CatalogInterval);
+        WriteBehind = new IndexWriteBehind(options.Value.WriteBehindSaves);
         _time = time;
     }
+
+    /// <summary>The uploads' saves whose entries are being written behind them.</summary>
+    internal IndexWriteBehind WriteBehind { get; }
+
+    /// <summary>Lets the saves written behind finish (a graceful stop of the app disposes its singletons).</summary>
+    public async ValueTask DisposeAsync() => await WriteBehind.DrainAsync().ConfigureAwait(false);
 
     /// <summary>
     /// Writes an article's entries under <paramref name="keys"/> and removes <paramref name="stale"/> ones; then writes the

@@ -18,11 +18,17 @@ public sealed partial class ArticleStore
     /// The one write path: read, decide, then the three phases (commit the article, apply its index change, mark it in
     /// step), again from a fresh read whenever another writer got in between. With <paramref name="insertFirst"/>
     /// (uploads, which are mostly new articles) the first round skips the read and tries to insert: one request instead
-    /// of two for a new article, one more for an existing one (the insert is refused).
+    /// of two for a new article, one more for an existing one (the insert is refused). With
+    /// <paramref name="writeBehind"/> (uploads too) the save returns once its change is committed, and the index phases
+    /// go on behind it when <see cref="IndexWriteBehind"/> has room (<see cref="SaveResult.Indexed"/> says when they end).
     /// </summary>
-    private async Task<SaveResult> ApplyAsync(string id, Func<ArticleRow?, bool, CancellationToken, ValueTask<Decision>> decide, CancellationToken cancellationToken, bool insertFirst = false)
+    private Task<SaveResult> ApplyAsync(string id, Func<ArticleRow?, bool, CancellationToken, ValueTask<Decision>> decide, CancellationToken cancellationToken, bool insertFirst = false, bool writeBehind = false) =>
+        RunAsync(new SaveState(id, insertFirst), decide, writeBehind, cancellationToken);
+
+    /// <summary>The rounds of a save, from where <paramref name="save"/> stands.</summary>
+    private async Task<SaveResult> RunAsync(SaveState save, Func<ArticleRow?, bool, CancellationToken, ValueTask<Decision>> decide, bool writeBehind, CancellationToken cancellationToken)
     {
-        var save = new SaveState(id, insertFirst);
+        var id = save.Id;
         while (save.NextAttempt())
         {
             // Once anything is committed, the save is finished whatever its caller does: a client that disconnects or a
@@ -46,39 +52,87 @@ public sealed partial class ArticleStore
             var (result, change) = await CommitAsync(save, current, decision, token).ConfigureAwait(false);
             if (change is not null)
             {
-                using (PipelineTelemetry.Stage(PipelineTelemetry.Stages.SaveIndex))
+                if (writeBehind && _index.WriteBehind.TryStart(() => FinishBehindAsync(save, change, decide), out var indexed))
                 {
-                    await ApplyIndexChangeAsync(save, change, CancellationToken.None).ConfigureAwait(false);
+                    return new SaveResult(decision.Outcome, change.Article) { Indexed = indexed };
                 }
 
-                using (PipelineTelemetry.Stage(PipelineTelemetry.Stages.SaveMark))
-                {
-                    result = await MarkInStepAsync(save, change, CancellationToken.None).ConfigureAwait(false) ? new SaveResult(decision.Outcome, change.Article) : null;
-                }
+                result = await TryFinishAsync(save, change, decision.Outcome).ConfigureAwait(false);
             }
 
             if (result is not null)
             {
-                if (save.Pending is { } pending)
-                {
-                    if (save.CatalogWrites is { IsCompletedSuccessfully: false } writes)
-                    {
-                        // Catalog rows at the end of their interval: the record goes once they are written (by then
-                        // the caller has its answer); should this process die first, repair writes them from the record.
-                        _ = EndSaveAfterAsync(writes, pending);
-                    }
-                    else
-                    {
-                        using var ending = PipelineTelemetry.Stage(PipelineTelemetry.Stages.SaveEnd);
-                        await _index.EndSaveAsync(pending, CancellationToken.None).ConfigureAwait(false);
-                    }
-                }
-
+                await EndAsync(save).ConfigureAwait(false);
                 return result;
             }
         }
 
         throw new ArticleContentionException($"Article {id} kept changing under {MaxAttempts} attempts to save it; try again.");
+    }
+
+    /// <summary>Phases two and three of a round; the result, or null when another writer committed meanwhile.</summary>
+    private async Task<SaveResult?> TryFinishAsync(SaveState save, IndexChange change, SaveOutcome outcome)
+    {
+        using (PipelineTelemetry.Stage(PipelineTelemetry.Stages.SaveIndex))
+        {
+            await ApplyIndexChangeAsync(save, change, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        using (PipelineTelemetry.Stage(PipelineTelemetry.Stages.SaveMark))
+        {
+            return await MarkInStepAsync(save, change, CancellationToken.None).ConfigureAwait(false) ? new SaveResult(outcome, change.Article) : null;
+        }
+    }
+
+    /// <summary>
+    /// The rest of a save whose caller already has its answer: its index change, the mark, and more rounds when another
+    /// writer committed meanwhile, as the caller would have run them. A failure is logged and left on the returned task;
+    /// the save's pending record leaves the article to its next save or to repair.
+    /// </summary>
+    private async Task FinishBehindAsync(SaveState save, IndexChange change, Func<ArticleRow?, bool, CancellationToken, ValueTask<Decision>> decide)
+    {
+        try
+        {
+            if (await TryFinishAsync(save, change, SaveOutcome.Unchanged).ConfigureAwait(false) is not null)
+            {
+                await EndAsync(save).ConfigureAwait(false);
+            }
+            else
+            {
+                await RunAsync(save, decide, writeBehind: false, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (LogLeftBehind(ex, save.Id))
+        {
+            throw; // never reached: the filter logs and lets the exception go on to the save's Indexed task
+        }
+    }
+
+    private bool LogLeftBehind(Exception exception, string articleId)
+    {
+        LogIndexLeftToRepair(exception, articleId);
+        return false;
+    }
+
+    /// <summary>Removes the save's pending record, now or once the catalog rows it waits for are written.</summary>
+    private async Task EndAsync(SaveState save)
+    {
+        if (save.Pending is not { } pending)
+        {
+            return;
+        }
+
+        if (save.CatalogWrites is { IsCompletedSuccessfully: false } writes)
+        {
+            // Catalog rows at the end of their interval: the record goes once they are written (by then the caller has
+            // its answer); should this process die first, repair writes them from the record.
+            _ = EndSaveAfterAsync(writes, pending);
+        }
+        else
+        {
+            using var ending = PipelineTelemetry.Stage(PipelineTelemetry.Stages.SaveEnd);
+            await _index.EndSaveAsync(pending, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -274,6 +328,9 @@ public sealed partial class ArticleStore
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The catalog rows of article {ArticleId}'s lists could not be written; repair writes them from its pending record")]
     private partial void LogCatalogLeftToRepair(Exception exception, string articleId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The index entries of article {ArticleId}, written behind its upload, could not be brought in step; its next save or repair finishes them")]
+    private partial void LogIndexLeftToRepair(Exception exception, string articleId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Re-applying the index entries of article {ArticleId} (previous index update finished: {IndexSynced})")]
     private partial void LogResync(string articleId, bool indexSynced);

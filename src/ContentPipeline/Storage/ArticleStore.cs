@@ -112,7 +112,8 @@ public sealed partial class ArticleStore
             article.Id,
             async (current, isRetry, ct) => DecideUpload(current, article, html, source, hash, await IsNewerAsync(current, source, isRetry, currentSourceETag, ct).ConfigureAwait(false)),
             cancellationToken,
-            insertFirst: true);
+            insertFirst: true,
+            writeBehind: true);
     }
 
     /// <summary>

@@ -24,4 +24,13 @@ public sealed class IndexOptions
     /// </summary>
     [Range(0, GroupCommitWriter.MaxBusyRetries)]
     public int BusyRetries { get; set; } = GroupCommitWriter.MaxBusyRetries;
+
+    /// <summary>
+    /// How many uploads at a time may return once their article is committed while their index entries are written
+    /// behind them (default 64; see <see cref="IndexWriteBehind"/>). Their entries then share group-commit transactions
+    /// across uploads; the article is readable by id at once and in its lists a moment later. Zero makes every upload
+    /// wait for its entries. Editors' actions, transitions and repair always wait.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int WriteBehindSaves { get; set; } = 64;
 }

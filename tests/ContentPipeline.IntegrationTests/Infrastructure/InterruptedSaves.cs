@@ -22,10 +22,13 @@ public static class InterruptedSaves
         return new ArticleStore(tables, new ArticleIndex(tables, fixture.Clock, Microsoft.Extensions.Options.Options.Create(new IndexOptions { CatalogInterval = TimeSpan.Zero })), fixture.Blobs, fixture.Clock, Microsoft.Extensions.Options.Options.Create(new RepairOptions()), NullLogger<ArticleStore>.Instance);
     }
 
-    /// <summary>Runs a save that must be cut short: it throws where the crash would have happened.</summary>
-    public static async Task RunAsync(PipelineFixture fixture, Func<ArticleStore, Task> save)
+    /// <summary>
+    /// Runs a save that must be cut short: it throws where the crash would have happened (an upload, whose entries are
+    /// written behind its answer, on its <see cref="SaveResult.Indexed"/> task).
+    /// </summary>
+    public static async Task RunAsync(PipelineFixture fixture, Func<ArticleStore, Task<SaveResult>> save)
     {
-        var error = await Assert.ThrowsAsync<RequestFailedException>(() => save(Store(fixture)));
+        var error = await Assert.ThrowsAsync<RequestFailedException>(async () => await (await save(Store(fixture))).Indexed);
         Assert.Equal(FailListWrites.Status, error.Status);
     }
 
@@ -35,11 +38,7 @@ public static class InterruptedSaves
 
         public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
-            var path = Uri.UnescapeDataString(message.Request.Uri.Path);
-            var listWrite = message.Request.Method != RequestMethod.Get
-                && ((path.Contains($"/{StorageNames.IndexTable}(", StringComparison.Ordinal) && !path.Contains($"PartitionKey='{IndexPartitions.Pending}'", StringComparison.Ordinal))
-                    || path.EndsWith("/$batch", StringComparison.Ordinal));
-            return listWrite ? throw new RequestFailedException(Status, "The save is cut short here (a simulated crash).") : ProcessNextAsync(message, pipeline);
+            return IndexRequests.IsListWrite(message) ? throw new RequestFailedException(Status, "The save is cut short here (a simulated crash).") : ProcessNextAsync(message, pipeline);
         }
 
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
