@@ -119,6 +119,26 @@ public sealed class ArticleApiTests(PipelineFixture fixture) : IClassFixture<Pip
     }
 
     [Fact]
+    public async Task ARevalidation_WithACurrentETag_OfAnArticleReadersMayNotSee_Is404_NotA304()
+    {
+        var expiring = await IngestAsync(new ArticleText { IsPublished = true, ExpiresAt = fixture.Clock.GetUtcNow().AddMinutes(30) });
+        var draft = await IngestAsync(new ArticleText { IsPublished = false });
+        var cached = await GetAsync(expiring);
+        fixture.Clock.Advance(TimeSpan.FromMinutes(31)); // expired by the clock alone: same version, same ETag
+
+        var expired = await CallAsync(HttpCall.Create(Services, "GET", $"/api/articles/{expiring}").WithHeader("If-None-Match", cached.ETag!), (GetArticle f, HttpRequest r) => f.RunAsync(r, expiring, default));
+        var anonymousDraft = await CallAsync(HttpCall.Create(Services, "GET", $"/api/articles/{draft}").WithHeader("If-None-Match", "\"1\""), (GetArticle f, HttpRequest r) => f.RunAsync(r, draft, default));
+        var editorsDraft = await CallAsync(HttpCall.Create(Services, "GET", $"/api/editor/articles/{draft}").WithHeader("If-None-Match", "\"1\""), (GetArticle f, HttpRequest r) => f.GetEditorArticle(r, draft, default));
+
+        Assert.Equal(200, cached.Status);
+        Assert.Equal(404, expired.Status);
+        Assert.Equal(404, anonymousDraft.Status);
+        Assert.Equal(304, editorsDraft.Status);
+        Assert.Equal("\"1\"", editorsDraft.ETag);
+        Assert.Equal("private, no-store", editorsDraft.Headers.CacheControl.ToString());
+    }
+
+    [Fact]
     public async Task Get_WithCurrentETag_Is304_AndAfterAChange_Is200WithTheNewETag()
     {
         var id = await IngestAsync(new ArticleText { IsPublished = true });

@@ -9,7 +9,8 @@ using Microsoft.Extensions.Logging;
 namespace ContentPipeline.Functions.Articles;
 
 /// <summary>
-/// Point lookups: one table read, then 304 when the caller's ETag is current. Anonymous callers see published
+/// Point lookups: one table read, then 304 when the caller's ETag is current (a revalidation reads only the version
+/// and state columns first). Anonymous callers see published
 /// articles only (a draft's id answers 404) and never <c>secured</c>; editors (function key) see everything.
 /// </summary>
 public sealed partial class GetArticle(ArticleStore store, TimeProvider time, ILogger<GetArticle> logger)
@@ -35,6 +36,18 @@ public sealed partial class GetArticle(ArticleStore store, TimeProvider time, IL
         if ((ApiResults.ValidateId(id) ?? QueryParameters.RejectUnknown(request.Query)) is { } invalid)
         {
             return invalid;
+        }
+
+        if (request.Headers.IfNoneMatch.Count > 0)
+        {
+            // A revalidation: most are current, and then the version and state columns answer it. A stale one costs a
+            // second read (the whole article), as a caller without a cached copy does.
+            var stamp = await store.GetStampAsync(id, cancellationToken).ConfigureAwait(false);
+            if (stamp is not null && IsVisible(stamp.StateAt(time.GetUtcNow()), audience) && EntityTags.NoneMatchHits(request.Headers.IfNoneMatch, stamp.Version))
+            {
+                ApiResults.SetCaching(request.HttpContext.Response, EntityTags.For(stamp.Version), audience == Audience.Public);
+                return Results.StatusCode(StatusCodes.Status304NotModified);
+            }
         }
 
         var stored = await store.GetAsync(id, includeBody: false, cancellationToken).ConfigureAwait(false);
@@ -75,8 +88,10 @@ public sealed partial class GetArticle(ArticleStore store, TimeProvider time, IL
     /// expiry, whether or not the transitions timer has run); editors see every article but a removed one.
     /// </summary>
     private bool IsVisible([NotNullWhen(true)] StoredArticle? stored, Audience audience) =>
-        stored?.StateAt(time.GetUtcNow()) is { } state
-        && (audience == Audience.Public ? state == ArticleState.Published : state != ArticleState.Removed);
+        stored?.StateAt(time.GetUtcNow()) is { } state && IsVisible(state, audience);
+
+    private static bool IsVisible(ArticleState state, Audience audience) =>
+        audience == Audience.Public ? state == ArticleState.Published : state != ArticleState.Removed;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Article {ArticleId} is stored, but its body blob is missing: upload its file again")]
     private partial void LogBodyMissing(Exception exception, string articleId);

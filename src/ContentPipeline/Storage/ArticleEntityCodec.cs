@@ -181,6 +181,18 @@ internal static class ArticleEntityCodec
         Props.Title, Props.Excerpt, Props.WebUrl, Props.Type, Props.Provider, Props.Topics, Props.Image,
     ];
 
+    /// <summary>The columns of an article's <see cref="ArticleStamp"/>: a few hundred bytes instead of the whole entity.</summary>
+    public static IReadOnlyList<string> StampColumns { get; } =
+        [Props.Version, Props.Published, Props.PublishAt, Props.ExpiresAt, Props.TakenDownAt, Props.RemovedAt];
+
+    public static ArticleStamp DecodeStamp(TableEntity entity) => new(
+        entity.GetInt64(Props.Version) ?? 0,
+        entity.GetBoolean(Props.Published) ?? false,
+        OptionalDate(entity, Props.PublishAt),
+        OptionalDate(entity, Props.ExpiresAt),
+        TakenDown: OptionalDate(entity, Props.TakenDownAt) is not null,
+        Removed: OptionalDate(entity, Props.RemovedAt) is not null);
+
     public static ArticleSummary DecodeSummary(TableEntity entity) => new()
     {
         Id = entity.GetString(Props.ArticleId),

@@ -54,6 +54,17 @@ public sealed partial class ArticleStore
     }
 
     /// <summary>
+    /// Reads only an article's version and state columns (one table read, a few hundred bytes): enough to answer a
+    /// conditional lookup whose ETag is current without reading, decoding and sending the article.
+    /// </summary>
+    public async Task<ArticleStamp?> GetStampAsync(string id, CancellationToken cancellationToken)
+    {
+        using var stage = PipelineTelemetry.Stage(PipelineTelemetry.Stages.Lookup);
+        var response = await _articles.GetEntityIfExistsAsync<TableEntity>(id, StorageNames.ArticleRowKey, ArticleEntityCodec.StampColumns, cancellationToken).ConfigureAwait(false);
+        return response.HasValue ? ArticleEntityCodec.DecodeStamp(response.Value!) : null;
+    }
+
+    /// <summary>
     /// Loads the body of an article read without it, when the body lives in blob storage. Returns null when the article
     /// was deleted meanwhile.
     /// </summary>
