@@ -61,6 +61,9 @@ param repairSchedule string = '0 * * * * *'
 @description('Newest published articles per feed.')
 param feedMaxItems int = 50
 
+@description('A WebSub hub (https) the feeds name and each feed run notifies of the feeds it changed; empty for none.')
+param feedsHubUrl string = ''
+
 @minValue(1024)
 @maxValue(67108864)
 @description('Largest article file ingested, in bytes; larger files are rejected unread.')
@@ -152,6 +155,7 @@ module functionApp 'modules/function-app.bicep' = {
     storageAccountName: storage.outputs.name
     deploymentContainerName: storage.outputs.deploymentContainerName
     feedsUrl: storage.outputs.feedsUrl
+    feedsHubUrl: feedsHubUrl
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     feedSchedule: feedSchedule
     redriveSchedule: redriveSchedule

@@ -51,6 +51,9 @@ param repairSchedule string
 @description('Newest published articles per feed.')
 param feedMaxItems int
 
+@description('A WebSub hub the feeds name and feed runs notify; empty for none.')
+param feedsHubUrl string
+
 @description('Largest article file ingested, in bytes.')
 param ingestMaxFileBytes int
 
@@ -201,6 +204,10 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
         {
           name: 'Feeds__MaxItems'
           value: string(feedMaxItems)
+        }
+        {
+          name: 'Feeds__HubUrl'
+          value: feedsHubUrl
         }
         {
           name: 'Ingest__MaxFileBytes'

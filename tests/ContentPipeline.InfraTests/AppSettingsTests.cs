@@ -99,6 +99,17 @@ public class AppSettingsTests
     }
 
     [Fact]
+    public void FeedsHubUrl_IsTheDeploymentsParameter_WhichTheAppReadsEmptyAsNone()
+    {
+        var (_, settings) = Templates.FunctionAppSettings();
+        var functionAppModule = Assert.Single(Templates.Main.ResourcesOfType("Microsoft.Resources/deployments"), d => (string?)d.Json["name"] == "function-app");
+
+        Assert.Equal("[parameters('feedsHubUrl')]", Raw(settings, $"{FeedOptions.Section}__{nameof(FeedOptions.HubUrl)}"));
+        Assert.Equal("[parameters('feedsHubUrl')]", functionAppModule.Raw("properties.parameters.feedsHubUrl.value"));
+        Assert.Null(new FeedOptions { HubUrl = string.Empty }.Hub);
+    }
+
+    [Fact]
     public void FeedsPublicBaseUrl_IsTheFeedsContainersUrl()
     {
         var (_, settings) = Templates.FunctionAppSettings();

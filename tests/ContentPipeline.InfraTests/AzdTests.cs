@@ -61,6 +61,7 @@ public partial class AzdTests
     [InlineData("uploaderPrincipalId", "${UPLOADER_PRINCIPAL_ID}", "")]
     [InlineData("uploaderPrincipalType", "${UPLOADER_PRINCIPAL_TYPE=ServicePrincipal}", "ServicePrincipal")]
     [InlineData("corsAllowedOrigins", "${CORS_ALLOWED_ORIGINS}", "")]
+    [InlineData("feedsHubUrl", "${FEEDS_HUB_URL}", "")]
     public void MainParameters_TakeAnOptionalSetting_FromItsAzdVariable(string parameter, string value, string templateDefault)
     {
         // azd puts '' for an unset variable (or the default after '='); the template reads '' as "none".

@@ -23,6 +23,11 @@ internal static class AtomFeedWriter
         writer.WriteElementString("generator", Atom, FeedText.Generator);
         Link(writer, "alternate", null, (document.SiteUrl ?? document.SelfUrl).AbsoluteUri);
         Link(writer, "self", "application/atom+xml", document.SelfUrl.AbsoluteUri);
+        if (document.HubUrl is { } hub)
+        {
+            Link(writer, "hub", null, hub.AbsoluteUri); // WebSub discovery
+        }
+
         foreach (var article in document.Items)
         {
             writer.WriteStartElement("entry", Atom);

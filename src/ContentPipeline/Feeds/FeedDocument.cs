@@ -11,6 +11,9 @@ namespace ContentPipeline.Feeds;
 /// <param name="Items">The newest published articles, newest first.</param>
 public sealed record FeedDocument(FeedDefinition Definition, string Title, string Description, Uri SelfUrl, Uri? SiteUrl, IReadOnlyList<ArticleSummary> Items)
 {
+    /// <summary>The WebSub hub that readers may subscribe to for this feed (<see cref="FeedOptions.HubUrl"/>), if any.</summary>
+    public Uri? HubUrl { get; init; }
+
     /// <summary>The feed's update time: the newest change among its items, so the same items give the same bytes.</summary>
     public DateTimeOffset Updated => Items.Count == 0 ? DateTimeOffset.UnixEpoch : Items.Max(static i => i.UpdatedAt > i.PublishedDateTime ? i.UpdatedAt : i.PublishedDateTime);
 }

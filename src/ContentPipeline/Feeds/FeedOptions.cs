@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace ContentPipeline.Feeds;
 
 /// <summary>Settings of the feeds (section <c>Feeds</c>).</summary>
-public sealed class FeedOptions
+public sealed class FeedOptions : IValidatableObject
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Feeds";
@@ -49,4 +49,35 @@ public sealed class FeedOptions
     /// <summary>The <c>Cache-Control</c> header of every feed blob.</summary>
     [Required]
     public string CacheControl { get; set; } = "public, max-age=300";
+
+    /// <summary>
+    /// A WebSub hub (for example <c>https://pubsubhubbub.appspot.com/</c>, or one of your own): when set, every feed names
+    /// it (<c>rel="hub"</c> in RSS and Atom, <c>hubs</c> in JSON Feed), and each feed run tells it which feed files it
+    /// changed (<c>hub.mode=publish</c>), so subscribers hear of a new article within a run instead of at their next poll.
+    /// HTTPS; plain HTTP only for a hub on this machine (loopback), for local runs and tests.
+    /// </summary>
+    public string? HubUrl { get; set; }
+
+    /// <summary>How long one notification of the hub may take before it counts as failed.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
+    public TimeSpan HubTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The hub as a URI (null when none is configured); valid once the options are validated.</summary>
+    public Uri? Hub => HubUrl is { Length: > 0 } url ? new Uri(url, UriKind.Absolute) : null;
+
+    /// <inheritdoc/>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (HubUrl is not { Length: > 0 } url)
+        {
+            yield break;
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var hub) || !(hub.Scheme == Uri.UriSchemeHttps || (hub.Scheme == Uri.UriSchemeHttp && hub.IsLoopback))
+            || !string.IsNullOrEmpty(hub.UserInfo) || !string.IsNullOrEmpty(hub.Fragment))
+        {
+            yield return new ValidationResult(
+                "Feeds:HubUrl must be an absolute https URL without credentials or fragment (http only for a loopback hub).", [nameof(HubUrl)]);
+        }
+    }
 }

@@ -40,13 +40,14 @@ public sealed partial class FeedPublisher
     private readonly FeedOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<FeedPublisher> _logger;
+    private readonly WebSubNotifier? _hub;
     private const int MaxIndexConflicts = 5;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private DateTimeOffset? _mark;
 
-    /// <summary>Creates the publisher.</summary>
-    public FeedPublisher(ArticleIndex index, BlobServiceClient blobs, IOptions<FeedOptions> options, TimeProvider time, ILogger<FeedPublisher> logger)
+    /// <summary>Creates the publisher; with <paramref name="hub"/> (a hub configured), its runs notify the hub of what they changed.</summary>
+    public FeedPublisher(ArticleIndex index, BlobServiceClient blobs, IOptions<FeedOptions> options, TimeProvider time, ILogger<FeedPublisher> logger, WebSubNotifier? hub = null)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         ArgumentNullException.ThrowIfNull(options);
@@ -56,6 +57,7 @@ public sealed partial class FeedPublisher
         _blobs = new FeedBlobs(_container, _options.CacheControl);
         _time = time;
         _logger = logger;
+        _hub = hub is { Enabled: true } ? hub : null;
     }
 
     /// <summary>The public URL of a feed file.</summary>
@@ -136,6 +138,10 @@ public sealed partial class FeedPublisher
         }
 
         _mark = writtenMark;
+
+        // Last, once every file and index.json are in place: a subscriber's hub fetches what it is told of.
+        var (notified, notifyFailed) = _hub is null ? (0, 0)
+            : await _hub.NotifyAsync(outcomes.SelectMany(static o => o.WrittenPaths).Select(PublicUrl).ToList(), cancellationToken).ConfigureAwait(false);
         var (itemsRead, written, unchanged) = (outcomes.Sum(static o => o.ItemsRead), outcomes.Sum(static o => o.Written), outcomes.Sum(static o => o.Unchanged));
         written += indexWritten ? 1 : 0;
         unchanged += indexWritten ? 0 : 1;
@@ -149,7 +155,7 @@ public sealed partial class FeedPublisher
             LogDeferred(deferred, _options.MaxNewFeedsPerRun);
         }
 
-        return new FeedRunResult(false, itemsRead, written, unchanged, deleted, todo.Count - emptied.Count);
+        return new FeedRunResult(false, itemsRead, written, unchanged, deleted, todo.Count - emptied.Count) { HubNotified = notified, HubFailed = notifyFailed };
     }
 
     /// <summary>Reads a changed feed's list (its newest entries only) and writes the feed's files that changed.</summary>
@@ -162,26 +168,28 @@ public sealed partial class FeedPublisher
             .ToList();
         if (items.Count == 0 && feed.Definition.Kind != FeedKind.All)
         {
-            return new FeedOutcome(feed, null, 0, 0, 0, now, Superseded: false);
+            return new FeedOutcome(feed, null, 0, 0, 0, now, Superseded: false, []);
         }
 
         var definition = items.Count == 0 ? feed.Definition : feed.Definition.NamedBy(items[0]);
         var document = new FeedDocument(definition, TitleOf(definition), DescriptionOf(definition), PublicUrl(definition.PathOf(FeedFormat.Atom)),
-            _options.SiteUrl is null ? null : new Uri(_options.SiteUrl), items);
+            _options.SiteUrl is null ? null : new Uri(_options.SiteUrl), items) { HubUrl = _hub?.Hub };
         // Rendered first, then written together: the three uploads overlap each other and other feeds' rendering.
-        var writes = await Task.WhenAll(Enum.GetValues<FeedFormat>().Select(format =>
+        var files = Enum.GetValues<FeedFormat>().Select(format =>
         {
             var path = definition.PathOf(format);
             var content = FeedWriter.Write(document with { SelfUrl = PublicUrl(path) }, format);
             return (Path: path, Content: content, ContentType: FeedDefinition.ContentType(format));
-        }).ToList().Select(file => _blobs.WriteIfChangedAsync(file.Path, file.Content, file.ContentType, existing.GetValueOrDefault(file.Path), now, cancellationToken))).ConfigureAwait(false);
+        }).ToList();
+        var writes = await Task.WhenAll(files.Select(file => _blobs.WriteIfChangedAsync(file.Path, file.Content, file.ContentType, existing.GetValueOrDefault(file.Path), now, cancellationToken))).ConfigureAwait(false);
         var written = writes.Count(static w => w == FeedWrite.Written);
         var unchanged = writes.Length - written;
 
         var entry = new FeedListingEntry(
             definition.Kind.ToString().ToLowerInvariant(), definition.Name, definition.Slug, document.Title, items.Count, document.Updated,
             PublicUrl(definition.PathOf(FeedFormat.Rss)).AbsoluteUri, PublicUrl(definition.PathOf(FeedFormat.Atom)).AbsoluteUri, PublicUrl(definition.PathOf(FeedFormat.Json)).AbsoluteUri);
-        return new FeedOutcome(feed, entry, items.Count, written, unchanged, now, Superseded: writes.Contains(FeedWrite.Superseded));
+        return new FeedOutcome(feed, entry, items.Count, written, unchanged, now, Superseded: writes.Contains(FeedWrite.Superseded),
+            [.. files.Where((_, i) => writes[i] == FeedWrite.Written).Select(static f => f.Path)]);
     }
 
     /// <summary>
@@ -284,7 +292,7 @@ public sealed partial class FeedPublisher
 
     /// <summary>What else the feeds depend on: a change of settings regenerates them even if no article changed.</summary>
     private string ConfigurationStamp() =>
-        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { _options.MaxItems, _options.Title, _options.Description, _options.SiteUrl, _options.CacheControl, Base = BaseUrl(), Version = 2 })))[..16];
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { _options.MaxItems, _options.Title, _options.Description, _options.SiteUrl, _options.CacheControl, Base = BaseUrl(), Hub = _hub?.Hub, Version = 2 })))[..16];
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
@@ -311,7 +319,7 @@ public sealed partial class FeedPublisher
     /// <summary>
     /// What publishing one feed did; no entry when its list was found empty. <c>BuiltAt</c>: when its list was read, the
     /// stamp on its files. <c>Superseded</c>: another run wrote one of its files from a later read, so its entry is that
-    /// run's to list.
+    /// run's to list. <c>WrittenPaths</c>: its files this run wrote (what the hub is told of).
     /// </summary>
-    private sealed record FeedOutcome(ChangedFeed Feed, FeedListingEntry? Entry, int ItemsRead, int Written, int Unchanged, DateTimeOffset BuiltAt, bool Superseded);
+    private sealed record FeedOutcome(ChangedFeed Feed, FeedListingEntry? Entry, int ItemsRead, int Written, int Unchanged, DateTimeOffset BuiltAt, bool Superseded, IReadOnlyList<string> WrittenPaths);
 }

@@ -7,4 +7,11 @@ namespace ContentPipeline.Feeds;
 /// <param name="Unchanged">Blobs whose content was already current (not rewritten).</param>
 /// <param name="Deleted">Blobs deleted (feeds of categories and topics with no published article left).</param>
 /// <param name="Feeds">Feeds published (each in three formats).</param>
-public sealed record FeedRunResult(bool Skipped, int ArticlesRead, int Written, int Unchanged, int Deleted, int Feeds);
+public sealed record FeedRunResult(bool Skipped, int ArticlesRead, int Written, int Unchanged, int Deleted, int Feeds)
+{
+    /// <summary>Changed feed files the WebSub hub was told of (<see cref="FeedOptions.HubUrl"/>).</summary>
+    public int HubNotified { get; init; }
+
+    /// <summary>Changed feed files the hub could not be told of (logged; the run still succeeds).</summary>
+    public int HubFailed { get; init; }
+}

@@ -13,6 +13,9 @@ internal static class JsonFeedWriter
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
     };
 
+    /// <summary>The hub type JSON Feed 1.1 names for WebSub.</summary>
+    private const string WebSubHubType = "WebSub";
+
     public static byte[] Write(FeedDocument document) =>
         JsonSerializer.SerializeToUtf8Bytes(
             new JsonFeed(
@@ -21,6 +24,7 @@ internal static class JsonFeedWriter
                 document.SiteUrl?.AbsoluteUri,
                 document.SelfUrl.AbsoluteUri,
                 XmlSafeText.Clean(document.Description),
+                document.HubUrl is { } hub ? [new JsonFeedHub(WebSubHubType, hub.AbsoluteUri)] : null,
                 document.Items.Select(a => new JsonFeedItem(
                     FeedWriter.ItemId(a.Id),
                     FeedText.Link(a),
@@ -41,6 +45,7 @@ internal static class JsonFeedWriter
         [property: JsonPropertyName("home_page_url")] string? HomePageUrl,
         [property: JsonPropertyName("feed_url")] string FeedUrl,
         [property: JsonPropertyName("description")] string Description,
+        [property: JsonPropertyName("hubs")] IReadOnlyList<JsonFeedHub>? Hubs,
         [property: JsonPropertyName("items")] IReadOnlyList<JsonFeedItem> Items);
 
     private sealed record JsonFeedItem(
@@ -55,6 +60,11 @@ internal static class JsonFeedWriter
         [property: JsonPropertyName("date_modified")] string DateModified,
         [property: JsonPropertyName("tags")] IReadOnlyList<string> Tags,
         [property: JsonPropertyName("authors")] IReadOnlyList<JsonFeedAuthor>? Authors);
+
+    /// <summary>JSON Feed 1.1's hub object: the protocol (<c>WebSub</c>) and the hub's URL.</summary>
+    private sealed record JsonFeedHub(
+        [property: JsonPropertyName("type")] string Type,
+        [property: JsonPropertyName("url")] string Url);
 
     private sealed record JsonFeedAuthor(
         [property: JsonPropertyName("name")] string Name,

@@ -32,6 +32,15 @@ internal static class RssFeedWriter
         writer.WriteAttributeString("type", "application/rss+xml");
         writer.WriteAttributeString("href", document.SelfUrl.AbsoluteUri);
         writer.WriteEndElement();
+        if (document.HubUrl is { } hub)
+        {
+            // WebSub discovery: the hub beside the self link (the topic a subscriber names).
+            writer.WriteStartElement(AtomPrefix, "link", Atom);
+            writer.WriteAttributeString("rel", "hub");
+            writer.WriteAttributeString("href", hub.AbsoluteUri);
+            writer.WriteEndElement();
+        }
+
         foreach (var article in document.Items)
         {
             writer.WriteStartElement("item");

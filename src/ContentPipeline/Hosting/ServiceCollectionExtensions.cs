@@ -71,6 +71,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DeletedFileHandler>();
         services.AddSingleton<BlobRedriver>();
         services.AddSingleton<IncomingSweeper>();
+        services.AddSingleton<WebSubNotifier>();
         services.AddSingleton<FeedPublisher>();
         services.AddSingleton<StorageProvisioner>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageProvisioner>());

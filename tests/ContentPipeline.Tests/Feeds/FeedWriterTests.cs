@@ -44,6 +44,52 @@ public class FeedWriterTests
     }
 
     [Fact]
+    public void WithAHub_EveryFormatNamesIt_BesideTheSelfLink_AndWithoutOneNone()
+    {
+        var hub = new Uri("https://hub.example.net/websub");
+        var document = Document([Summary("a1", "One")]) with { HubUrl = hub };
+
+        var rss = Load(ReadStrict(FeedWriter.Write(document, FeedFormat.Rss)), new Rss20FeedFormatter());
+        var atom = Load(ReadStrict(FeedWriter.Write(document, FeedFormat.Atom)), new Atom10FeedFormatter());
+        using var json = JsonDocument.Parse(FeedWriter.Write(document, FeedFormat.Json));
+
+        // What a WebSub subscriber discovers: the hub, and the self link as the topic to subscribe to.
+        Assert.Equal(hub, Assert.Single(rss.Links, l => l.RelationshipType == "hub").Uri);
+        Assert.Equal(Self, Assert.Single(rss.Links, l => l.RelationshipType == "self").Uri);
+        Assert.Equal(hub, Assert.Single(atom.Links, l => l.RelationshipType == "hub").Uri);
+        Assert.Equal(Self, Assert.Single(atom.Links, l => l.RelationshipType == "self").Uri);
+        var hubs = json.RootElement.GetProperty("hubs");
+        Assert.Equal(1, hubs.GetArrayLength());
+        Assert.Equal("WebSub", hubs[0].GetProperty("type").GetString());
+        Assert.Equal(hub.AbsoluteUri, hubs[0].GetProperty("url").GetString());
+
+        var plain = Document([Summary("a1", "One")]);
+        Assert.DoesNotContain(Load(ReadStrict(FeedWriter.Write(plain, FeedFormat.Rss)), new Rss20FeedFormatter()).Links, l => l.RelationshipType == "hub");
+        Assert.DoesNotContain(Load(ReadStrict(FeedWriter.Write(plain, FeedFormat.Atom)), new Atom10FeedFormatter()).Links, l => l.RelationshipType == "hub");
+        using var plainJson = JsonDocument.Parse(FeedWriter.Write(plain, FeedFormat.Json));
+        Assert.False(plainJson.RootElement.TryGetProperty("hubs", out _));
+    }
+
+    [Theory]
+    [InlineData("", true)]
+    [InlineData("https://hub.example.net/", true)]
+    [InlineData("http://127.0.0.1:8080/hub", true)]
+    [InlineData("http://localhost/hub", true)]
+    [InlineData("http://hub.example.net/", false)]
+    [InlineData("https://user:secret@hub.example.net/", false)]
+    [InlineData("ftp://hub.example.net/", false)]
+    [InlineData("/relative/hub", false)]
+    public void TheHubSetting_MustBeHttps_OrALoopbackHub(string url, bool valid)
+    {
+        var options = new FeedOptions { HubUrl = url };
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+
+        var ok = System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new System.ComponentModel.DataAnnotations.ValidationContext(options), results, validateAllProperties: true);
+
+        Assert.Equal(valid, ok);
+    }
+
+    [Fact]
     public void Rss_HtmlInTitleOrExcerpt_ReachesReadersAsText_NeverAsMarkup()
     {
         const string title = "Cats & <b>dogs</b>";
