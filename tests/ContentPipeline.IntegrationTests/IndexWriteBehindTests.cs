@@ -100,6 +100,36 @@ public sealed class IndexWriteBehindTests(PipelineFixture fixture) : IClassFixtu
         Assert.True(saved.Indexed.IsCompletedSuccessfully);
         Assert.NotEmpty(await EntriesOfAsync(article.Id));
         Assert.Empty(await PendingOfAsync(article.Id));
+
+        // Once stopping, nothing more goes behind: an upload writes its own entries before it answers.
+        var (late, lateSource) = Parse(new ArticleText { IsPublished = true });
+        var afterStop = await store.SaveUploadAsync(late, null, lateSource, _ => Task.FromResult<string?>(null), default);
+        Assert.True(afterStop.Indexed.IsCompletedSuccessfully);
+        Assert.NotEmpty(await EntriesOfAsync(late.Id));
+    }
+
+    [Fact]
+    public async Task ALaterUploadOfTheSameArticle_InTheSameSecond_WaitsForTheOneBehind_AndWinsAsItWouldHave()
+    {
+        var held = new HeldListWrites();
+        var (store, _) = StoreOver(held, new IndexOptions { CatalogInterval = TimeSpan.Zero });
+        var url = $"https://example.org/news/{Guid.NewGuid():N}";
+        var (first, _) = Parse(new ArticleText { IsPublished = true, Url = url, Title = "First file" });
+        var (second, _) = Parse(new ArticleText { IsPublished = true, Url = url, Title = "Second file" });
+        var sameSecond = new DateTimeOffset(2026, 12, 7, 6, 0, 0, TimeSpan.Zero); // both files' Last-Modified (whole seconds, as the header has them): one second, two blobs
+
+        var behind = await store.SaveUploadAsync(first, null, new ArticleSource("first.txt", "\"0x1\"", sameSecond), _ => Task.FromResult<string?>(null), default);
+        Assert.False(behind.Indexed.IsCompleted);
+        var later = store.SaveUploadAsync(second, null, new ArticleSource("second.txt", "\"0x2\"", sameSecond), _ => Task.FromResult<string?>(null), default);
+        held.Release();
+        var saved = await later;
+        await saved.Indexed;
+
+        // Had it met the first save still under way, it would have yielded to it (Stale) as to a race it lost.
+        Assert.Equal(SaveOutcome.Updated, saved.Outcome);
+        Assert.Equal("Second file", (await Reader.GetAsync(first.Id, includeBody: false, default))!.Article.Title);
+        Assert.All(await EntriesOfAsync(first.Id), e => Assert.Equal("Second file", e.GetString("Title")));
+        Assert.Empty(await PendingOfAsync(first.Id));
     }
 
     private ArticleStore Reader => fixture.Services.GetRequiredService<ArticleStore>();

@@ -85,8 +85,9 @@ public sealed partial class TakeDownArticle(ArticleStore store, IngestService in
         try
         {
             ingested = await ingest.IngestAsync(source, cancellationToken).ConfigureAwait(false);
+            await ingested.Indexed.ConfigureAwait(false); // the editor's answer comes with the article back in its lists
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (ex is RequestFailedException or ArticleContentionException)
         {
             LogRestoreIngestFailed(ex, id);
             return ApiResults.Problem(StatusCodes.Status503ServiceUnavailable, "Restored, but its file could not be read now",

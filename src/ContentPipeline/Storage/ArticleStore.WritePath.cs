@@ -22,11 +22,20 @@ public sealed partial class ArticleStore
     /// <paramref name="writeBehind"/> (uploads too) the save returns once its change is committed, and the index phases
     /// go on behind it when <see cref="IndexWriteBehind"/> has room (<see cref="SaveResult.Indexed"/> says when they end).
     /// </summary>
-    private Task<SaveResult> ApplyAsync(string id, Func<ArticleRow?, bool, CancellationToken, ValueTask<Decision>> decide, CancellationToken cancellationToken, bool insertFirst = false, bool writeBehind = false) =>
-        RunAsync(new SaveState(id, insertFirst), decide, writeBehind, cancellationToken);
+    private async Task<SaveResult> ApplyAsync(string id, Func<ArticleRow?, bool, CancellationToken, ValueTask<Decision>> decide, CancellationToken cancellationToken, bool insertFirst = false, bool writeBehind = false)
+    {
+        // A save of this article still written behind in this process ends first: this one then meets the article in
+        // step (not as a race under way, which a later upload of the same second would yield to), as before write-behind.
+        await _index.WriteBehind.WhenFinishedAsync(id, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(new SaveState(id, insertFirst), decide, writeBehind, cancellationToken, finishBy: CancellationToken.None).ConfigureAwait(false);
+    }
 
-    /// <summary>The rounds of a save, from where <paramref name="save"/> stands.</summary>
-    private async Task<SaveResult> RunAsync(SaveState save, Func<ArticleRow?, bool, CancellationToken, ValueTask<Decision>> decide, bool writeBehind, CancellationToken cancellationToken)
+    /// <summary>
+    /// The rounds of a save, from where <paramref name="save"/> stands. Once its change is committed, the save goes on
+    /// with <paramref name="finishBy"/> instead of the caller's token: none for a caller that waits, the deadline of
+    /// <see cref="IndexWriteBehind"/> for a save behind its caller.
+    /// </summary>
+    private async Task<SaveResult> RunAsync(SaveState save, Func<ArticleRow?, bool, CancellationToken, ValueTask<Decision>> decide, bool writeBehind, CancellationToken cancellationToken, CancellationToken finishBy)
     {
         var id = save.Id;
         while (save.NextAttempt())
@@ -34,7 +43,7 @@ public sealed partial class ArticleStore
             // Once anything is committed, the save is finished whatever its caller does: a client that disconnects or a
             // trigger cancelled after the commit must not leave entries that say otherwise, nor catalog rows unwritten
             // (the feeds would never see the change). Only a process that dies stops it; the repair timer mends that.
-            var token = save.Committed is null ? cancellationToken : CancellationToken.None;
+            var token = save.Committed is null ? cancellationToken : finishBy;
             ArticleRow? current = null;
             if (!save.GuessesNew)
             {
@@ -52,17 +61,17 @@ public sealed partial class ArticleStore
             var (result, change) = await CommitAsync(save, current, decision, token).ConfigureAwait(false);
             if (change is not null)
             {
-                if (writeBehind && _index.WriteBehind.TryStart(() => FinishBehindAsync(save, change, decide), out var indexed))
+                if (writeBehind && _index.WriteBehind.TryStart(id, deadline => FinishBehindAsync(save, change, decide, deadline), out var indexed))
                 {
                     return new SaveResult(decision.Outcome, change.Article) { Indexed = indexed };
                 }
 
-                result = await TryFinishAsync(save, change, decision.Outcome).ConfigureAwait(false);
+                result = await TryFinishAsync(save, change, decision.Outcome, finishBy).ConfigureAwait(false);
             }
 
             if (result is not null)
             {
-                await EndAsync(save).ConfigureAwait(false);
+                await EndAsync(save, finishBy).ConfigureAwait(false);
                 return result;
             }
         }
@@ -71,35 +80,36 @@ public sealed partial class ArticleStore
     }
 
     /// <summary>Phases two and three of a round; the result, or null when another writer committed meanwhile.</summary>
-    private async Task<SaveResult?> TryFinishAsync(SaveState save, IndexChange change, SaveOutcome outcome)
+    private async Task<SaveResult?> TryFinishAsync(SaveState save, IndexChange change, SaveOutcome outcome, CancellationToken cancellationToken)
     {
         using (PipelineTelemetry.Stage(PipelineTelemetry.Stages.SaveIndex))
         {
-            await ApplyIndexChangeAsync(save, change, CancellationToken.None).ConfigureAwait(false);
+            await ApplyIndexChangeAsync(save, change, cancellationToken).ConfigureAwait(false);
         }
 
         using (PipelineTelemetry.Stage(PipelineTelemetry.Stages.SaveMark))
         {
-            return await MarkInStepAsync(save, change, CancellationToken.None).ConfigureAwait(false) ? new SaveResult(outcome, change.Article) : null;
+            return await MarkInStepAsync(save, change, cancellationToken).ConfigureAwait(false) ? new SaveResult(outcome, change.Article) : null;
         }
     }
 
     /// <summary>
     /// The rest of a save whose caller already has its answer: its index change, the mark, and more rounds when another
-    /// writer committed meanwhile, as the caller would have run them. A failure is logged and left on the returned task;
-    /// the save's pending record leaves the article to its next save or to repair.
+    /// writer committed meanwhile, as the caller would have run them, until <paramref name="deadline"/>. A failure (or the
+    /// deadline) is logged and left on the returned task; the save's pending record leaves the article to its next save
+    /// or to repair.
     /// </summary>
-    private async Task FinishBehindAsync(SaveState save, IndexChange change, Func<ArticleRow?, bool, CancellationToken, ValueTask<Decision>> decide)
+    private async Task FinishBehindAsync(SaveState save, IndexChange change, Func<ArticleRow?, bool, CancellationToken, ValueTask<Decision>> decide, CancellationToken deadline)
     {
         try
         {
-            if (await TryFinishAsync(save, change, SaveOutcome.Unchanged).ConfigureAwait(false) is not null)
+            if (await TryFinishAsync(save, change, SaveOutcome.Unchanged, deadline).ConfigureAwait(false) is not null)
             {
-                await EndAsync(save).ConfigureAwait(false);
+                await EndAsync(save, deadline).ConfigureAwait(false);
             }
             else
             {
-                await RunAsync(save, decide, writeBehind: false, CancellationToken.None).ConfigureAwait(false);
+                await RunAsync(save, decide, writeBehind: false, deadline, finishBy: deadline).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (LogLeftBehind(ex, save.Id))
@@ -115,7 +125,7 @@ public sealed partial class ArticleStore
     }
 
     /// <summary>Removes the save's pending record, now or once the catalog rows it waits for are written.</summary>
-    private async Task EndAsync(SaveState save)
+    private async Task EndAsync(SaveState save, CancellationToken cancellationToken)
     {
         if (save.Pending is not { } pending)
         {
@@ -131,7 +141,7 @@ public sealed partial class ArticleStore
         else
         {
             using var ending = PipelineTelemetry.Stage(PipelineTelemetry.Stages.SaveEnd);
-            await _index.EndSaveAsync(pending, CancellationToken.None).ConfigureAwait(false);
+            await _index.EndSaveAsync(pending, cancellationToken).ConfigureAwait(false);
         }
     }
 
