@@ -20,6 +20,11 @@ public sealed partial class WebSubNotifier : IDisposable
     /// <summary>Notifications sent at a time.</summary>
     private const int Parallelism = 4;
 
+    // The publisher notification's form fields.
+    private const string ModeField = "hub.mode";
+    private const string PublishMode = "publish";
+    private const string UrlField = "hub.url";
+
     private readonly HttpClient _http;
     private readonly Uri? _hub;
     private readonly ILogger<WebSubNotifier> _logger;
@@ -80,7 +85,7 @@ public sealed partial class WebSubNotifier : IDisposable
             string failure;
             try
             {
-                using var form = new FormUrlEncodedContent([new("hub.mode", "publish"), new("hub.url", topic.AbsoluteUri)]);
+                using var form = new FormUrlEncodedContent([new(ModeField, PublishMode), new(UrlField, topic.AbsoluteUri)]);
                 using var response = await _http.PostAsync(hub, form, cancellationToken).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                 {
