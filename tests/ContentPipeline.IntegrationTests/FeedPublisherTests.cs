@@ -6,6 +6,7 @@ using Azure.Storage.Blobs.Models;
 using ContentPipeline.Feeds;
 using ContentPipeline.Ingest;
 using ContentPipeline.IntegrationTests.Infrastructure;
+using ContentPipeline.Sitemaps;
 using ContentPipeline.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -23,8 +24,8 @@ public sealed class FeedPublisherTests(FeedPublisherTests.Fixture fixture) : ICl
     {
         var category = Unique("cat");
         var topic = Unique("topic");
-        var published = await IngestAsync(new ArticleText { IsPublished = true, Category = category, Topics = [topic], Title = "Visible <one> & ]]>" });
-        var draft = await IngestAsync(new ArticleText { IsPublished = false, Category = category, Topics = [topic], Title = "Hidden draft" });
+        var published = await fixture.IngestAsync(new ArticleText { IsPublished = true, Category = category, Topics = [topic], Title = "Visible <one> & ]]>" });
+        var draft = await fixture.IngestAsync(new ArticleText { IsPublished = false, Category = category, Topics = [topic], Title = "Hidden draft" });
 
         var result = await Publisher.PublishAsync(default);
 
@@ -60,7 +61,7 @@ public sealed class FeedPublisherTests(FeedPublisherTests.Fixture fixture) : ICl
     public async Task EachFormat_CarriesTheBodyAsSanitisedHtml()
     {
         var category = Unique("cat");
-        var id = await IngestAsync(new ArticleText { IsPublished = true, Category = category, Body = "## Inside\n\nA [link](https://example.org/) and <script>alert(1)</script>.\n" });
+        var id = await fixture.IngestAsync(new ArticleText { IsPublished = true, Category = category, Body = "## Inside\n\nA [link](https://example.org/) and <script>alert(1)</script>.\n" });
         const string expected = "<h2>Inside</h2>\n<p>A <a href=\"https://example.org/\" rel=\"nofollow noopener noreferrer\">link</a> and &lt;script&gt;alert(1)&lt;/script&gt;.</p>";
 
         await Publisher.PublishAsync(default);
@@ -81,7 +82,7 @@ public sealed class FeedPublisherTests(FeedPublisherTests.Fixture fixture) : ICl
     [Fact]
     public async Task RunWithNothingNew_WritesNothing()
     {
-        await IngestAsync(new ArticleText { IsPublished = true, Category = Unique("cat") });
+        await fixture.IngestAsync(new ArticleText { IsPublished = true, Category = Unique("cat") });
         // Index writes within the 1 s margin of a run's start (the service's Date has 1 s resolution) are looked at
         // again by the next run: start this run past that margin.
         await StorageClock.WaitPastAsync(Feeds, (await StorageClock.NowAsync(Feeds)).AddSeconds(1));
@@ -102,7 +103,7 @@ public sealed class FeedPublisherTests(FeedPublisherTests.Fixture fixture) : ICl
     public async Task UnpublishDuringARun_IsPickedUpByTheNextRun()
     {
         var category = Unique("cat");
-        var id = await IngestAsync(new ArticleText { IsPublished = true, Category = category });
+        var id = await fixture.IngestAsync(new ArticleText { IsPublished = true, Category = category });
         await StorageClock.WaitPastAsync(Feeds, await StorageClock.NowAsync(Feeds));
         await Publisher.PublishAsync(default);
 
@@ -117,9 +118,9 @@ public sealed class FeedPublisherTests(FeedPublisherTests.Fixture fixture) : ICl
     [Fact]
     public async Task ADraftOnlyChange_ChangesNoPublishedList_SoTheRunStopsAtItsFirstRead()
     {
-        await SettleAsync();
+        await Publisher.SettleAsync(Feeds);
         var before = await EtagsAsync();
-        await IngestAsync(new ArticleText { IsPublished = false, Category = Unique("cat") });
+        await fixture.IngestAsync(new ArticleText { IsPublished = false, Category = Unique("cat") });
 
         var result = await Publisher.PublishAsync(default);
 
@@ -130,21 +131,22 @@ public sealed class FeedPublisherTests(FeedPublisherTests.Fixture fixture) : ICl
     [Fact]
     public async Task ARunAfterOneNewArticle_ReadsOnlyTheListsItChanged_AndWritesOnlyTheirFeeds()
     {
-        await IngestAsync(new ArticleText { IsPublished = true, Category = Unique("other"), Topics = [Unique("other")] }); // feeds that must stay as they are
-        await SettleAsync();
+        await fixture.IngestAsync(new ArticleText { IsPublished = true, Category = Unique("other"), Topics = [Unique("other")] }); // feeds that must stay as they are
+        await Publisher.SettleAsync(Feeds);
         var before = await EtagsAsync();
         var (category, topic) = (Unique("cat"), Unique("topic"));
 
-        await IngestAsync(new ArticleText { IsPublished = true, Category = category, Topics = [topic], Published = DateTimeOffset.UtcNow }); // the newest: in the overall feed too
+        await fixture.IngestAsync(new ArticleText { IsPublished = true, Category = category, Topics = [topic], Published = DateTimeOffset.UtcNow }); // the newest: in the overall feed too
         var result = await Publisher.PublishAsync(default);
 
-        // The overall feed, the category and the topic: three lists, at most MaxItems (3) entries read from each.
+        // The overall feed, the category and the topic: three lists, at most MaxItems (3) entries read from each; and the
+        // sitemaps, which list every published article (the news one those of the last two days: this one is).
         Assert.Equal(3, result.Feeds);
         Assert.True(result.ArticlesRead <= 3 * 3, $"{result.ArticlesRead} entries read");
         var after = await EtagsAsync();
         var changed = after.Where(b => !before.TryGetValue(b.Key, out var etag) || etag != b.Value).Select(b => b.Key).Order(StringComparer.Ordinal);
         Assert.Equal(
-            new[] { "all.atom.xml", "all.json", "all.rss.xml", $"category/{category}.atom.xml", $"category/{category}.json", $"category/{category}.rss.xml", FeedPublisher.IndexPath, $"topic/{topic}.atom.xml", $"topic/{topic}.json", $"topic/{topic}.rss.xml" }.Order(StringComparer.Ordinal),
+            new[] { "all.atom.xml", "all.json", "all.rss.xml", $"category/{category}.atom.xml", $"category/{category}.json", $"category/{category}.rss.xml", FeedPublisher.IndexPath, SitemapPublisher.NewsSitemapPath, SitemapPublisher.SitemapPath, $"topic/{topic}.atom.xml", $"topic/{topic}.json", $"topic/{topic}.rss.xml" }.Order(StringComparer.Ordinal),
             changed);
         Assert.Contains((await ReadIndexAsync()).GetProperty("feeds").EnumerateArray(), f => SlugOf(f) == category); // listed beside the feeds it kept
         Assert.True((await ReadIndexAsync()).GetProperty("feeds").GetArrayLength() >= 5);
@@ -155,10 +157,10 @@ public sealed class FeedPublisherTests(FeedPublisherTests.Fixture fixture) : ICl
     {
         for (var i = 0; i < 5; i++)
         {
-            await IngestAsync(new ArticleText { IsPublished = true, Category = Unique("cat"), Topics = [Unique("topic")] });
+            await fixture.IngestAsync(new ArticleText { IsPublished = true, Category = Unique("cat"), Topics = [Unique("topic")] });
         }
 
-        await SettleAsync();
+        await Publisher.SettleAsync(Feeds);
         var (tables, blobs) = (new RequestCounter(), new RequestCounter());
         var publisher = CountedPublisher(tables, blobs);
 
@@ -166,10 +168,12 @@ public sealed class FeedPublisherTests(FeedPublisherTests.Fixture fixture) : ICl
         var (tablesThen, blobsThen) = (tables.Count, blobs.Count);
         var next = await publisher.PublishAsync(default);
 
+        // After a restart, the first run also learns when the news sitemap next ages: the head of the published list
+        // (one page) and the file's listing. From then on, an unchanged run is the catalog read alone.
         Assert.True(afterRestart.Skipped);
-        Assert.Equal((1, 1), (tablesThen, blobsThen));
+        Assert.Equal((2, 2), (tablesThen, blobsThen));
         Assert.True(next.Skipped);
-        Assert.Equal((2, 1), (tables.Count, blobs.Count));
+        Assert.Equal((3, 2), (tables.Count, blobs.Count));
     }
 
     [Fact]
@@ -177,7 +181,7 @@ public sealed class FeedPublisherTests(FeedPublisherTests.Fixture fixture) : ICl
     {
         var index = fixture.Services.GetRequiredService<ArticleIndex>();
         var category = Unique("cat");
-        var id = await IngestAsync(new ArticleText { IsPublished = true, Category = category });
+        var id = await fixture.IngestAsync(new ArticleText { IsPublished = true, Category = category });
         var store = fixture.Services.GetRequiredService<ArticleStore>();
         await store.SetPublishedAsync(id, false, null, default);
         var emptied = (await index.ReadCatalogAsync(null, default)).Lists.Single(l => l.Filter?.Slug == category);
@@ -195,7 +199,7 @@ public sealed class FeedPublisherTests(FeedPublisherTests.Fixture fixture) : ICl
     public async Task PublishAndUnpublish_AreReflectedAtTheNextRun_AndAnEmptyCategoryLosesItsFeeds()
     {
         var category = Unique("cat");
-        var id = await IngestAsync(new ArticleText { IsPublished = false, Category = category, Published = DateTimeOffset.UtcNow }); // the newest once published
+        var id = await fixture.IngestAsync(new ArticleText { IsPublished = false, Category = category, Published = DateTimeOffset.UtcNow }); // the newest once published
         var store = fixture.Services.GetRequiredService<ArticleStore>();
         await Publisher.PublishAsync(default);
         Assert.False((await Feeds.GetBlobClient($"category/{category}.rss.xml").ExistsAsync()).Value);
@@ -229,7 +233,7 @@ public sealed class FeedPublisherTests(FeedPublisherTests.Fixture fixture) : ICl
         var ids = new List<string>();
         for (var i = 0; i < 5; i++)
         {
-            ids.Add(await IngestAsync(new ArticleText { IsPublished = true, Category = category, Published = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(i) }));
+            ids.Add(await fixture.IngestAsync(new ArticleText { IsPublished = true, Category = category, Published = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(i) }));
         }
 
         await Publisher.PublishAsync(default);
@@ -240,22 +244,6 @@ public sealed class FeedPublisherTests(FeedPublisherTests.Fixture fixture) : ICl
             json.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()));
     }
 
-    /// <summary>Runs until a run finds nothing left to do (what earlier tests changed is published, past the run's margin).</summary>
-    private async Task SettleAsync()
-    {
-        for (var run = 0; run < 10; run++)
-        {
-            if ((await Publisher.PublishAsync(default)).Skipped)
-            {
-                return;
-            }
-
-            await StorageClock.WaitPastAsync(Feeds, (await StorageClock.NowAsync(Feeds)).AddSeconds(1));
-        }
-
-        Assert.Fail("The feed runs never settled.");
-    }
-
     /// <summary>A publisher as after a restart (no mark in memory), over clients that count their requests.</summary>
     private FeedPublisher CountedPublisher(RequestCounter tables, RequestCounter blobs)
     {
@@ -264,16 +252,11 @@ public sealed class FeedPublisherTests(FeedPublisherTests.Fixture fixture) : ICl
         var blobOptions = new BlobClientOptions();
         blobOptions.AddPolicy(blobs, Azure.Core.HttpPipelinePosition.PerCall);
         var index = new ArticleIndex(new Azure.Data.Tables.TableServiceClient(fixture.Azurite.ConnectionString, tableOptions), fixture.Clock, Microsoft.Extensions.Options.Options.Create(new IndexOptions { CatalogInterval = TimeSpan.Zero }));
-        return new FeedPublisher(index, new BlobServiceClient(fixture.Azurite.ConnectionString, blobOptions),
-            fixture.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FeedOptions>>(), fixture.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<FeedPublisher>.Instance);
-    }
-
-    private async Task<string> IngestAsync(ArticleText file)
-    {
-        var name = $"{Guid.NewGuid():N}.txt";
-        await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()));
-        var result = await fixture.Services.GetRequiredService<IngestService>().IngestInStepAsync(name);
-        return result.ArticleId ?? throw new InvalidOperationException(string.Join("; ", result.Problems));
+        var blobClient = new BlobServiceClient(fixture.Azurite.ConnectionString, blobOptions);
+        var feedOptions = fixture.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FeedOptions>>();
+        var sitemaps = new SitemapPublisher(index, blobClient, fixture.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SitemapOptions>>(), feedOptions, fixture.Clock,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<SitemapPublisher>.Instance);
+        return new FeedPublisher(index, blobClient, feedOptions, fixture.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<FeedPublisher>.Instance, sitemaps: sitemaps);
     }
 
     private static string? SlugOf(JsonElement feed) => feed.TryGetProperty("slug", out var slug) ? slug.GetString() : null; // the overall feed has none

@@ -24,9 +24,9 @@ public sealed class FeedRunOverlapTests(FeedPublisherTests.Fixture fixture) : IC
         // Newest first: each article is newer than everything earlier tests published, so all three stay in the feeds.
         var category = $"cat{Guid.NewGuid():N}"[..20];
         var at = DateTimeOffset.UtcNow.AddDays(1);
-        await IngestAsync(new ArticleText { IsPublished = true, Category = category, Published = at });
+        await fixture.IngestAsync(new ArticleText { IsPublished = true, Category = category, Published = at });
         await Publisher.PublishAsync(default);
-        var second = await IngestAsync(new ArticleText { IsPublished = true, Category = category, Published = at.AddMinutes(1) });
+        var second = await fixture.IngestAsync(new ArticleText { IsPublished = true, Category = category, Published = at.AddMinutes(1) });
 
         // Instance A starts a run and has read the overall list (with the second article) when it stalls.
         var gate = new HeldListRead(IndexPartitions.Published);
@@ -36,7 +36,7 @@ public sealed class FeedRunOverlapTests(FeedPublisherTests.Fixture fixture) : IC
 
         // Meanwhile a third article arrives and instance B's run publishes it.
         fixture.Clock.Advance(TimeSpan.FromSeconds(2));
-        var third = await IngestAsync(new ArticleText { IsPublished = true, Category = category, Published = at.AddMinutes(2) });
+        var third = await fixture.IngestAsync(new ArticleText { IsPublished = true, Category = category, Published = at.AddMinutes(2) });
         await Publisher.PublishAsync(default);
         var newest = await ReadTextAsync("all.json");
         Assert.Contains(third, newest, StringComparison.Ordinal);
@@ -93,14 +93,6 @@ public sealed class FeedRunOverlapTests(FeedPublisherTests.Fixture fixture) : IC
 
         public override void Process(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline) =>
             throw new NotSupportedException("The publisher is asynchronous.");
-    }
-
-    private async Task<string> IngestAsync(ArticleText file)
-    {
-        var name = $"{Guid.NewGuid():N}.txt";
-        await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()));
-        var result = await fixture.Services.GetRequiredService<IngestService>().IngestInStepAsync(name);
-        return result.ArticleId ?? throw new InvalidOperationException(string.Join("; ", result.Problems));
     }
 
     private static string? SlugOf(JsonElement feed) => feed.TryGetProperty("slug", out var slug) ? slug.GetString() : null;

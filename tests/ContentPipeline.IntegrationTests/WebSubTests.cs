@@ -20,13 +20,13 @@ public sealed class WebSubTests(PipelineFixture fixture) : IClassFixture<Pipelin
     {
         await using var hub = await HubListener.StartAsync();
         var publisher = Publisher(hub);
-        await IngestAsync(new ArticleText { IsPublished = true, Category = Unique("cat") });
+        await fixture.IngestAsync(new ArticleText { IsPublished = true, Category = Unique("cat") });
         var first = await publisher.PublishAsync(default);
         Assert.Equal(hub.Received.Count, first.HubNotified);
         Assert.Equal(0, first.HubFailed);
 
         var (category, topic) = (Unique("cat"), Unique("topic"));
-        await IngestAsync(new ArticleText { IsPublished = true, Category = category, Topics = [topic], Published = DateTimeOffset.UtcNow });
+        await fixture.IngestAsync(new ArticleText { IsPublished = true, Category = category, Topics = [topic], Published = DateTimeOffset.UtcNow });
         var second = await publisher.PublishAsync(default);
         var told = hub.Received.Skip(first.HubNotified).ToList();
 
@@ -56,7 +56,7 @@ public sealed class WebSubTests(PipelineFixture fixture) : IClassFixture<Pipelin
         await using (var flaky = await HubListener.StartAsync(n => n == 0 ? 500 : 204))
         {
             var publisher = Publisher(flaky);
-            await IngestAsync(new ArticleText { IsPublished = true, Category = Unique("cat"), Topics = [Unique("topic")], Published = DateTimeOffset.UtcNow });
+            await fixture.IngestAsync(new ArticleText { IsPublished = true, Category = Unique("cat"), Topics = [Unique("topic")], Published = DateTimeOffset.UtcNow });
 
             var run = await publisher.PublishAsync(default);
 
@@ -69,7 +69,7 @@ public sealed class WebSubTests(PipelineFixture fixture) : IClassFixture<Pipelin
         await using var refusing = await HubListener.StartAsync(_ => 400);
         var category = Unique("cat");
         var refused = Publisher(refusing);
-        await IngestAsync(new ArticleText { IsPublished = true, Category = category, Topics = [Unique("topic")], Published = DateTimeOffset.UtcNow });
+        await fixture.IngestAsync(new ArticleText { IsPublished = true, Category = category, Topics = [Unique("topic")], Published = DateTimeOffset.UtcNow });
 
         var result = await refused.PublishAsync(default);
 
@@ -86,13 +86,6 @@ public sealed class WebSubTests(PipelineFixture fixture) : IClassFixture<Pipelin
         return new FeedPublisher(
             fixture.Services.GetRequiredService<ArticleIndex>(), fixture.Blobs, options, fixture.Clock, NullLogger<FeedPublisher>.Instance,
             new WebSubNotifier(options, NullLogger<WebSubNotifier>.Instance));
-    }
-
-    private async Task IngestAsync(ArticleText file)
-    {
-        var name = $"{Guid.NewGuid():N}.txt";
-        await fixture.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()));
-        await fixture.Services.GetRequiredService<IngestService>().IngestInStepAsync(name);
     }
 
     private static string Unique(string prefix) => $"{prefix}{Guid.NewGuid():N}"[..20];

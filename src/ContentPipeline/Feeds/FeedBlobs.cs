@@ -23,12 +23,15 @@ internal sealed class FeedBlobs(BlobContainerClient container, string cacheContr
     private const int MaxConflicts = 5;
 
     /// <summary>Every file in the container with its metadata, by path (creates the container when it is missing).</summary>
-    public async Task<Dictionary<string, BlobItem>> ListAsync(CancellationToken cancellationToken)
+    public Task<Dictionary<string, BlobItem>> ListAsync(CancellationToken cancellationToken) => ListAsync(prefix: null, cancellationToken);
+
+    /// <summary>The files whose path starts with <paramref name="prefix"/> (all when null), as <see cref="ListAsync(CancellationToken)"/>.</summary>
+    public async Task<Dictionary<string, BlobItem>> ListAsync(string? prefix, CancellationToken cancellationToken)
     {
         var blobs = new Dictionary<string, BlobItem>(StringComparer.Ordinal);
         try
         {
-            await foreach (var blob in container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix: null, cancellationToken).ConfigureAwait(false))
+            await foreach (var blob in container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix, cancellationToken).ConfigureAwait(false))
             {
                 blobs[blob.Name] = blob;
             }

@@ -6,6 +6,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using ContentPipeline.Articles;
+using ContentPipeline.Sitemaps;
 using ContentPipeline.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -41,13 +42,18 @@ public sealed partial class FeedPublisher
     private readonly TimeProvider _time;
     private readonly ILogger<FeedPublisher> _logger;
     private readonly WebSubNotifier? _hub;
+    private readonly SitemapPublisher? _sitemaps;
     private const int MaxIndexConflicts = 5;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private DateTimeOffset? _mark;
 
-    /// <summary>Creates the publisher; with <paramref name="hub"/> (a hub configured), its runs notify the hub of what they changed.</summary>
-    public FeedPublisher(ArticleIndex index, BlobServiceClient blobs, IOptions<FeedOptions> options, TimeProvider time, ILogger<FeedPublisher> logger, WebSubNotifier? hub = null)
+    /// <summary>
+    /// Creates the publisher; with <paramref name="hub"/> (a hub configured), its runs notify the hub of what they
+    /// changed; with <paramref name="sitemaps"/> (enabled), they also write the sitemaps.
+    /// </summary>
+    public FeedPublisher(
+        ArticleIndex index, BlobServiceClient blobs, IOptions<FeedOptions> options, TimeProvider time, ILogger<FeedPublisher> logger, WebSubNotifier? hub = null, SitemapPublisher? sitemaps = null)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         ArgumentNullException.ThrowIfNull(options);
@@ -58,6 +64,7 @@ public sealed partial class FeedPublisher
         _time = time;
         _logger = logger;
         _hub = hub is { Enabled: true } ? hub : null;
+        _sitemaps = sitemaps is { Enabled: true } ? sitemaps : null;
     }
 
     /// <summary>The public URL of a feed file.</summary>
@@ -89,7 +96,8 @@ public sealed partial class FeedPublisher
         {
             _mark = since;
             LogSkipped(since);
-            return new FeedRunResult(true, 0, 0, 0, 0, 0);
+            var aged = _sitemaps is null ? null : await _sitemaps.RefreshNewsIfDueAsync(cancellationToken).ConfigureAwait(false);
+            return new FeedRunResult(true, 0, 0, 0, 0, 0) { Sitemaps = aged };
         }
 
         var read = mark is null ? null : await _blobs.ReadAsync(IndexPath, cancellationToken).ConfigureAwait(false);
@@ -112,6 +120,13 @@ public sealed partial class FeedPublisher
         await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken }, async (feed, ct) =>
             outcomes.Add(await PublishFeedAsync(feed, existing, ct).ConfigureAwait(false))).ConfigureAwait(false);
 
+        // Every published address is in sitemap.xml: rebuilt when the overall list changed, else only the news one ages.
+        // Before index.json moves the mark: a run that fails here is done again by the next.
+        var sitemaps = _sitemaps is null ? null
+            : full || catalog.Lists.Any(static l => l.Partition == IndexPartitions.Published)
+                ? await _sitemaps.PublishAllAsync(existing, PublicUrl, cancellationToken).ConfigureAwait(false)
+                : await _sitemaps.RefreshNewsIfDueAsync(cancellationToken).ConfigureAwait(false);
+
         var emptied = outcomes.Where(static o => o.Entry is null).ToList();
         var nextMark = deferred > 0 ? mark : Max(mark, catalog.ReadAt - InFlightMargin); // with feeds left for later, they are seen again
         var (listing, indexWritten, writtenMark) = await WriteIndexAsync(
@@ -122,7 +137,7 @@ public sealed partial class FeedPublisher
         // also removes what no feed claims any more. Each only if no other run rewrote it since this one listed it.
         var published = listing.Feeds.SelectMany(e => Formats(e)).ToHashSet(StringComparer.Ordinal);
         var removed = emptied.SelectMany(static o => Enum.GetValues<FeedFormat>().Select(o.Feed.Definition.PathOf))
-            .Concat(full ? existing.Keys.Where(p => p != IndexPath) : [])
+            .Concat(full ? existing.Keys.Where(p => p != IndexPath && (_sitemaps is null || !SitemapPublisher.Owns(p))) : [])
             .Where(p => existing.ContainsKey(p) && !published.Contains(p))
             .Distinct(StringComparer.Ordinal)
             .ToList();
@@ -155,7 +170,7 @@ public sealed partial class FeedPublisher
             LogDeferred(deferred, _options.MaxNewFeedsPerRun);
         }
 
-        return new FeedRunResult(false, itemsRead, written, unchanged, deleted, todo.Count - emptied.Count) { HubNotified = notified, HubFailed = notifyFailed };
+        return new FeedRunResult(false, itemsRead, written, unchanged, deleted, todo.Count - emptied.Count) { HubNotified = notified, HubFailed = notifyFailed, Sitemaps = sitemaps };
     }
 
     /// <summary>Reads a changed feed's list (its newest entries only) and writes the feed's files that changed.</summary>
@@ -292,7 +307,7 @@ public sealed partial class FeedPublisher
 
     /// <summary>What else the feeds depend on: a change of settings regenerates them even if no article changed.</summary>
     private string ConfigurationStamp() =>
-        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { _options.MaxItems, _options.Title, _options.Description, _options.SiteUrl, _options.CacheControl, Base = BaseUrl(), Hub = _hub?.Hub, Version = 2 })))[..16];
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { _options.MaxItems, _options.Title, _options.Description, _options.SiteUrl, _options.CacheControl, Base = BaseUrl(), Hub = _hub?.Hub, Sitemaps = _sitemaps?.Configuration, Version = 2 })))[..16];
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 

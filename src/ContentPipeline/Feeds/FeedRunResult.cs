@@ -1,3 +1,5 @@
+using ContentPipeline.Sitemaps;
+
 namespace ContentPipeline.Feeds;
 
 /// <summary>What one feed run did.</summary>
@@ -14,4 +16,7 @@ public sealed record FeedRunResult(bool Skipped, int ArticlesRead, int Written, 
 
     /// <summary>Changed feed files the hub could not be told of (logged; the run still succeeds).</summary>
     public int HubFailed { get; init; }
+
+    /// <summary>What the run did to the sitemaps (null when they are off).</summary>
+    public SitemapRunResult? Sitemaps { get; init; }
 }

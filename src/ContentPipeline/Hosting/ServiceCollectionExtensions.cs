@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using ContentPipeline.Feeds;
+using ContentPipeline.Sitemaps;
 using ContentPipeline.Ingest;
 using ContentPipeline.Parsing;
 using ContentPipeline.Rendering;
@@ -36,6 +37,7 @@ public static class ServiceCollectionExtensions
 
         services.AddOptions<FrontMatterLimits>().BindConfiguration(IngestSection).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SitemapOptions>().BindConfiguration(SitemapOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RedriveOptions>().BindConfiguration(RedriveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SweepOptions>().BindConfiguration(SweepOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<IndexOptions>().BindConfiguration(IndexOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -72,6 +74,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<BlobRedriver>();
         services.AddSingleton<IncomingSweeper>();
         services.AddSingleton<WebSubNotifier>();
+        services.AddSingleton<SitemapPublisher>();
         services.AddSingleton<FeedPublisher>();
         services.AddSingleton<StorageProvisioner>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageProvisioner>());

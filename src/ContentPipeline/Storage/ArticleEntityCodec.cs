@@ -181,6 +181,20 @@ internal static class ArticleEntityCodec
         Props.Title, Props.Excerpt, Props.WebUrl, Props.Type, Props.Provider, Props.Topics, Props.Image,
     ];
 
+    /// <summary>The columns of an entry's <see cref="ArticleLink"/> (what a sitemap reads of a whole list).</summary>
+    public static IReadOnlyList<string> LinkColumns { get; } =
+        [Props.ArticleId, Props.Title, Props.WebUrl, Props.PublishedDateTime, Props.UpdatedAt, Props.Published, Props.PublishAt, Props.ExpiresAt];
+
+    public static ArticleLink DecodeLink(TableEntity entity) => new(
+        entity.GetString(Props.ArticleId),
+        EntityText.Get(entity, Props.Title) ?? string.Empty,
+        EntityText.Get(entity, Props.WebUrl) ?? string.Empty,
+        Date(entity, Props.PublishedDateTime),
+        Date(entity, Props.UpdatedAt),
+        entity.GetBoolean(Props.Published) ?? false,
+        OptionalDate(entity, Props.PublishAt),
+        OptionalDate(entity, Props.ExpiresAt));
+
     /// <summary>The columns of an article's <see cref="ArticleStamp"/>: a few hundred bytes instead of the whole entity.</summary>
     public static IReadOnlyList<string> StampColumns { get; } =
         [Props.Version, Props.Published, Props.PublishAt, Props.ExpiresAt, Props.TakenDownAt, Props.RemovedAt];

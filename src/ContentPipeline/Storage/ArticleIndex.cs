@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,9 @@ public sealed class ArticleIndex : IAsyncDisposable
     private const string SavingProperty = "SavingArticle";
     private const string StartedAtProperty = "StartedAt";
     private const string ListsProperty = "Lists";
+
+    /// <summary>The most entities the table service returns per page.</summary>
+    private const int MaxPageSize = 1000;
 
     private readonly TableClient _table;
     private readonly GroupCommitWriter _writer;
@@ -91,6 +95,15 @@ public sealed class ArticleIndex : IAsyncDisposable
         }
 
         return items;
+    }
+
+    /// <summary>Every entry of a list as a link, newest first, a page (1,000 entries) per request: what a sitemap reads.</summary>
+    public async IAsyncEnumerable<ArticleLink> ReadLinksAsync(string partition, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var entity in Query(partition, after: null, MaxPageSize, cancellationToken, ArticleEntityCodec.LinkColumns).ConfigureAwait(false))
+        {
+            yield return ArticleEntityCodec.DecodeLink(entity);
+        }
     }
 
     /// <summary>
@@ -172,7 +185,7 @@ public sealed class ArticleIndex : IAsyncDisposable
         var until = IndexPartitions.DueKey(now, "\uffff").RowKey; // every entry due at or before now
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartitions.Due} and RowKey le {until}");
         var due = new List<(IndexKey, string)>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, Math.Min(max, 1000), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, Math.Min(max, MaxPageSize), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             due.Add((new IndexKey(row.PartitionKey, row.RowKey), row.GetString(ArticleEntityCodec.Props.ArticleId)));
             if (due.Count == max)

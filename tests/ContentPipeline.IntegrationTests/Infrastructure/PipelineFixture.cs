@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using ContentPipeline.Hosting;
+using ContentPipeline.Ingest;
 using ContentPipeline.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -70,6 +71,16 @@ public class PipelineFixture : IAsyncLifetime
         }
 
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    /// <summary>Uploads a file to <c>incoming</c> and ingests it with its index entries in step; returns the article's id.</summary>
+    public async Task<string> IngestAsync(ArticleText file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var name = $"{Guid.NewGuid():N}.txt";
+        await Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.ToBytes()));
+        var result = await Services.GetRequiredService<IngestService>().IngestInStepAsync(name);
+        return result.ArticleId ?? throw new InvalidOperationException(string.Join("; ", result.Problems));
     }
 
     public async Task DisposeAsync()
