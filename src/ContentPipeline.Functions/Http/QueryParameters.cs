@@ -18,6 +18,7 @@ internal static class QueryParameters
     public const string At = "at";
     public const string Reason = "reason";
     public const string Name = "name";
+    public const string Token = "token";
 
     /// <summary>The function key may come as a query parameter: the host checks it, every operation ignores it.</summary>
     public const string Code = "code";

@@ -11,6 +11,7 @@ public static class Routes
     public const string EditorArticles = "editor/articles";
     public const string EditorArticle = "editor/articles/{id}";
     public const string OpenApi = "openapi.json";
+    public const string Sync = "sync";
     public const string RepairIndex = "maintenance/repair-index";
     public const string IngestFailures = "editor/ingest-failures";
     public const string IngestFailure = "editor/ingest-failures/detail";

@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using ContentPipeline.Changes;
 using ContentPipeline.Feeds;
 using ContentPipeline.Sitemaps;
 using ContentPipeline.Ingest;
@@ -37,6 +38,7 @@ public static class ServiceCollectionExtensions
 
         services.AddOptions<FrontMatterLimits>().BindConfiguration(IngestSection).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ChangeOptions>().BindConfiguration(ChangeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SitemapOptions>().BindConfiguration(SitemapOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RedriveOptions>().BindConfiguration(RedriveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SweepOptions>().BindConfiguration(SweepOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -67,6 +69,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ArticleIndex>();
         services.AddSingleton<ArticleStore>();
         services.AddSingleton<ArticleQueries>();
+        services.AddSingleton<ChangeLog>();
+        services.AddSingleton<SyncService>();
         services.AddSingleton<RejectedFileStore>();
         services.AddSingleton<IngestStateStore>();
         services.AddSingleton<IngestService>();

@@ -2,6 +2,8 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
+using ContentPipeline.Articles;
+using ContentPipeline.Changes;
 using Microsoft.Extensions.Options;
 
 namespace ContentPipeline.Storage;
@@ -52,12 +54,29 @@ public sealed class ArticleIndex : IAsyncDisposable
     /// catalog finds it in the list. A list written within the catalog interval (<see cref="IndexOptions"/>) gets its row
     /// at the interval's end: the returned task is that write, which the save's pending record waits for.
     /// </summary>
-    internal async Task<Task> WriteAsync(ArticleSummary summary, IReadOnlyCollection<IndexKey> keys, IReadOnlyCollection<IndexKey> stale, CancellationToken cancellationToken)
+    /// <remarks>
+    /// <paramref name="change"/> (the version, its state before and after) goes to the change log when it is one
+    /// (<see cref="ChangeLog"/>): beside the entries, and again, stamped anew, when the write took long.
+    /// </remarks>
+    internal async Task<Task> WriteAsync(
+        ArticleSummary summary, IReadOnlyCollection<IndexKey> keys, IReadOnlyCollection<IndexKey> stale, (long Version, ArticleState? From, ArticleState To)? change, CancellationToken cancellationToken)
     {
         // List entries carry the summary; the due entry only names its article.
         var entries = ArticleEntityCodec.EncodeSummaries(summary, keys.Where(static k => k.PartitionKey != IndexPartitions.Due))
             .Concat(keys.Where(static k => k.PartitionKey == IndexPartitions.Due).Select(k => new TableEntity(k.PartitionKey, k.RowKey) { [ArticleEntityCodec.Props.ArticleId] = summary.Id }));
+        var logged = change is var (version, from, to) && ChangeLog.IsLogged(from, to) ? change : null;
+        var stamped = _time.GetUtcNow();
+        if (logged is var (v, f, t))
+        {
+            entries = entries.Append(ChangeLog.Entry(summary, v, f, t, stamped));
+        }
+
         await _writer.WriteAsync(entries, stale, cancellationToken).ConfigureAwait(false);
+        if (logged is var (v2, f2, t2) && _time.GetUtcNow() is var now && now - stamped > ChangeLog.RestampAfter)
+        {
+            await _writer.WriteAsync([ChangeLog.Entry(summary, v2, f2, t2, now)], [], cancellationToken).ConfigureAwait(false);
+        }
+
         return await _catalog.TouchAsync(ListsOf(keys.Concat(stale)), cancellationToken).ConfigureAwait(false);
     }
 

@@ -154,7 +154,8 @@ public sealed partial class ArticleStore
     {
         if (decision.Next is { } next)
         {
-            var keys = IndexPartitions.For(next, _time.GetUtcNow());
+            var now = _time.GetUtcNow();
+            var keys = IndexPartitions.For(next, now);
             var previous = current is null ? [] : current.IndexKeys.Concat(current.StaleIndexKeys);
             var stale = previous.Except(keys).Distinct().ToList();
 
@@ -180,7 +181,7 @@ public sealed partial class ArticleStore
             }
 
             save.Committed = decision.Outcome;
-            return indexUnchanged ? (new SaveResult(decision.Outcome, next), null) : (null, new IndexChange(next, keys, stale, etag, AlreadyMarked: false));
+            return indexUnchanged ? (new SaveResult(decision.Outcome, next), null) : (null, new IndexChange(next, keys, stale, etag, AlreadyMarked: false) { From = current is null ? null : IndexPartitions.StateOf(current.IndexKeys) });
         }
 
         if (current is not null && (!current.IndexSynced || save.MustResync))
@@ -207,7 +208,8 @@ public sealed partial class ArticleStore
             save.Pending = await _index.ExtendSaveAsync(pending, lists, cancellationToken).ConfigureAwait(false);
         }
 
-        var catalog = await _index.WriteAsync(ArticleSummary.From(change.Article), change.Keys, stale, cancellationToken).ConfigureAwait(false);
+        var logged = (change.Article.Version, change.From, IndexPartitions.StateOf(change.Keys)); // states as the lists show them
+        var catalog = await _index.WriteAsync(ArticleSummary.From(change.Article), change.Keys, stale, logged, cancellationToken).ConfigureAwait(false);
         save.CatalogWrites = save.CatalogWrites is { } earlier ? Task.WhenAll(earlier, catalog) : catalog;
         save.Written.UnionWith(change.Keys);
     }
@@ -384,7 +386,11 @@ public sealed partial class ArticleStore
     }
 
     /// <summary>A committed (or found) version whose index entries must be brought in step.</summary>
-    private sealed record IndexChange(StoredArticle Article, IReadOnlyList<IndexKey> Keys, IReadOnlyList<IndexKey> Stale, ETag ETag, bool AlreadyMarked);
+    private sealed record IndexChange(StoredArticle Article, IReadOnlyList<IndexKey> Keys, IReadOnlyList<IndexKey> Stale, ETag ETag, bool AlreadyMarked)
+    {
+        /// <summary>The state the article's lists showed before this version (null: new, or not known when a version is applied again).</summary>
+        public ArticleState? From { get; init; }
+    }
 
     /// <summary>What to do with the article as currently stored.</summary>
     private sealed record Decision(SaveOutcome Outcome, StoredArticle? Next)

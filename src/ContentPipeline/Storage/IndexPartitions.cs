@@ -43,6 +43,12 @@ public static class IndexPartitions
     /// <summary>Saves whose index update is under way (or was cut short): what repair mends.</summary>
     public const string Pending = "pending";
 
+    /// <summary>
+    /// The change log: one row per change of an article's state or of a published article, in the order they were
+    /// written (RowKey <c>{ticks:D19}|{id}|{version}</c>). What the sync API and the webhooks read.
+    /// </summary>
+    public const string Changes = "changes";
+
     private const char Separator = '|';
     private const string CategoryName = "category";
     private const string TopicName = "topic";
@@ -121,6 +127,24 @@ public static class IndexPartitions
         ArticleState.TakenDown => TakenDown,
         _ => null,
     };
+
+    /// <summary>The state whose editors' list <paramref name="partition"/> is (the inverse of <see cref="Of(ArticleState)"/>), or null.</summary>
+    public static ArticleState? StateOf(string partition) => partition switch
+    {
+        Drafts => ArticleState.Draft,
+        Scheduled => ArticleState.Scheduled,
+        Published => ArticleState.Published,
+        Expired => ArticleState.Expired,
+        TakenDown => ArticleState.TakenDown,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The state an article's index keys show (the editors' list among them); <see cref="ArticleState.Removed"/> when
+    /// they hold none (a removed article is in no list).
+    /// </summary>
+    public static ArticleState StateOf(IEnumerable<IndexKey> keys) =>
+        keys.Select(static k => StateOf(k.PartitionKey)).FirstOrDefault(static s => s is not null) ?? ArticleState.Removed;
 
     /// <summary>The key of the entry that wakes the transitions timer for an article at <paramref name="due"/>.</summary>
     public static IndexKey DueKey(DateTimeOffset due, string id) =>
