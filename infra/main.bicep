@@ -56,6 +56,9 @@ param transitionSchedule string = '0 * * * * *'
 @description('NCRONTAB schedule (UTC) of RepairPendingSaves: saves that a dead process left half done reach the index and the feeds.')
 param repairSchedule string = '0 * * * * *'
 
+@description('NCRONTAB schedule of the webhook dispatcher (UTC).')
+param webhookSchedule string = '*/10 * * * * *'
+
 @minValue(1)
 @maxValue(1000)
 @description('Newest published articles per feed.')
@@ -162,6 +165,7 @@ module functionApp 'modules/function-app.bicep' = {
     sweepSchedule: sweepSchedule
     transitionSchedule: transitionSchedule
     repairSchedule: repairSchedule
+    webhookSchedule: webhookSchedule
     feedMaxItems: feedMaxItems
     ingestMaxFileBytes: ingestMaxFileBytes
     maximumInstanceCount: maximumInstanceCount

@@ -48,6 +48,9 @@ param transitionSchedule string
 @description('NCRONTAB schedule of RepairPendingSaves (finishes the index updates of saves a dead process left half done).')
 param repairSchedule string
 
+@description('NCRONTAB schedule of the webhook dispatcher.')
+param webhookSchedule string
+
 @description('Newest published articles per feed.')
 param feedMaxItems int
 
@@ -196,6 +199,10 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
         {
           name: 'RepairSchedule'
           value: repairSchedule
+        }
+        {
+          name: 'WebhookSchedule'
+          value: webhookSchedule
         }
         {
           name: 'Feeds__PublicBaseUrl'

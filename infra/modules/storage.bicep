@@ -51,6 +51,7 @@ var tableNames = [
   'articles'
   'articleindex'
   'ingeststate'
+  'webhooks'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {
@@ -158,6 +159,12 @@ resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-01-
 resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2025-01-01' = {
   parent: account
   name: 'default'
+}
+
+// Webhook deliveries waiting for their next attempt.
+resource webhookQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-01-01' = {
+  parent: queueService
+  name: 'webhook-deliveries'
 }
 
 // Where the host puts a blob that failed five times (the blob trigger's poison queue): watch it.

@@ -85,6 +85,14 @@ public class StorageTests
     }
 
     [Fact]
+    public void EveryQueueTheCodeUses_IsCreated()
+    {
+        var created = Templates.Main.ResourcesOfType("Microsoft.Storage/storageAccounts/queueServices/queues").SelectMany(q => q.ChildNames()).ToList();
+
+        Assert.All(StorageNames.Queues, name => Assert.Contains(name, created));
+    }
+
+    [Fact]
     public void BlobTriggerPoisonQueue_IsCreated()
     {
         var queues = Templates.Main.ResourcesOfType("Microsoft.Storage/storageAccounts/queueServices/queues").SelectMany(q => q.ChildNames());

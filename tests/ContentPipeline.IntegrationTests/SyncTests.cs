@@ -111,6 +111,13 @@ public sealed class SyncTests(PipelineFixture fixture) : IClassFixture<PipelineF
         var retention = fixture.Services.GetRequiredService<IOptions<ChangeOptions>>().Value.Retention;
         fixture.Clock.Advance(retention + TimeSpan.FromMinutes(1));
         await Assert.ThrowsAsync<SyncTokenExpiredException>(() => Sync.ReadChangesAsync(SyncToken.TryParse(token)!, 10, default));
+
+        // The log forgets what is older than the retention, and nothing newer.
+        var kept = await fixture.IngestAsync(new ArticleText { IsPublished = true });
+        var log = fixture.Services.GetRequiredService<ChangeLog>();
+        Assert.True(await log.PruneAsync(default) > 0);
+        var left = await fixture.IndexTable.QueryAsync<TableEntity>(e => e.PartitionKey == Storage.IndexPartitions.Changes).ToListAsync();
+        Assert.Equal([kept], left.Select(static e => e.GetString("ChangedArticle")).Distinct());
     }
 
     /// <summary>Syncs to the end, applying each page to <paramref name="mirror"/>; returns the sync token and the pages read.</summary>

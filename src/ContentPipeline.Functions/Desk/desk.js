@@ -5,16 +5,17 @@ const KeyStorage = 'contentpipeline.editorKey';
 const Api = new URL('../', document.baseURI); // the page is served at /api/desk/index.html
 
 const $ = (id) => document.getElementById(id);
-const state = { key: sessionStorage.getItem(KeyStorage), view: 'articles', cursor: null, article: null, etag: null, rejectedCursor: null, failuresCursor: null };
+const state = { key: sessionStorage.getItem(KeyStorage), view: 'articles', cursor: null, article: null, etag: null, rejectedCursor: null, failuresCursor: null, deliveriesCursor: null, webhook: null };
 
 function announce(message) {
   $('status').textContent = message;
 }
 
-async function call(path, { method = 'GET', ifMatch = null } = {}) {
+async function call(path, { method = 'GET', ifMatch = null, body = null } = {}) {
   const headers = { 'x-functions-key': state.key, Accept: 'application/json' };
   if (ifMatch) headers['If-Match'] = ifMatch;
-  const response = await fetch(new URL(path, Api), { method, headers, cache: 'no-store', credentials: 'omit' });
+  if (body) headers['Content-Type'] = 'application/json';
+  const response = await fetch(new URL(path, Api), { method, headers, body: body ? JSON.stringify(body) : undefined, cache: 'no-store', credentials: 'omit' });
   const text = await response.text();
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch { json = null; }
@@ -98,9 +99,11 @@ function switchView(view) {
   $('preview').hidden = true;
   $('rejected-view').hidden = view !== 'rejected';
   $('failures-view').hidden = view !== 'failures';
+  $('webhooks-view').hidden = view !== 'webhooks';
   if (view === 'articles') loadArticles(false);
   if (view === 'rejected') loadRejected(false);
   if (view === 'failures') loadFailures(false);
+  if (view === 'webhooks') loadWebhooks();
 }
 
 // ---- The list ------------------------------------------------------------------------------------------------------
@@ -237,13 +240,13 @@ function articlePath(suffix = '') {
 // ---- Rejected files and failed ingests ----------------------------------------------------------------------------
 
 // Both lists page the same way: a card per item, "Load more" while the API returns a cursor.
-async function loadCards(more, { path, cursorKey, listId, moreId, noun, card }) {
+async function loadCards(more, { path, cursorKey, listId, moreId, noun, plural = `${noun}s`, card }) {
   if (!more) state[cursorKey] = null;
   const query = new URLSearchParams({ limit: '20' });
   if (state[cursorKey]) query.set('cursor', state[cursorKey]);
   const reply = await call(`${path}?${query}`);
   if (reply.status !== 200) {
-    announce(reply.json?.detail ?? `The ${noun}s could not be read (${reply.status}).`);
+    announce(reply.json?.detail ?? `The ${plural} could not be read (${reply.status}).`);
     return;
   }
   const list = $(listId);
@@ -252,7 +255,7 @@ async function loadCards(more, { path, cursorKey, listId, moreId, noun, card }) 
   state[cursorKey] = reply.json.cursor ?? null;
   $(moreId).hidden = !state[cursorKey];
   const count = list.children.length;
-  announce(count === 0 ? `No ${noun}s.` : `${count} ${noun}${count === 1 ? '' : 's'} shown.`);
+  announce(count === 0 ? `No ${plural}.` : `${count} ${count === 1 ? noun : plural} shown.`);
 }
 
 const loadRejected = (more) => loadCards(more, {
@@ -273,6 +276,78 @@ const loadFailures = (more) => loadCards(more, {
     element('pre', {}, item.lastError)),
 });
 
+// ---- Webhooks -------------------------------------------------------------------------------------------------------
+
+async function loadWebhooks() {
+  $('deliveries-view').hidden = true;
+  const reply = await call('editor/webhooks');
+  if (reply.status !== 200) {
+    announce(reply.json?.detail ?? `The webhooks could not be read (${reply.status}).`);
+    return;
+  }
+  $('webhooks').replaceChildren(...reply.json.items.map((endpoint) => element('li', {},
+    element('h3', {}, endpoint.url),
+    element('p', {}, endpoint.events.join(', ')),
+    endpoint.description ? element('p', { className: 'hint' }, endpoint.description) : null,
+    element('p', { className: 'hint' }, `Registered ${formatDate(endpoint.createdAt)}`),
+    element('div', { className: 'card-actions' },
+      element('button', { type: 'button', 'aria-label': `Deliveries to ${endpoint.url}`, onclick: () => openDeliveries(endpoint) }, 'Deliveries'),
+      element('button', { type: 'button', className: 'danger', 'aria-label': `Remove ${endpoint.url}`, onclick: () => removeWebhook(endpoint) }, 'Remove')))));
+  const count = reply.json.items.length;
+  announce(count === 0 ? 'No webhook endpoints.' : `${count} webhook endpoint${count === 1 ? '' : 's'}.`);
+}
+
+async function registerWebhook(event) {
+  event.preventDefault();
+  const url = $('webhook-url').value.trim();
+  const events = [...document.querySelectorAll('#webhook-form input[name="events"]:checked')].map((box) => box.value);
+  if (!url || events.length === 0) {
+    announce(url ? 'Choose at least one event.' : 'Give the endpoint\'s URL.');
+    (url ? document.querySelector('#webhook-form input[name="events"]') : $('webhook-url')).focus();
+    return;
+  }
+  const description = $('webhook-description').value.trim();
+  const reply = await call('editor/webhooks', { method: 'POST', body: description ? { url, events, description } : { url, events } });
+  if (reply.status !== 201) {
+    announce(`Register: ${reply.json?.detail ?? `refused (${reply.status})`}`);
+    return;
+  }
+  $('webhook-form').reset();
+  const secret = $('webhook-secret');
+  secret.replaceChildren(
+    element('p', {}, `Registered ${reply.json.url}. Its signing secret, shown this once (keep it with the endpoint):`),
+    element('p', { className: 'secret' }, reply.json.secret));
+  secret.hidden = false;
+  await loadWebhooks();
+  announce('Register: Registered.');
+}
+
+async function removeWebhook(endpoint) {
+  const reply = await call(`editor/webhooks/${encodeURIComponent(endpoint.id)}`, { method: 'DELETE' });
+  $('webhook-secret').hidden = true;
+  await loadWebhooks();
+  announce(reply.status === 204 || reply.status === 404 ? `Removed ${endpoint.url}.` : `Remove: ${reply.json?.detail ?? `refused (${reply.status})`}`);
+}
+
+async function openDeliveries(endpoint) {
+  state.webhook = endpoint;
+  $('deliveries-title').textContent = `Deliveries to ${endpoint.url}`;
+  $('deliveries-view').hidden = false;
+  await loadDeliveries(false);
+  $('deliveries-title').focus();
+}
+
+const loadDeliveries = (more) => loadCards(more, {
+  path: `editor/webhooks/${encodeURIComponent(state.webhook.id)}/deliveries`, cursorKey: 'deliveriesCursor', listId: 'deliveries', moreId: 'more-deliveries', noun: 'delivery', plural: 'deliveries',
+  card: (item) => element('li', {},
+    element('h3', {}, item.event),
+    element('p', {}, stateBadge(item.state), ` ${item.attempts} attempt${item.attempts === 1 ? '' : 's'}`,
+      item.lastAttemptAt ? `; last ${formatDate(item.lastAttemptAt)}` : '', item.lastStatus ? ` (HTTP ${item.lastStatus})` : '',
+      item.nextAttemptAt && item.state === 'pending' ? `; next ${formatDate(item.nextAttemptAt)}` : ''),
+    element('p', { className: 'hint' }, `Event ${item.eventId}`),
+    item.lastError ? element('pre', {}, item.lastError) : null),
+});
+
 // ---- Wiring ---------------------------------------------------------------------------------------------------------
 
 function wire() {
@@ -285,6 +360,8 @@ function wire() {
   $('more').addEventListener('click', () => loadArticles(true));
   $('more-rejected').addEventListener('click', () => loadRejected(true));
   $('more-failures').addEventListener('click', () => loadFailures(true));
+  $('more-deliveries').addEventListener('click', () => loadDeliveries(true));
+  $('webhook-form').addEventListener('submit', registerWebhook);
   $('close-preview').addEventListener('click', () => {
     $('preview').hidden = true;
     $('articles-view').hidden = false;

@@ -18,4 +18,7 @@ public static class Routes
     public const string RejectedFiles = "editor/rejected-files";
     public const string RejectedFile = "editor/rejected-files/detail";
     public const string Desk = "desk/{file}";
+    public const string Webhooks = "editor/webhooks";
+    public const string Webhook = "editor/webhooks/{id}";
+    public const string WebhookDeliveries = "editor/webhooks/{id}/deliveries";
 }

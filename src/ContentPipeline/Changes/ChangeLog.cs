@@ -33,6 +33,9 @@ public sealed class ChangeLog(TableServiceClient tables, TimeProvider time, IOpt
     private const string FromProperty = "From";
     private const string ToProperty = "To";
     private const string AtProperty = "At";
+
+    /// <summary>Entries name their article under a column of their own, so "ArticleId eq …" still finds list entries only.</summary>
+    private const string ArticleProperty = "ChangedArticle";
     private const int PageSize = 1000;
     private const int DeleteBatch = 100;
 
@@ -53,9 +56,9 @@ public sealed class ChangeLog(TableServiceClient tables, TimeProvider time, IOpt
     internal static TableEntity Entry(ArticleSummary summary, long version, ArticleState? from, ArticleState to, DateTimeOffset at)
     {
         var key = new IndexKey(IndexPartitions.Changes, string.Create(CultureInfo.InvariantCulture, $"{KeyAt(at)}{Separator}{summary.Id}{Separator}{version:D19}"));
-        var entity = to == ArticleState.Published
-            ? ArticleEntityCodec.EncodeSummary(summary with { ContentHtml = null }, key)
-            : new TableEntity(key.PartitionKey, key.RowKey) { [ArticleEntityCodec.Props.ArticleId] = summary.Id };
+        var entity = to == ArticleState.Published ? ArticleEntityCodec.EncodeSummary(summary with { ContentHtml = null }, key) : new TableEntity(key.PartitionKey, key.RowKey);
+        entity.Remove(ArticleEntityCodec.Props.ArticleId);
+        entity[ArticleProperty] = summary.Id;
         entity[VersionProperty] = version;
         entity[ToProperty] = to.ToString();
         entity[AtProperty] = at;
@@ -150,9 +153,10 @@ public sealed class ChangeLog(TableServiceClient tables, TimeProvider time, IOpt
     {
         var to = Enum.Parse<ArticleState>(entity.GetString(ToProperty));
         ArticleState? from = entity.GetString(FromProperty) is { } f ? Enum.Parse<ArticleState>(f) : null;
+        var id = entity.GetString(ArticleProperty);
         return new ArticleChange(
-            entity.RowKey, entity.GetString(ArticleEntityCodec.Props.ArticleId), entity.GetInt64(VersionProperty) ?? 0, from, to,
+            entity.RowKey, id, entity.GetInt64(VersionProperty) ?? 0, from, to,
             entity.GetDateTimeOffset(AtProperty)?.ToUniversalTime() ?? default,
-            to == ArticleState.Published ? ArticleEntityCodec.DecodeSummary(entity) : null);
+            to == ArticleState.Published ? ArticleEntityCodec.DecodeSummary(entity) with { Id = id } : null);
     }
 }

@@ -155,8 +155,8 @@ public sealed partial class FeedPublisher
         _mark = writtenMark;
 
         // Last, once every file and index.json are in place: a subscriber's hub fetches what it is told of.
-        var (notified, notifyFailed) = _hub is null ? (0, 0)
-            : await _hub.NotifyAsync(outcomes.SelectMany(static o => o.WrittenPaths).Select(PublicUrl).ToList(), cancellationToken).ConfigureAwait(false);
+        var changedFeeds = outcomes.SelectMany(static o => o.WrittenPaths).Select(PublicUrl).ToList();
+        var (notified, notifyFailed) = _hub is null ? (0, 0) : await _hub.NotifyAsync(changedFeeds, cancellationToken).ConfigureAwait(false);
         var (itemsRead, written, unchanged) = (outcomes.Sum(static o => o.ItemsRead), outcomes.Sum(static o => o.Written), outcomes.Sum(static o => o.Unchanged));
         written += indexWritten ? 1 : 0;
         unchanged += indexWritten ? 0 : 1;
@@ -170,7 +170,7 @@ public sealed partial class FeedPublisher
             LogDeferred(deferred, _options.MaxNewFeedsPerRun);
         }
 
-        return new FeedRunResult(false, itemsRead, written, unchanged, deleted, todo.Count - emptied.Count) { HubNotified = notified, HubFailed = notifyFailed, Sitemaps = sitemaps };
+        return new FeedRunResult(false, itemsRead, written, unchanged, deleted, todo.Count - emptied.Count) { HubNotified = notified, HubFailed = notifyFailed, Sitemaps = sitemaps, ChangedFeeds = changedFeeds };
     }
 
     /// <summary>Reads a changed feed's list (its newest entries only) and writes the feed's files that changed.</summary>

@@ -17,6 +17,9 @@ public sealed record FeedRunResult(bool Skipped, int ArticlesRead, int Written, 
     /// <summary>Changed feed files the hub could not be told of (logged; the run still succeeds).</summary>
     public int HubFailed { get; init; }
 
+    /// <summary>The public URLs of the feed files this run wrote (what the hub and the <c>feeds.changed</c> webhook are told of).</summary>
+    public IReadOnlyList<Uri> ChangedFeeds { get; init; } = [];
+
     /// <summary>What the run did to the sitemaps (null when they are off).</summary>
     public SitemapRunResult? Sitemaps { get; init; }
 }

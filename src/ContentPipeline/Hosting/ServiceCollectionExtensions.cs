@@ -4,6 +4,7 @@ using Azure.Storage.Queues;
 using ContentPipeline.Changes;
 using ContentPipeline.Feeds;
 using ContentPipeline.Sitemaps;
+using ContentPipeline.Webhooks;
 using ContentPipeline.Ingest;
 using ContentPipeline.Parsing;
 using ContentPipeline.Rendering;
@@ -39,6 +40,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<FrontMatterLimits>().BindConfiguration(IngestSection).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ChangeOptions>().BindConfiguration(ChangeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SitemapOptions>().BindConfiguration(SitemapOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RedriveOptions>().BindConfiguration(RedriveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SweepOptions>().BindConfiguration(SweepOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -71,6 +73,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ArticleQueries>();
         services.AddSingleton<ChangeLog>();
         services.AddSingleton<SyncService>();
+        services.AddSingleton<WebhookStore>();
+        services.AddSingleton<WebhookRegistry>();
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<WebhookDispatcher>();
         services.AddSingleton<RejectedFileStore>();
         services.AddSingleton<IngestStateStore>();
         services.AddSingleton<IngestService>();

@@ -2,6 +2,7 @@ using System.Net;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using ContentPipeline.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace ContentPipeline.Hosting;
 
 /// <summary>
-/// Creates the pipeline's tables and containers at start-up when they are missing (Azurite starts empty). In Azure the
+/// Creates the pipeline's tables, containers and queues at start-up when they are missing (Azurite starts empty). In Azure the
 /// Bicep templates create them, and an identity without the right to create is told so in a log line, not a crash.
 /// It runs while the host is starting (<see cref="IHostedLifecycleService.StartingAsync"/>), before any hosted service
 /// starts, so the Functions worker connects to its host only once the storage it serves exists.
@@ -18,13 +19,15 @@ public sealed partial class StorageProvisioner : IHostedLifecycleService
 {
     private readonly BlobServiceClient _blobs;
     private readonly TableServiceClient _tables;
+    private readonly QueueServiceClient _queues;
     private readonly ILogger<StorageProvisioner> _logger;
 
     /// <summary>Creates the provisioner.</summary>
-    public StorageProvisioner(BlobServiceClient blobs, TableServiceClient tables, ILogger<StorageProvisioner> logger)
+    public StorageProvisioner(BlobServiceClient blobs, TableServiceClient tables, QueueServiceClient queues, ILogger<StorageProvisioner> logger)
     {
         _blobs = blobs;
         _tables = tables;
+        _queues = queues;
         _logger = logger;
     }
 
@@ -36,7 +39,8 @@ public sealed partial class StorageProvisioner : IHostedLifecycleService
             await Task.WhenAll(
                 StorageNames.Tables.Select(t => _tables.CreateTableIfNotExistsAsync(t, cancellationToken))
                     .Cast<Task>()
-                    .Concat(StorageNames.Containers.Select(c => _blobs.GetBlobContainerClient(c).CreateIfNotExistsAsync(cancellationToken: cancellationToken)))).ConfigureAwait(false);
+                    .Concat(StorageNames.Containers.Select(c => _blobs.GetBlobContainerClient(c).CreateIfNotExistsAsync(cancellationToken: cancellationToken)))
+                    .Concat(StorageNames.Queues.Select(q => _queues.GetQueueClient(q).CreateIfNotExistsAsync(cancellationToken: cancellationToken)))).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.Forbidden)
         {

@@ -51,6 +51,12 @@ public static class StorageNames
     /// </summary>
     public const string PoisonQueue = "webjobs-blobtrigger-poison";
 
+    /// <summary>The registered webhook endpoints, their delivery logs, and the dispatcher's place in the change log.</summary>
+    public const string WebhooksTable = "webhooks";
+
+    /// <summary>Webhook deliveries waiting for their next attempt (invisible until it is due).</summary>
+    public const string WebhookQueue = "webhook-deliveries";
+
     /// <summary>The RowKey of every article entity.</summary>
     public const string ArticleRowKey = "article";
 
@@ -58,5 +64,8 @@ public static class StorageNames
     public static IReadOnlyList<string> Containers { get; } = [IncomingContainer, RejectedContainer, BodiesContainer, FeedsContainer];
 
     /// <summary>Every table the pipeline writes to.</summary>
-    public static IReadOnlyList<string> Tables { get; } = [ArticlesTable, IndexTable, IngestStateTable];
+    public static IReadOnlyList<string> Tables { get; } = [ArticlesTable, IndexTable, IngestStateTable, WebhooksTable];
+
+    /// <summary>Every queue the pipeline writes to (the host's own aside).</summary>
+    public static IReadOnlyList<string> Queues { get; } = [WebhookQueue];
 }

@@ -139,6 +139,46 @@ public sealed class EditorDeskTests(DeskFixture host) : IClassFixture<DeskFixtur
     }
 
     [Fact]
+    public async Task AnEditor_RegistersAWebhook_SeesItsSecretOnce_ReadsItsDeliveryLog_AndRemovesIt()
+    {
+        const string url = "https://hooks.invalid/desk"; // a name that never resolves (RFC 2606): each attempt fails
+        var (page, problems) = await OpenDeskAsync();
+        await SignInAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Webhooks" }).ClickAsync();
+        await AssertNoAxeViolationsAsync(page, "the webhooks");
+
+        await page.GetByLabel("Endpoint URL (https)").FillAsync(url);
+        await page.GetByLabel("Published article.published").UncheckAsync();
+        await page.GetByLabel("Feeds changed feeds.changed").CheckAsync();
+        await page.GetByLabel("Description (optional)").FillAsync("The desk's test endpoint");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register endpoint" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Register: Registered.");
+        await Assertions.Expect(page.Locator("#webhook-secret .secret")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[0-9a-f]{64}$"));
+        var card = page.Locator("#webhooks li", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = url }) });
+        await Assertions.Expect(card).ToContainTextAsync("feeds.changed");
+        await AssertNoAxeViolationsAsync(page, "a registered webhook");
+
+        // A feed run that writes feeds queues feeds.changed; the dispatcher tries it and fails (no such host).
+        await UploadAsync(new ArticleText { IsPublished = true, Category = Unique("hooks") });
+        await host.RunFeedsAsync();
+        await host.RunTimerAsync("DispatchWebhooks");
+        await card.GetByRole(AriaRole.Button, new() { Name = $"Deliveries to {url}" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Deliveries to {url}" })).ToBeFocusedAsync();
+        var delivery = page.Locator("#deliveries li").First;
+        await Assertions.Expect(delivery).ToContainTextAsync("feeds.changed");
+        await Assertions.Expect(delivery.Locator(".state")).ToHaveTextAsync("pending");
+        await Assertions.Expect(delivery).ToContainTextAsync("1 attempt");
+        await Assertions.Expect(delivery.Locator("pre")).ToContainTextAsync("Network error");
+        await AssertNoAxeViolationsAsync(page, "a delivery log");
+
+        await card.GetByRole(AriaRole.Button, new() { Name = $"Remove {url}" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Removed {url}.");
+        await Assertions.Expect(card).ToHaveCountAsync(0);
+        Assert.Empty(problems);
+    }
+
+    [Fact]
     public async Task ThePage_IsServedWithAStrictPolicy_AndTheKeyStaysInTheSession()
     {
         using var response = await host.Http.GetAsync("/api/desk/index.html");

@@ -42,6 +42,7 @@ public sealed class HostProcess(string instanceId, string storage, Uri? frontDoo
             $"--Values:AzureWebJobsStorage={storage}",
             "--Values:FeedSchedule=0 0 0 1 1 *",
             "--Values:TransitionSchedule=0 0 0 1 1 *",
+            "--Values:WebhookSchedule=0 0 0 1 1 *",
             "--Values:RedriveSchedule=*/2 * * * * *",
             "--Values:Redrive__Backoff=00:00:02",
             "--Values:Redrive__Interval=00:00:02",

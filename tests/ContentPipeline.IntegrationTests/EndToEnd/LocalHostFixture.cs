@@ -129,18 +129,21 @@ public class LocalHostFixture : IAsyncLifetime
             .GetProperty("invocations").GetProperty(count).GetInt64();
 
     /// <summary>Runs the feed timer through the admin API, as an operator would, and waits for the run to end.</summary>
-    public async Task RunFeedsAsync()
+    public Task RunFeedsAsync() => RunTimerAsync("PublishFeeds");
+
+    /// <summary>Runs a timer-triggered function now, through the admin API, and waits until that run succeeded.</summary>
+    public async Task RunTimerAsync(string function)
     {
-        var before = await SucceededAsync("PublishFeeds");
-        using var run = new HttpRequestMessage(HttpMethod.Post, "/admin/functions/PublishFeeds") { Content = JsonContent.Create(new { input = string.Empty }) };
+        var before = await SucceededAsync(function);
+        using var run = new HttpRequestMessage(HttpMethod.Post, $"/admin/functions/{function}") { Content = JsonContent.Create(new { input = string.Empty }) };
         run.Headers.Add("x-functions-key", MasterKey);
         using var accepted = await Http.SendAsync(run);
         if (accepted.StatusCode != System.Net.HttpStatusCode.Accepted)
         {
-            throw new InvalidOperationException($"The admin API answered {(int)accepted.StatusCode} to a feed run.");
+            throw new InvalidOperationException($"The admin API answered {(int)accepted.StatusCode} to a run of {function}.");
         }
 
-        await Wait.UntilAsync(async () => await SucceededAsync("PublishFeeds") > before, "the feed run finished");
+        await Wait.UntilAsync(async () => await SucceededAsync(function) > before, $"the run of {function} finished");
     }
 
     /// <summary>A category's JSON Feed as published, or empty when there is none.</summary>
@@ -169,6 +172,7 @@ public class LocalHostFixture : IAsyncLifetime
             new("Values:SweepSchedule", "0 0 0 1 1 *"),
             new("Values:TransitionSchedule", "0 0 0 1 1 *"),
             new("Values:RepairSchedule", "0 0 0 1 1 *"),
+            new("Values:WebhookSchedule", "0 0 0 1 1 *"),
             new("Values:Index__CatalogInterval", "00:00:00"), // each change's catalog row at once: a feed run right after sees it
             new("LocalHost:Keys:Function", FunctionKey),
             new("LocalHost:Keys:Master", MasterKey),

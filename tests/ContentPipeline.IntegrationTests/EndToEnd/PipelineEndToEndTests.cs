@@ -191,17 +191,27 @@ public sealed class PipelineEndToEndTests(LocalHostFixture host) : IClassFixture
             (HttpMethod.Post, "/api/maintenance/repair-index", LocalHostFixture.MasterKey),
             (HttpMethod.Get, "/api/editor/rejected-files", LocalHostFixture.FunctionKey),
             (HttpMethod.Get, "/api/desk/index.html", null),
+            (HttpMethod.Get, "/api/sync", null),
+            (HttpMethod.Get, "/api/editor/webhooks", LocalHostFixture.FunctionKey),
         };
         foreach (var (method, path, key) in calls)
         {
             Assert.Equal(HttpStatusCode.OK, (await SendAsync(method, path, key)).StatusCode);
         }
 
+        // The webhook endpoints' lifecycle: register, look up, read its (empty) log, remove.
+        var webhook = await PostAsync("/api/editor/webhooks", LocalHostFixture.FunctionKey, new { url = "https://hooks.example.com/in", events = new[] { "article.published" } });
+        Assert.Equal(HttpStatusCode.Created, webhook.StatusCode);
+        var webhookId = (await webhook.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, $"/api/editor/webhooks/{webhookId}", LocalHostFixture.FunctionKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, $"/api/editor/webhooks/{webhookId}/deliveries", LocalHostFixture.FunctionKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(HttpMethod.Delete, $"/api/editor/webhooks/{webhookId}", LocalHostFixture.FunctionKey)).StatusCode);
+
         // Lookups by name of files that never failed: the functions run and answer that there is none.
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, "/api/editor/rejected-files/detail?name=never.txt", LocalHostFixture.FunctionKey)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, "/api/editor/ingest-failures/detail?name=never.txt", LocalHostFixture.FunctionKey)).StatusCode);
 
-        foreach (var timer in new[] { "PublishFeeds", "RedriveFailedBlobs", "SweepIncoming", "ApplyScheduledTransitions", "RepairPendingSaves" })
+        foreach (var timer in new[] { "PublishFeeds", "RedriveFailedBlobs", "SweepIncoming", "ApplyScheduledTransitions", "RepairPendingSaves", "DispatchWebhooks" })
         {
             Assert.Equal(HttpStatusCode.Accepted, (await PostAsync($"/admin/functions/{timer}", LocalHostFixture.MasterKey, new { input = string.Empty })).StatusCode);
         }

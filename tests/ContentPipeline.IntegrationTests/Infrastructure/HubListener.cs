@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ContentPipeline.IntegrationTests.Infrastructure;
 
@@ -31,14 +26,7 @@ public sealed class HubListener(Func<int, int>? answer = null) : IAsyncDisposabl
     public static async Task<HubListener> StartAsync(Func<int, int>? answer = null)
     {
         var hub = new HubListener(answer);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        hub._app = builder.Build();
-        hub._app.MapPost("/hub", hub.ReceiveAsync);
-        await hub._app.StartAsync();
-        var address = hub._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        hub.Url = new Uri(new Uri(address), "/hub");
+        (hub._app, hub.Url) = await LoopbackServer.StartAsync("/hub", hub.ReceiveAsync);
         return hub;
     }
 
