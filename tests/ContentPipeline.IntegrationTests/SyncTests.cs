@@ -102,6 +102,40 @@ public sealed class SyncTests(PipelineFixture fixture) : IClassFixture<PipelineF
     }
 
     [Fact]
+    public async Task AnUnpublishWhoseSaveWasCutShort_ReachesTheMirror_OnceRepairAppliesIt()
+    {
+        var id = await fixture.IngestAsync(new ArticleText { IsPublished = true });
+        fixture.Clock.Advance(ChangeLog.SettleTime + TimeSpan.FromSeconds(1));
+        var mirror = new Dictionary<string, string>(StringComparer.Ordinal);
+        var (token, _) = await SyncAsync(mirror, null, limit: 100);
+        Assert.Contains(id, mirror.Keys);
+
+        await InterruptedSaves.RunAsync(fixture, store => store.SetPublishedAsync(id, false, null, default)); // committed, then the process "died"
+        await Store.RepairAsync(includeRecent: true, default);
+        fixture.Clock.Advance(ChangeLog.SettleTime + TimeSpan.FromSeconds(1));
+        var deletions = new Dictionary<string, string>(StringComparer.Ordinal);
+        (token, _) = await SyncAsync(mirror, token, limit: 100, deletions);
+
+        Assert.DoesNotContain(id, mirror.Keys);
+        Assert.Equal("unpublished", deletions[id]);
+    }
+
+    [Fact]
+    public async Task ACaughtUpToken_MovesOn_EvenWhenNothingChanged_SoAQuietClientNeverExpires()
+    {
+        var (token, _) = await SyncAsync([], null, limit: 100);
+        var retention = fixture.Services.GetRequiredService<IOptions<ChangeOptions>>().Value.Retention;
+        for (var month = 0; month < 3; month++)
+        {
+            fixture.Clock.Advance(retention / 2);
+            var page = await Sync.ReadChangesAsync(SyncToken.TryParse(token)!, 100, default); // a token half a retention old: taken
+            token = page.SyncToken!;
+        }
+
+        Assert.True(SyncToken.TryParse(token)!.Stamp > fixture.Clock.GetUtcNow() - retention);
+    }
+
+    [Fact]
     public async Task AnExpiredToken_IsRefused_AndAForgedOne_IsNotAToken()
     {
         var (token, _) = await SyncAsync([], null, limit: 100);

@@ -48,7 +48,7 @@ public sealed class ChangeLog(TableServiceClient tables, TimeProvider time, IOpt
     /// <summary>Entries stamped before this may have been pruned.</summary>
     public DateTimeOffset KeptSince => time.GetUtcNow() - _options.Retention;
 
-    /// <summary>Whether a save from state <paramref name="from"/> (null: new or unknown) to <paramref name="to"/> is logged.</summary>
+    /// <summary>Whether a save from state <paramref name="from"/> (null: a new article) to <paramref name="to"/> is logged.</summary>
     internal static bool IsLogged(ArticleState? from, ArticleState to) =>
         to == ArticleState.Published || (from is { } f ? f != to : to != ArticleState.Draft);
 
@@ -91,9 +91,10 @@ public sealed class ChangeLog(TableServiceClient tables, TimeProvider time, IOpt
 
     /// <summary>
     /// The settled entries after key <paramref name="after"/> (from <paramref name="since"/> when null), oldest first, at
-    /// most <paramref name="limit"/>, and whether more settled ones follow.
+    /// most <paramref name="limit"/>; whether more settled ones follow; and the position a reader is at once it has them
+    /// all (the read's bound: every entry before it has settled), so a reader's position moves on even when nothing changes.
     /// </summary>
-    public async Task<(IReadOnlyList<ArticleChange> Changes, bool More)> ReadAsync(string? after, DateTimeOffset since, int limit, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<ArticleChange> Changes, bool More, string CaughtUp)> ReadAsync(string? after, DateTimeOffset since, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         var from = after ?? KeyAt(since);
@@ -104,13 +105,13 @@ public sealed class ChangeLog(TableServiceClient tables, TimeProvider time, IOpt
         {
             if (changes.Count == limit)
             {
-                return (changes, true);
+                return (changes, true, before);
             }
 
             changes.Add(Decode(entity));
         }
 
-        return (changes, false);
+        return (changes, false, string.CompareOrdinal(before, from) > 0 ? before : from);
     }
 
     /// <summary>Every settled entry after <paramref name="after"/>, oldest first (the dispatcher's read).</summary>

@@ -46,7 +46,7 @@ public sealed class SyncService(ArticleIndex index, ChangeLog log, TimeProvider 
             throw new SyncTokenExpiredException("This sync token is older than the change log keeps: sync again from the start (without a token).");
         }
 
-        var (changes, more) = await log.ReadAsync(token.After, token.Stamp, limit, cancellationToken).ConfigureAwait(false);
+        var (changes, more, caughtUp) = await log.ReadAsync(token.After, token.Stamp, limit, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var articles = new Dictionary<string, ArticleSummary>(StringComparer.Ordinal);
         var deleted = new Dictionary<string, SyncDeletion>(StringComparer.Ordinal);
@@ -57,14 +57,15 @@ public sealed class SyncService(ArticleIndex index, ChangeLog log, TimeProvider 
                 deleted.Remove(change.ArticleId);
                 articles[change.ArticleId] = summary with { State = ArticleState.Published.Name() };
             }
-            else if (change.From is null or ArticleState.Published || articles.ContainsKey(change.ArticleId) || change.IsPublished)
+            else if (change.From == ArticleState.Published || articles.ContainsKey(change.ArticleId) || change.IsPublished)
+            // (a new article that is not published, or a move between states readers never see, is none of the client's business)
             {
                 articles.Remove(change.ArticleId);
                 deleted[change.ArticleId] = new SyncDeletion(change.ArticleId, Reason(change, now));
             }
         }
 
-        var next = SyncToken.Delta(changes.Count > 0 ? changes[^1].Key : token.After).Encode();
+        var next = SyncToken.Delta(more ? changes[^1].Key : caughtUp).Encode();
         return new SyncPage([.. articles.Values], [.. deleted.Values], more ? next : null, more ? null : next);
     }
 

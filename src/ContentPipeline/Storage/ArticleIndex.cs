@@ -72,8 +72,13 @@ public sealed class ArticleIndex : IAsyncDisposable
         }
 
         await _writer.WriteAsync(entries, stale, cancellationToken).ConfigureAwait(false);
-        if (logged is var (v2, f2, t2) && _time.GetUtcNow() is var now && now - stamped > ChangeLog.RestampAfter)
+
+        // Each write that took long enough for a reader to have read past its stamp is followed by one stamped anew, until
+        // one is quick (or fails, and the save with it). A save cut short leaves its pending record: repair applies it
+        // again, and logs it again.
+        while (logged is var (v2, f2, t2) && _time.GetUtcNow() is var now && now - stamped > ChangeLog.RestampAfter)
         {
+            stamped = now;
             await _writer.WriteAsync([ChangeLog.Entry(summary, v2, f2, t2, now)], [], cancellationToken).ConfigureAwait(false);
         }
 

@@ -181,17 +181,24 @@ public sealed partial class ArticleStore
             }
 
             save.Committed = decision.Outcome;
-            return indexUnchanged ? (new SaveResult(decision.Outcome, next), null) : (null, new IndexChange(next, keys, stale, etag, AlreadyMarked: false) { From = current is null ? null : IndexPartitions.StateOf(current.IndexKeys) });
+            return indexUnchanged ? (new SaveResult(decision.Outcome, next), null) : (null, new IndexChange(next, keys, stale, etag, AlreadyMarked: false) { From = current is null ? null : ShownState(current) });
         }
 
         if (current is not null && (!current.IndexSynced || save.MustResync))
         {
             LogResync(save.Id, current.IndexSynced);
-            return (null, new IndexChange(current.Stored, current.IndexKeys, current.StaleIndexKeys, current.ETag, AlreadyMarked: current.IndexSynced));
+            return (null, new IndexChange(current.Stored, current.IndexKeys, current.StaleIndexKeys, current.ETag, AlreadyMarked: current.IndexSynced) { From = ShownState(current) });
         }
 
         return (new SaveResult(decision.Outcome, current?.Stored), null);
     }
+
+    /// <summary>
+    /// The state the lists show of a stored article: its stale keys' (an index update not yet done: readers still see
+    /// the version before), else its keys' (<see cref="ArticleState.Removed"/> when it is in no list).
+    /// </summary>
+    private static ArticleState ShownState(ArticleRow current) =>
+        IndexPartitions.ListedStateOf(current.StaleIndexKeys) ?? IndexPartitions.StateOf(current.IndexKeys);
 
     /// <summary>
     /// Phase two: writes the version's index entries and removes the stale ones, with every entry this save wrote
@@ -388,7 +395,7 @@ public sealed partial class ArticleStore
     /// <summary>A committed (or found) version whose index entries must be brought in step.</summary>
     private sealed record IndexChange(StoredArticle Article, IReadOnlyList<IndexKey> Keys, IReadOnlyList<IndexKey> Stale, ETag ETag, bool AlreadyMarked)
     {
-        /// <summary>The state the article's lists showed before this version (null: new, or not known when a version is applied again).</summary>
+        /// <summary>The state the article's lists showed before this version; null only for a new article.</summary>
         public ArticleState? From { get; init; }
     }
 

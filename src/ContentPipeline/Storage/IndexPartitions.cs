@@ -143,8 +143,11 @@ public static class IndexPartitions
     /// The state an article's index keys show (the editors' list among them); <see cref="ArticleState.Removed"/> when
     /// they hold none (a removed article is in no list).
     /// </summary>
-    public static ArticleState StateOf(IEnumerable<IndexKey> keys) =>
-        keys.Select(static k => StateOf(k.PartitionKey)).FirstOrDefault(static s => s is not null) ?? ArticleState.Removed;
+    public static ArticleState StateOf(IEnumerable<IndexKey> keys) => ListedStateOf(keys) ?? ArticleState.Removed;
+
+    /// <summary>The state of the editors' list among <paramref name="keys"/>, or null when they hold none.</summary>
+    public static ArticleState? ListedStateOf(IEnumerable<IndexKey> keys) =>
+        keys.Select(static k => StateOf(k.PartitionKey)).FirstOrDefault(static s => s is not null);
 
     /// <summary>The key of the entry that wakes the transitions timer for an article at <paramref name="due"/>.</summary>
     public static IndexKey DueKey(DateTimeOffset due, string id) =>

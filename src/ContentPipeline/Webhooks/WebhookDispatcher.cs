@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using System.Text.Json;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
@@ -29,6 +30,15 @@ public sealed partial class WebhookDispatcher
     private const int MaxMessagesPerRun = 500;
 
     private const int ReceiveBatch = 32;
+
+    /// <summary>Changes fanned out between two saves of the dispatcher's place.</summary>
+    private const int CursorEvery = 100;
+
+    /// <summary>
+    /// Largest queued message, in UTF-8 bytes before the queue's base64 (64 KiB after it): a payload whose article would
+    /// not fit goes without it (the receiver reads the article from the API).
+    /// </summary>
+    internal const int MaxMessageBytes = 45 * 1024;
     private static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
 
     private readonly ChangeLog _log;
@@ -121,6 +131,11 @@ public sealed partial class WebhookDispatcher
             {
                 var eventId = $"{change.ArticleId}.{change.Version}.{type}";
                 var body = Payload(eventId, type, change.At, new { articleId = change.ArticleId, version = change.Version, state = change.To.Name(), article = change.Summary });
+                if (Encoding.UTF8.GetByteCount(body) > MaxMessageBytes / 2) // the body is escaped again inside the message
+                {
+                    body = Payload(eventId, type, change.At, new { articleId = change.ArticleId, version = change.Version, state = change.To.Name() });
+                }
+
                 foreach (var endpoint in takers)
                 {
                     await QueueAsync(endpoint, eventId, type, body, change.At, cancellationToken).ConfigureAwait(false);
@@ -132,6 +147,11 @@ public sealed partial class WebhookDispatcher
             if (++read == MaxChangesPerRun)
             {
                 break;
+            }
+
+            if (read % CursorEvery == 0)
+            {
+                await _store.SetCursorAsync(position, cancellationToken).ConfigureAwait(false); // a failure later repeats less
             }
         }
 

@@ -30,7 +30,7 @@ public static class WebhookEvents
     public static string? Of(ArticleChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        if (change.From == ArticleState.TakenDown && change.To != ArticleState.TakenDown)
+        if (change.From == ArticleState.TakenDown && change.To is not (ArticleState.TakenDown or ArticleState.Removed))
         {
             return Restored;
         }

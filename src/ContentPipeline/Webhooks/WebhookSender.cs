@@ -35,6 +35,7 @@ public sealed class WebhookSender : IDisposable
         _http = new HttpClient(new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
+            UseProxy = false, // a proxy would make the connect-time address check see the proxy, not the endpoint
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = _options.Timeout,
             ConnectCallback = ConnectAsync,
@@ -81,6 +82,10 @@ public sealed class WebhookSender : IDisposable
         catch (HttpRequestException ex)
         {
             return new WebhookAttempt(false, null, ex.InnerException is WebhookAddressException refused ? refused.Message : $"Network error: {ex.HttpRequestError}.");
+        }
+        catch (IOException ex)
+        {
+            return new WebhookAttempt(false, null, $"Network error reading the answer: {ex.GetType().Name}."); // a body cut short, say
         }
     }
 

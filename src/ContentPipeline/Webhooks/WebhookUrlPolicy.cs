@@ -50,13 +50,51 @@ public static class WebhookUrlPolicy
         return allowPrivateNetworks || IsPublic(address);
     }
 
+    /// <summary>Azure's platform endpoint (DNS, health, the wire server): public-looking, but inside every Azure network.</summary>
+    private static readonly IPAddress AzurePlatform = IPAddress.Parse("168.63.129.16");
+
+    /// <summary>
+    /// The IPv4 address an IPv6 one carries and reaches: IPv4-mapped (<c>::ffff:a.b.c.d</c>), IPv4-compatible
+    /// (<c>::a.b.c.d</c>), NAT64 (<c>64:ff9b::/96</c>) and 6to4 (<c>2002:aabb:ccdd::/48</c>); null for any other.
+    /// </summary>
+    private static IPAddress? EmbeddedIPv4(IPAddress address)
+    {
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return null;
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4();
+        }
+
+        var b = address.GetAddressBytes();
+        if (b.AsSpan(0, 12).IndexOfAnyExcept((byte)0) < 0 && !(b[12] == 0 && b[13] == 0 && b[14] == 0 && b[15] <= 1)) // ::a.b.c.d, not :: or ::1
+        {
+            return new IPAddress(b.AsSpan(12, 4));
+        }
+
+        if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && b.AsSpan(4, 8).IndexOfAnyExcept((byte)0) < 0)
+        {
+            return new IPAddress(b.AsSpan(12, 4));
+        }
+
+        return b[0] == 0x20 && b[1] == 0x02 ? new IPAddress(b.AsSpan(2, 4)) : null;
+    }
+
     /// <summary>Whether an address is a public unicast one.</summary>
     public static bool IsPublic(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        if (address.IsIPv4MappedToIPv6)
+        if (EmbeddedIPv4(address) is { } embedded)
         {
-            address = address.MapToIPv4();
+            address = embedded; // judged by the IPv4 address it reaches
+        }
+
+        if (address.Equals(AzurePlatform))
+        {
+            return false;
         }
 
         if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || address.Equals(IPAddress.Broadcast))

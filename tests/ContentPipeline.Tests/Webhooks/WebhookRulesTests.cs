@@ -67,6 +67,11 @@ public sealed class WebhookRulesTests
     [InlineData("::1", false)]
     [InlineData("::ffff:192.168.0.1", false)]
     [InlineData("fc00::1", false)]
+    [InlineData("::a00:1", false)] // IPv4-compatible 10.0.0.1
+    [InlineData("64:ff9b::a9fe:a9fe", false)] // NAT64 of 169.254.169.254
+    [InlineData("64:ff9b::5db8:d822", true)] // NAT64 of 93.184.216.34
+    [InlineData("2002:c0a8:0101::1", false)] // 6to4 of 192.168.1.1
+    [InlineData("168.63.129.16", false)] // Azure's platform endpoint
     public void OnlyPublicAddresses_AreReachedInProduction(string address, bool allowed) =>
         Assert.Equal(allowed, WebhookUrlPolicy.Allows(IPAddress.Parse(address), allowPrivateNetworks: false));
 
@@ -101,7 +106,7 @@ public sealed class WebhookRulesTests
     [InlineData(ArticleState.Published, ArticleState.Expired, WebhookEvents.Expired)]
     [InlineData(ArticleState.Published, ArticleState.TakenDown, WebhookEvents.TakenDown)]
     [InlineData(ArticleState.TakenDown, ArticleState.Published, WebhookEvents.Restored)]
-    [InlineData(ArticleState.TakenDown, ArticleState.Removed, WebhookEvents.Restored)] // lifted, but its file is gone
+    [InlineData(ArticleState.TakenDown, ArticleState.Removed, WebhookEvents.Removed)] // lifted, but its file is gone: readers still cannot see it
     [InlineData(ArticleState.Published, ArticleState.Removed, WebhookEvents.Removed)]
     [InlineData(ArticleState.Draft, ArticleState.Removed, WebhookEvents.Removed)]
     public void EachChangeOfState_IsItsEvent(ArticleState? from, ArticleState to, string? expected) =>
