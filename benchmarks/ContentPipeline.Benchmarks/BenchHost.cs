@@ -13,6 +13,7 @@ using ContentPipeline.IntegrationTests.Infrastructure;
 using ContentPipeline.LocalHost.Blobs;
 using ContentPipeline.LocalHost.Events;
 using ContentPipeline.Storage;
+using ContentPipeline.Webhooks;
 
 namespace ContentPipeline.Benchmarks;
 
@@ -53,7 +54,7 @@ public sealed class BenchHost : IAsyncDisposable
         start.Environment["ContentStorage"] = connectionString;
         start.Environment["AzureWebJobsStorage"] = connectionString;
         // Every timer once a year: feed runs are measured on their own, and nothing else may run during the ingest.
-        foreach (var schedule in new[] { FeedOptions.ScheduleSetting, RedriveOptions.ScheduleSetting, SweepOptions.ScheduleSetting, TransitionOptions.ScheduleSetting, RepairOptions.ScheduleSetting })
+        foreach (var schedule in new[] { FeedOptions.ScheduleSetting, RedriveOptions.ScheduleSetting, SweepOptions.ScheduleSetting, TransitionOptions.ScheduleSetting, RepairOptions.ScheduleSetting, WebhookOptions.ScheduleSetting })
         {
             start.Environment[schedule] = "0 0 0 1 1 *";
         }
