@@ -122,6 +122,22 @@ public sealed class WebhookTests(WebhookTests.Fixture fixture) : IClassFixture<W
     }
 
     [Fact]
+    public async Task AnArticleTooLargeForTheQueue_IsAnnouncedWithoutItsContent()
+    {
+        await using var listener = await WebhookListener.StartAsync();
+        await RegisterAsync(listener, WebhookEvents.Published);
+        var id = await fixture.IngestAsync(new ArticleText { IsPublished = true, Excerpt = string.Concat(Enumerable.Repeat("\"<&", 3300)) }); // escaped thrice as long in JSON
+
+        var run = await SettledRunAsync();
+
+        Assert.Equal(1, run.Delivered);
+        using var json = JsonDocument.Parse(Assert.Single(listener.Received).Body);
+        var data = json.RootElement.GetProperty("data");
+        Assert.Equal((id, "published"), (data.GetProperty("articleId").GetString(), data.GetProperty("state").GetString()));
+        Assert.False(data.TryGetProperty("article", out _)); // the receiver reads it from the API
+    }
+
+    [Fact]
     public async Task WithoutThePrivateNetworkSetting_ANameThatResolvesToLoopback_IsRefusedAtConnect()
     {
         await using var listener = await WebhookListener.StartAsync();

@@ -10,6 +10,8 @@ public sealed record ArticleText
 
     public string Title { get; init; } = "A headline";
 
+    public string Excerpt { get; init; } = "An excerpt.";
+
     public string Category { get; init; } = "news";
 
     public DateTimeOffset Published { get; init; } = new(2024, 5, 1, 12, 0, 0, TimeSpan.Zero);
@@ -38,7 +40,7 @@ public sealed record ArticleText
             .AppendLine("---")
             .AppendLine(CultureInfo.InvariantCulture, $"category: {Category}")
             .AppendLine(CultureInfo.InvariantCulture, $"title: \"{Title.Replace("\"", "\\\"", StringComparison.Ordinal)}\"")
-            .AppendLine("excerpt: \"An excerpt.\"")
+            .AppendLine(CultureInfo.InvariantCulture, $"excerpt: \"{Excerpt.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"")
             .AppendLine(CultureInfo.InvariantCulture, $"publishedDateTime: {Published.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}")
             .AppendLine(CultureInfo.InvariantCulture, $"originalUrl: \"{Url}\"")
             .AppendLine(CultureInfo.InvariantCulture, $"webUrl: \"{Url}\"")
