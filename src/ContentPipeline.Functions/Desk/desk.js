@@ -113,6 +113,7 @@ function listQuery() {
   const category = $('category').value.trim();
   const topic = $('topic').value.trim();
   const query = new URLSearchParams({ status, limit: '20' });
+  if ($('order').value === 'hot') query.set('order', 'hot');
   // The API filters published lists by category or topic; other states are filtered here, on the page loaded.
   if (status === 'published' && category) query.set('category', category);
   else if (status === 'published' && topic) query.set('topic', topic);
@@ -158,7 +159,8 @@ async function loadArticles(more) {
   state.cursor = reply.json.cursor ?? null;
   $('more').hidden = !state.cursor;
   const shown = body.rows.length;
-  $('articles-caption').textContent = `Newest first · ${shown} shown${state.cursor ? ', more to load' : ''}`;
+  const order = $('order').value === 'hot' ? 'Hottest first' : 'Newest first';
+  $('articles-caption').textContent = `${order} · ${shown} shown${state.cursor ? ', more to load' : ''}`;
   announce(shown === 0 ? 'No articles match.' : `${shown} article${shown === 1 ? '' : 's'} shown.`);
 }
 

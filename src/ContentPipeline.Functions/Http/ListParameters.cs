@@ -14,6 +14,7 @@ internal static class ListParameters
     private const string Limit = QueryParameters.Limit;
     private const string Cursor = QueryParameters.Cursor;
     private const string Status = QueryParameters.Status;
+    private const string Order = QueryParameters.Order;
 
     private static readonly string[] Filters = [Category, Topic, Provider];
 
@@ -29,8 +30,15 @@ internal static class ListParameters
     };
 
     /// <summary>What each audience's list reads.</summary>
-    private static readonly string[] PublicParameters = [.. Filters, Limit, Cursor];
-    private static readonly string[] EditorParameters = [Status, .. Filters, Limit, Cursor];
+    private static readonly string[] PublicParameters = [.. Filters, Order, Limit, Cursor];
+    private static readonly string[] EditorParameters = [Status, .. Filters, Order, Limit, Cursor];
+
+    /// <summary>The <c>order</c> values, as the API names them.</summary>
+    private static readonly Dictionary<string, ArticleOrder> Orders = new(StringComparer.Ordinal)
+    {
+        ["newest"] = ArticleOrder.Newest,
+        ["hot"] = ArticleOrder.Hot,
+    };
 
     public static bool TryRead(IQueryCollection query, Audience audience, out ArticleListRequest request, out IResult? problem)
     {
@@ -92,13 +100,20 @@ internal static class ListParameters
             }
         }
 
+        var order = ArticleOrder.Newest;
+        if (query.TryGetValue(Order, out var orderText) && !Orders.TryGetValue(orderText.ToString(), out order))
+        {
+            problem = ApiResults.BadParameter(Order, $"One of {string.Join(", ", Orders.Keys)}.");
+            return false;
+        }
+
         if (filter is not null && status != ArticleStatus.Published)
         {
             problem = ApiResults.BadParameter(filters[0], $"Filters apply to published articles only: add {Status}=published.");
             return false;
         }
 
-        request = new ArticleListRequest(status, filter, limit, query.TryGetValue(Cursor, out var cursor) ? cursor.ToString() : null, VisibleOnly: audience == Audience.Public);
+        request = new ArticleListRequest(status, filter, limit, query.TryGetValue(Cursor, out var cursor) ? cursor.ToString() : null, VisibleOnly: audience == Audience.Public, Order: order);
         return true;
     }
 }

@@ -19,6 +19,7 @@ internal static class QueryParameters
     public const string Reason = "reason";
     public const string Name = "name";
     public const string Token = "token";
+    public const string Order = "order";
 
     /// <summary>The function key may come as a query parameter: the host checks it, every operation ignores it.</summary>
     public const string Code = "code";

@@ -3,6 +3,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using ContentPipeline.Changes;
 using ContentPipeline.Feeds;
+using ContentPipeline.Ranking;
 using ContentPipeline.Sitemaps;
 using ContentPipeline.Webhooks;
 using ContentPipeline.Ingest;
@@ -39,6 +40,7 @@ public static class ServiceCollectionExtensions
 
         services.AddOptions<FrontMatterLimits>().BindConfiguration(IngestSection).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RankingOptions>().BindConfiguration(RankingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ChangeOptions>().BindConfiguration(ChangeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SitemapOptions>().BindConfiguration(SitemapOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -3,6 +3,8 @@ using System.Net;
 using System.Text.Json;
 using Azure;
 using ContentPipeline.Articles;
+using ContentPipeline.Ranking;
+using Microsoft.Extensions.Options;
 
 namespace ContentPipeline.Storage;
 
@@ -12,8 +14,10 @@ namespace ContentPipeline.Storage;
 /// "all" merges the editors' partitions by RowKey, and its cursor is the last RowKey served. Each item says its state
 /// at the time of reading.
 /// </summary>
-public sealed class ArticleQueries(ArticleIndex index, TimeProvider time)
+public sealed class ArticleQueries(ArticleIndex index, TimeProvider time, IOptions<RankingOptions>? ranking = null)
 {
+    private readonly RankingOptions _ranking = ranking?.Value ?? new RankingOptions();
+
     /// <summary>What "all" merges: every article but removed ones, each in the partition of its state.</summary>
     private static readonly string[] EveryState = [IndexPartitions.Published, IndexPartitions.Drafts, IndexPartitions.Scheduled, IndexPartitions.Expired, IndexPartitions.TakenDown];
 
@@ -22,6 +26,12 @@ public sealed class ArticleQueries(ArticleIndex index, TimeProvider time)
 
     /// <summary>The page size when none is asked for.</summary>
     public const int DefaultLimit = 20;
+
+    /// <summary>Hot lists' cursors name their scope after this, so a newest-first cursor is no hot one's.</summary>
+    private const string HotScope = "hot:";
+
+    /// <summary>The furthest a hot cursor can point: every state list's whole window.</summary>
+    private const int MaxHotOffset = 5 * 1000;
 
     /// <summary>Reads one page.</summary>
     /// <exception cref="InvalidCursorException">The cursor was not returned by this same list.</exception>
@@ -33,6 +43,19 @@ public sealed class ArticleQueries(ArticleIndex index, TimeProvider time)
         if (request.Filter is not null && request.Status != ArticleStatus.Published)
         {
             throw new ArgumentException("Filters apply to published articles only.", nameof(request));
+        }
+
+        if (request.Order == ArticleOrder.Hot)
+        {
+            return ReadHotAsync(request.Status switch
+            {
+                ArticleStatus.Published => [IndexPartitions.Of(request.Filter)],
+                ArticleStatus.Draft => [IndexPartitions.Drafts],
+                ArticleStatus.Scheduled => [IndexPartitions.Scheduled],
+                ArticleStatus.Expired => [IndexPartitions.Expired],
+                ArticleStatus.TakenDown => [IndexPartitions.TakenDown],
+                _ => EveryState,
+            }, request, cancellationToken);
         }
 
         return request.Status switch
@@ -74,6 +97,28 @@ public sealed class ArticleQueries(ArticleIndex index, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// A hot page: the newest <see cref="RankingOptions.Window"/> entries of each of <paramref name="partitions"/> (one
+    /// request each), those shown ranked by <see cref="HotScore"/> (ties: newer first), from the cursor's offset on.
+    /// The ranking is computed anew for each page, so an article may move between pages as time passes.
+    /// </summary>
+    private async Task<ArticlePage> ReadHotAsync(IReadOnlyList<string> partitions, ArticleListRequest request, CancellationToken cancellationToken)
+    {
+        var scope = $"{HotScope}{string.Join('+', partitions)}";
+        var offset = request.Cursor is null ? 0 : Cursor.Decode(request.Cursor, scope).Offset ?? 0;
+        var reads = await Task.WhenAll(partitions.Select(async partition =>
+            (Partition: partition, Page: await index.ReadAfterAsync(partition, null, _ranking.Window, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var ranked = AsOfNow(reads.SelectMany(static r => r.Page.Entries.Select(e => (r.Partition, e.Summary))), request.VisibleOnly)
+            .OrderByDescending(s => HotScore.Of(s, now, _ranking))
+            .ThenByDescending(static s => s.PublishedDateTime)
+            .ThenBy(static s => s.Id, StringComparer.Ordinal)
+            .ToList();
+        var page = ranked.Skip(offset).Take(request.Limit).ToList();
+        var next = offset + page.Count < ranked.Count ? new Cursor(scope, null, null) { Offset = offset + page.Count }.Encode() : null;
+        return new ArticlePage(page, next);
+    }
+
     private async Task<ArticlePage> ReadMergedAsync(ArticleListRequest request, CancellationToken cancellationToken)
     {
         var scope = string.Join('+', EveryState);
@@ -97,6 +142,9 @@ public sealed class ArticleQueries(ArticleIndex index, TimeProvider time)
     /// <summary>The opaque cursor: base64url JSON naming the list it belongs to and where to continue.</summary>
     private sealed record Cursor(string Scope, string? Token, string? After)
     {
+        /// <summary>A hot list's place: how many ranked items the pages before served.</summary>
+        public int? Offset { get; init; }
+
         public string Encode() => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(this, ArticleJson.Options));
 
         public static Cursor Decode(string text, string scope)
@@ -115,12 +163,13 @@ public sealed class ArticleQueries(ArticleIndex index, TimeProvider time)
                 throw new InvalidCursorException("The cursor is not one this API returned.", ex);
             }
 
-            if (cursor is null || cursor.Scope != scope || (cursor.Token is null && cursor.After is null))
+            if (cursor is null || cursor.Scope != scope || (cursor.Token is null && cursor.After is null && cursor.Offset is null))
             {
                 throw new InvalidCursorException("The cursor belongs to another list: keep the same filters and status while paging.");
             }
 
-            if ((cursor.Token is not null && !TableContinuation.IsWellFormed(cursor.Token)) || (cursor.After is not null && !IndexPartitions.IsRowKey(cursor.After)))
+            if ((cursor.Token is not null && !TableContinuation.IsWellFormed(cursor.Token)) || (cursor.After is not null && !IndexPartitions.IsRowKey(cursor.After))
+                || cursor.Offset is < 1 or > MaxHotOffset)
             {
                 throw new InvalidCursorException("The cursor is not one this API returned.");
             }

@@ -139,6 +139,27 @@ public sealed class EditorDeskTests(DeskFixture host) : IClassFixture<DeskFixtur
     }
 
     [Fact]
+    public async Task AnEditor_OrdersAListByHeat_AndTheHottestComesFirst()
+    {
+        var category = Unique("heat");
+        await UploadAsync(new ArticleText { IsPublished = true, Category = category, Title = "Lukewarm story", Heat = 1, Published = DateTimeOffset.UtcNow.AddMinutes(-5) });
+        await UploadAsync(new ArticleText { IsPublished = true, Category = category, Title = "Scorching story", Heat = 900, Published = DateTimeOffset.UtcNow.AddMinutes(-30) });
+        var (page, problems) = await OpenDeskAsync();
+        await SignInAsync(page);
+        await page.GetByLabel("State").SelectOptionAsync("published");
+        await page.GetByLabel("Category").FillAsync(category);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#articles tbody tr").First).ToContainTextAsync("Lukewarm story"); // newest first
+        await page.GetByLabel("Order").SelectOptionAsync("hot");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#articles-caption")).ToContainTextAsync("Hottest first · 2 shown");
+        await Assertions.Expect(page.Locator("#articles tbody tr").First).ToContainTextAsync("Scorching story");
+        Assert.Empty(problems);
+    }
+
+    [Fact]
     public async Task AnEditor_RegistersAWebhook_SeesItsSecretOnce_ReadsItsDeliveryLog_AndRemovesIt()
     {
         const string url = "https://hooks.invalid/desk"; // a name that never resolves (RFC 2606): each attempt fails

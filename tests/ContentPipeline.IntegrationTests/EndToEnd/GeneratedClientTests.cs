@@ -30,12 +30,13 @@ public sealed class GeneratedClientTests(LocalHostFixture host)
         var editor = new ContentPipelineClient(editorHttp);
         var draftId = ArticleId.FromUrl(new Uri(draft.Url));
         await Wait.UntilAsync(
-            async () => (await reader.ListArticlesAsync(category, null, null, 100, null)).Items.Count == 3
+            async () => (await reader.ListArticlesAsync(category, null, null, null, 100, null)).Items.Count == 3
                 && await ExistsForEditorAsync(editor, draftId),
             "the four articles are ingested");
 
-        var first = await reader.ListArticlesAsync(category, null, null, 2, null);
-        var second = await reader.ListArticlesAsync(category, null, null, 2, first.Cursor);
+        var first = await reader.ListArticlesAsync(category, null, null, null, 2, null);
+        var second = await reader.ListArticlesAsync(category, null, null, null, 2, first.Cursor);
+        var hot = await reader.ListArticlesAsync(category, null, null, Order.Hot, 100, null);
         var article = await reader.GetArticleAsync(ArticleId.FromUrl(new Uri(files[0].Url)), null);
         var hidden = await Assert.ThrowsAsync<ApiException<Problem>>(() => reader.GetArticleAsync(draftId, null));
         var stale = await Assert.ThrowsAsync<ApiException<Problem>>(() => editor.PublishArticleAsync(draftId, null, "\"999\""));
@@ -43,6 +44,7 @@ public sealed class GeneratedClientTests(LocalHostFixture host)
         var nowPublic = await reader.GetArticleAsync(draftId, null);
 
         Assert.Equal(["Story 3", "Story 2"], first.Items.Select(i => i.Title));
+        Assert.Equal(3, hot.Items.Count); // the same list, ranked (equal heat and quality: newest first)
         Assert.Equal(["Story 1"], second.Items.Select(i => i.Title));
         Assert.Null(second.Cursor);
         Assert.Equal("Story 1", article.Title);

@@ -12,6 +12,8 @@ public sealed record ArticleText
 
     public string Excerpt { get; init; } = "An excerpt.";
 
+    public int Heat { get; init; } = 3;
+
     public string Category { get; init; } = "news";
 
     public DateTimeOffset Published { get; init; } = new(2024, 5, 1, 12, 0, 0, TimeSpan.Zero);
@@ -46,7 +48,7 @@ public sealed record ArticleText
             .AppendLine(CultureInfo.InvariantCulture, $"webUrl: \"{Url}\"")
             .AppendLine("type: article")
             .AppendLine("quality: 50")
-            .AppendLine("heat: 3")
+            .AppendLine(CultureInfo.InvariantCulture, $"heat: {Heat}")
             .AppendLine(CultureInfo.InvariantCulture, $"published: {(IsPublished ? "true" : "false")}")
             .Append(PublishAt is { } from ? string.Create(CultureInfo.InvariantCulture, $"publishAt: {from.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}\n") : string.Empty)
             .Append(ExpiresAt is { } until ? string.Create(CultureInfo.InvariantCulture, $"expiresAt: {until.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}\n") : string.Empty)
