@@ -1,0 +1,72 @@
+namespace ContentPipeline.Stories;
+
+/// <summary>
+/// Groups articles into stories as they arrive: an article joins the story of its closest earlier article within
+/// <see cref="Window"/>, if that one is close enough (<see cref="IsSameStory"/>), else starts a story. Candidates are
+/// the articles that share a signature band or a related URL with it, at most <see cref="CandidatesPerKey"/> of the
+/// newest per key: a bounded number of comparisons per article, never a scan. In memory: the rule and its measure
+/// (on the labelled corpus of the tests); the ingest's version keeps the keys in a table and reads the same bounded
+/// candidates (#23, not wired yet).
+/// </summary>
+public sealed class StoryClusterer
+{
+    /// <summary>How far apart in time two articles of one story may be published.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromDays(3);
+
+    /// <summary>Newest articles looked at per band or related URL.</summary>
+    public const int CandidatesPerKey = 8;
+
+    /// <summary>Headline similarity from which two articles are one story.</summary>
+    public const double HeadlineThreshold = 0.5;
+
+    /// <summary>Similarity of headline and excerpt terms from which two articles are one story.</summary>
+    public const double TermThreshold = 0.3;
+
+    private readonly List<(StoryFingerprint Fingerprint, int Story)> _articles = [];
+    private readonly Dictionary<string, List<int>> _byKey = new(StringComparer.Ordinal);
+    private int _stories;
+
+    /// <summary>Comparisons made so far (what one article costs is bounded by the keys times <see cref="CandidatesPerKey"/>).</summary>
+    public long Comparisons { get; private set; }
+
+    /// <summary>Whether two articles tell one story.</summary>
+    public static bool IsSameStory(StoryFingerprint a, StoryFingerprint b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return (a.Published - b.Published).Duration() <= Window
+            && (a.RelatedTo(b) || (a.SharesAName(b) && (a.HeadlineSimilarity(b) >= HeadlineThreshold || a.TermSimilarity(b) >= TermThreshold)));
+    }
+
+    /// <summary>Adds an article; returns the story it joins (numbered from 0 in order of creation).</summary>
+    public int Add(StoryFingerprint fingerprint)
+    {
+        ArgumentNullException.ThrowIfNull(fingerprint);
+        var keys = fingerprint.Bands.Concat(fingerprint.RelatedUrls.Append(fingerprint.Url).Select(static u => $"url:{u}")).ToList();
+        var best = (Score: 0.0, Story: -1);
+        foreach (var candidate in keys.SelectMany(k => _byKey.TryGetValue(k, out var list) ? list.TakeLast(CandidatesPerKey) : []).Distinct())
+        {
+            Comparisons++;
+            var other = _articles[candidate];
+            if (IsSameStory(fingerprint, other.Fingerprint))
+            {
+                var score = Math.Max(fingerprint.HeadlineSimilarity(other.Fingerprint), fingerprint.TermSimilarity(other.Fingerprint)) + (fingerprint.RelatedTo(other.Fingerprint) ? 1 : 0);
+                best = score > best.Score ? (score, other.Story) : best;
+            }
+        }
+
+        var story = best.Story >= 0 ? best.Story : _stories++;
+        _articles.Add((fingerprint, story));
+        foreach (var key in keys)
+        {
+            if (!_byKey.TryGetValue(key, out var list))
+            {
+                _byKey[key] = list = [];
+            }
+
+            list.Add(_articles.Count - 1);
+        }
+
+        return story;
+    }
+}
