@@ -121,9 +121,11 @@ public sealed class ThrottledCatalogTests(ThrottledCatalogFixture host, ITestOut
             $"files {files}, uploaded in {uploaded.TotalSeconds:F1} s, all stored after {stored.TotalSeconds:F1} s; catalog requests let through {host.Passed}, refused (503) {host.Refused}; most writes of one list's row in a second {host.MostRowWritesInASecond}; blobs poisoned {poisoned}; lost 0"));
         Assert.True(host.Refused > 0, "the burst went over the catalog partition's rate");
 
-        // 2,000 articles in 7 categories: each list's row written about once a second, not once per article. (Two in one
-        // calendar second can happen: a write queued behind a busy transaction lands late, the next one on time.)
-        Assert.InRange(host.MostRowWritesInASecond, 1, 2);
+        // 2,000 articles in 7 categories: each list's row written about once a second, not once per article (that would
+        // be dozens a second). A few in one calendar second can happen: a write queued behind a busy transaction, or
+        // refused and tried again, lands late beside the next one on time; with the change log's entries in the same
+        // group commit, two clean-clone runs saw three.
+        Assert.InRange(host.MostRowWritesInASecond, 1, 3);
 
         // Each file's article once: every category list holds exactly its articles.
         foreach (var group in articles.GroupBy(a => a.File.Category))
