@@ -52,6 +52,7 @@ var tableNames = [
   'articleindex'
   'ingeststate'
   'webhooks'
+  'stories'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using ContentPipeline.Articles;
 using ContentPipeline.Functions.Http;
 using ContentPipeline.Storage;
+using ContentPipeline.Stories;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
@@ -9,11 +10,11 @@ using Microsoft.Extensions.Logging;
 namespace ContentPipeline.Functions.Articles;
 
 /// <summary>
-/// Point lookups: one table read, then 304 when the caller's ETag is current (a revalidation reads only the version
+/// Point lookups: one table read (and, beside it, the article's story: see <see cref="StoryDirectory"/>), then 304 when the caller's ETag is current (a revalidation reads only the version
 /// and state columns first). Anonymous callers see published
 /// articles only (a draft's id answers 404) and never <c>secured</c>; editors (function key) see everything.
 /// </summary>
-public sealed partial class GetArticle(ArticleStore store, TimeProvider time, ILogger<GetArticle> logger)
+public sealed partial class GetArticle(ArticleStore store, StoryDirectory stories, TimeProvider time, ILogger<GetArticle> logger)
 {
     private static readonly TimeSpan BodyRetryAfter = TimeSpan.FromSeconds(60);
 
@@ -50,7 +51,10 @@ public sealed partial class GetArticle(ArticleStore store, TimeProvider time, IL
             }
         }
 
+        // The article's story is read beside it (or known to this instance already): no time added to the lookup.
+        var membership = stories.GetAsync(id, cancellationToken);
         var stored = await store.GetAsync(id, includeBody: false, cancellationToken).ConfigureAwait(false);
+        var story = await membership.ConfigureAwait(false);
         if (!IsVisible(stored, audience))
         {
             return ApiResults.ArticleNotFound(id);
@@ -80,7 +84,7 @@ public sealed partial class GetArticle(ArticleStore store, TimeProvider time, IL
         }
 
         ApiResults.SetCaching(request.HttpContext.Response, EntityTags.For(stored.Version), audience == Audience.Public);
-        return ApiResults.Utf8Json(ArticleRepresentation.Create(stored, audience, time.GetUtcNow()));
+        return ApiResults.Utf8Json(ArticleRepresentation.Create(stored, audience, time.GetUtcNow(), story is null ? null : new StoryLink(story.StoryId, story.Sources)));
     }
 
     /// <summary>

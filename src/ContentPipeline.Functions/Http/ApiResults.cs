@@ -49,6 +49,9 @@ internal static class ApiResults
     public static IResult ArticleNotFound(string id) =>
         Problem(StatusCodes.Status404NotFound, "Article not found", $"There is no article '{id}'.");
 
+    public static IResult StoryNotFound(string id) =>
+        Problem(StatusCodes.Status404NotFound, "Story not found", $"There is no story '{id}' (or none of its articles is shown).");
+
     /// <summary>Validates an id route value before it reaches storage (keys forbid / \ # ? and control characters).</summary>
     public static IResult? ValidateId(string? id) =>
         ArticleId.IsWellFormed(id)

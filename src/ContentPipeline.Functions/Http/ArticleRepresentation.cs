@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using ContentPipeline.Articles;
 using ContentPipeline.Storage;
+using ContentPipeline.Stories;
 
 namespace ContentPipeline.Functions.Http;
 
@@ -16,7 +17,7 @@ namespace ContentPipeline.Functions.Http;
 /// </remarks>
 internal static class ArticleRepresentation
 {
-    public static byte[] Create(StoredArticle stored, Audience audience, DateTimeOffset now)
+    public static byte[] Create(StoredArticle stored, Audience audience, DateTimeOffset now, StoryLink? story = null)
     {
         var article = audience == Audience.Editor ? stored.Article : stored.Article with { Secured = null };
         var fields = JsonSerializer.SerializeToUtf8Bytes(article, ArticleJson.WebOptions);
@@ -34,6 +35,13 @@ internal static class ArticleRepresentation
             writer.WriteString("createdAt", stored.CreatedAt);
             writer.WriteString("updatedAt", stored.UpdatedAt);
             writer.WriteNumber("version", stored.Version);
+            if (story is not null)
+            {
+                writer.WriteStartObject("story");
+                writer.WriteString("id", story.Id);
+                writer.WriteNumber("sources", story.Sources);
+                writer.WriteEndObject();
+            }
             if (audience == Audience.Editor)
             {
                 writer.WriteString("publishedSetBy", stored.PublishedSetBy.ToString().ToLowerInvariant());

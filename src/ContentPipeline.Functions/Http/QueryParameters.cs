@@ -20,6 +20,8 @@ internal static class QueryParameters
     public const string Name = "name";
     public const string Token = "token";
     public const string Order = "order";
+    public const string Article = "article";
+    public const string Story = "story";
 
     /// <summary>The function key may come as a query parameter: the host checks it, every operation ignores it.</summary>
     public const string Code = "code";

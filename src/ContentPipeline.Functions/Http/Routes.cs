@@ -12,6 +12,12 @@ public static class Routes
     public const string EditorArticle = "editor/articles/{id}";
     public const string OpenApi = "openapi.json";
     public const string Sync = "sync";
+    public const string Stories = "stories";
+    public const string Story = "stories/{id}";
+    public const string EditorStories = "editor/stories";
+    public const string EditorStory = "editor/stories/{id}";
+    public const string SplitStory = "editor/stories/{id}/split";
+    public const string MergeStory = "editor/stories/{id}/merge";
     public const string RepairIndex = "maintenance/repair-index";
     public const string IngestFailures = "editor/ingest-failures";
     public const string IngestFailure = "editor/ingest-failures/detail";

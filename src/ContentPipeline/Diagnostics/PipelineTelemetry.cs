@@ -48,6 +48,9 @@ public static class PipelineTelemetry
         /// <summary>The article saved: pending record, commit, index, mark, record removed.</summary>
         public const string Save = "ingest.save";
 
+        /// <summary>The article put into its story.</summary>
+        public const string Story = "ingest.story";
+
         /// <summary>The blob's outcome recorded.</summary>
         public const string Outcome = "ingest.outcome";
 

@@ -8,6 +8,7 @@ using Azure.Storage.Blobs.Models;
 using ContentPipeline.Articles;
 using ContentPipeline.Sitemaps;
 using ContentPipeline.Storage;
+using ContentPipeline.Stories;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -43,6 +44,7 @@ public sealed partial class FeedPublisher
     private readonly ILogger<FeedPublisher> _logger;
     private readonly WebSubNotifier? _hub;
     private readonly SitemapPublisher? _sitemaps;
+    private readonly StoryFeeds? _stories;
     private const int MaxIndexConflicts = 5;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -50,10 +52,11 @@ public sealed partial class FeedPublisher
 
     /// <summary>
     /// Creates the publisher; with <paramref name="hub"/> (a hub configured), its runs notify the hub of what they
-    /// changed; with <paramref name="sitemaps"/> (enabled), they also write the sitemaps.
+    /// changed; with <paramref name="sitemaps"/> (enabled), they also write the sitemaps; with <paramref name="stories"/>,
+    /// the feeds it names list each story once.
     /// </summary>
     public FeedPublisher(
-        ArticleIndex index, BlobServiceClient blobs, IOptions<FeedOptions> options, TimeProvider time, ILogger<FeedPublisher> logger, WebSubNotifier? hub = null, SitemapPublisher? sitemaps = null)
+        ArticleIndex index, BlobServiceClient blobs, IOptions<FeedOptions> options, TimeProvider time, ILogger<FeedPublisher> logger, WebSubNotifier? hub = null, SitemapPublisher? sitemaps = null, StoryFeeds? stories = null)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         ArgumentNullException.ThrowIfNull(options);
@@ -65,6 +68,7 @@ public sealed partial class FeedPublisher
         _logger = logger;
         _hub = hub is { Enabled: true } ? hub : null;
         _sitemaps = sitemaps is { Enabled: true } ? sitemaps : null;
+        _stories = stories;
     }
 
     /// <summary>The public URL of a feed file.</summary>
@@ -181,6 +185,11 @@ public sealed partial class FeedPublisher
         var items = (await _index.ReadNewestAsync(feed.Definition.Partition, _options.MaxItems, cancellationToken).ConfigureAwait(false))
             .Where(i => i.StateAt(now) == ArticleState.Published)
             .ToList();
+        if (_stories is not null && _stories.ListsStories(feed.Definition.BasePath))
+        {
+            items = await _stories.OnePerStoryAsync(items, cancellationToken).ConfigureAwait(false);
+        }
+
         if (items.Count == 0 && feed.Definition.Kind != FeedKind.All)
         {
             return new FeedOutcome(feed, null, 0, 0, 0, now, Superseded: false, []);
@@ -307,7 +316,7 @@ public sealed partial class FeedPublisher
 
     /// <summary>What else the feeds depend on: a change of settings regenerates them even if no article changed.</summary>
     private string ConfigurationStamp() =>
-        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { _options.MaxItems, _options.Title, _options.Description, _options.SiteUrl, _options.CacheControl, Base = BaseUrl(), Hub = _hub?.Hub, Sitemaps = _sitemaps?.Configuration, Version = 2 })))[..16];
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { _options.MaxItems, _options.Title, _options.Description, _options.SiteUrl, _options.CacheControl, Base = BaseUrl(), Hub = _hub?.Hub, Sitemaps = _sitemaps?.Configuration, Stories = _stories?.Configuration, Version = 2 })))[..16];
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 

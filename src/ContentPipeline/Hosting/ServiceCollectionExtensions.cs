@@ -10,6 +10,7 @@ using ContentPipeline.Ingest;
 using ContentPipeline.Parsing;
 using ContentPipeline.Rendering;
 using ContentPipeline.Storage;
+using ContentPipeline.Stories;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,6 +45,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<ChangeOptions>().BindConfiguration(ChangeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SitemapOptions>().BindConfiguration(SitemapOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StoryOptions>().BindConfiguration(StoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RedriveOptions>().BindConfiguration(RedriveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SweepOptions>().BindConfiguration(SweepOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<IndexOptions>().BindConfiguration(IndexOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -73,6 +75,12 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ArticleIndex>();
         services.AddSingleton<ArticleStore>();
         services.AddSingleton<ArticleQueries>();
+        services.AddSingleton<StoryStore>();
+        services.AddSingleton<StoryDirectory>();
+        services.AddSingleton<StoryAssigner>();
+        services.AddSingleton<StoryEditor>();
+        services.AddSingleton<StoryQueries>();
+        services.AddSingleton<StoryFeeds>();
         services.AddSingleton<ChangeLog>();
         services.AddSingleton<SyncService>();
         services.AddSingleton<WebhookStore>();

@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using ContentPipeline.Diagnostics;
 using ContentPipeline.Storage;
+using ContentPipeline.Stories;
 using Microsoft.Extensions.Logging;
 
 namespace ContentPipeline.Ingest;
@@ -16,16 +17,18 @@ public sealed partial class DeletedFileHandler
     private readonly ArticleStore _store;
     private readonly IngestService _ingest;
     private readonly IngestStateStore _state;
+    private readonly StoryAssigner _stories;
     private readonly BlobContainerClient _incoming;
     private readonly ILogger<DeletedFileHandler> _logger;
 
     /// <summary>Creates the handler.</summary>
-    public DeletedFileHandler(ArticleStore store, IngestService ingest, IngestStateStore state, BlobServiceClient blobs, ILogger<DeletedFileHandler> logger)
+    public DeletedFileHandler(ArticleStore store, IngestService ingest, IngestStateStore state, StoryAssigner stories, BlobServiceClient blobs, ILogger<DeletedFileHandler> logger)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         _store = store;
         _ingest = ingest;
         _state = state;
+        _stories = stories;
         _incoming = blobs.GetBlobContainerClient(StorageNames.IncomingContainer);
         _logger = logger;
     }
@@ -66,6 +69,12 @@ public sealed partial class DeletedFileHandler
         }
 
         var removed = await _store.RemoveAsync(articleId, blob.Name, cancellationToken).ConfigureAwait(false);
+        if (removed.Outcome == SaveOutcome.NotFound)
+        {
+            // Removed by an earlier delivery of this event, which may have stopped before taking it out of its story.
+            await _stories.RemoveAsync(articleId, cancellationToken).ConfigureAwait(false);
+        }
+
         if (removed.Outcome != SaveOutcome.Updated)
         {
             return removed.Outcome switch
@@ -84,6 +93,7 @@ public sealed partial class DeletedFileHandler
             return DeletionOutcome.FileExists;
         }
 
+        await _stories.RemoveAsync(articleId, cancellationToken).ConfigureAwait(false);
         return DeletionOutcome.Removed;
     }
 

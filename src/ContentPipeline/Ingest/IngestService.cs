@@ -7,6 +7,7 @@ using ContentPipeline.Diagnostics;
 using ContentPipeline.Parsing;
 using ContentPipeline.Rendering;
 using ContentPipeline.Storage;
+using ContentPipeline.Stories;
 using Microsoft.Extensions.Logging;
 
 namespace ContentPipeline.Ingest;
@@ -22,11 +23,12 @@ public sealed partial class IngestService
     private readonly ArticleStore _store;
     private readonly RejectedFileStore _rejected;
     private readonly IngestStateStore _state;
+    private readonly StoryAssigner _stories;
     private readonly BlobContainerClient _incoming;
     private readonly ILogger<IngestService> _logger;
 
     /// <summary>Creates the service.</summary>
-    public IngestService(FrontMatterParser parser, ArticleHtmlRenderer renderer, ArticleStore store, RejectedFileStore rejected, IngestStateStore state, BlobServiceClient blobs, ILogger<IngestService> logger)
+    public IngestService(FrontMatterParser parser, ArticleHtmlRenderer renderer, ArticleStore store, RejectedFileStore rejected, IngestStateStore state, StoryAssigner stories, BlobServiceClient blobs, ILogger<IngestService> logger)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         _parser = parser;
@@ -34,6 +36,7 @@ public sealed partial class IngestService
         _store = store;
         _rejected = rejected;
         _state = state;
+        _stories = stories;
         _incoming = blobs.GetBlobContainerClient(StorageNames.IncomingContainer);
         _logger = logger;
     }
@@ -171,6 +174,16 @@ public sealed partial class IngestService
                 IngestOutcome.TakenDown => BlobOutcome.TakenDown,
                 _ => BlobOutcome.Stored,
             };
+            if (outcome != IngestOutcome.Stale)
+            {
+                // Before the outcome is recorded: should it fail, the trigger's retry delivers the file again, the save
+                // answers unchanged, and the article is put into its story then.
+                using (PipelineTelemetry.Stage(PipelineTelemetry.Stages.Story))
+                {
+                    await _stories.AssignAsync(parsed.Article, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             using (PipelineTelemetry.Stage(PipelineTelemetry.Stages.Outcome))
             {
                 await _state.RecordOutcomeAsync(_incoming.Name, blob.Name, version.ETag, recorded, parsed.Article.Id, cancellationToken).ConfigureAwait(false);

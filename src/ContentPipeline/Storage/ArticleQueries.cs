@@ -4,6 +4,7 @@ using System.Text.Json;
 using Azure;
 using ContentPipeline.Articles;
 using ContentPipeline.Ranking;
+using ContentPipeline.Stories;
 using Microsoft.Extensions.Options;
 
 namespace ContentPipeline.Storage;
@@ -12,11 +13,12 @@ namespace ContentPipeline.Storage;
 /// Newest-first lists read from the index. Every list is one partition (published, a category, a topic, a provider,
 /// drafts, scheduled, expired, taken down) read in RowKey order with the service's continuation token as the cursor;
 /// "all" merges the editors' partitions by RowKey, and its cursor is the last RowKey served. Each item says its state
-/// at the time of reading.
+/// at the time of reading, and its story (<see cref="StoryDirectory"/>). Story lists group a list's newest window by story.
 /// </summary>
-public sealed class ArticleQueries(ArticleIndex index, TimeProvider time, IOptions<RankingOptions>? ranking = null)
+public sealed class ArticleQueries(ArticleIndex index, TimeProvider time, IOptions<RankingOptions>? ranking = null, StoryDirectory? stories = null, IOptions<StoryOptions>? storyOptions = null)
 {
     private readonly RankingOptions _ranking = ranking?.Value ?? new RankingOptions();
+    private readonly StoryOptions _storyOptions = storyOptions?.Value ?? new StoryOptions();
 
     /// <summary>What "all" merges: every article but removed ones, each in the partition of its state.</summary>
     private static readonly string[] EveryState = [IndexPartitions.Published, IndexPartitions.Drafts, IndexPartitions.Scheduled, IndexPartitions.Expired, IndexPartitions.TakenDown];
@@ -30,12 +32,66 @@ public sealed class ArticleQueries(ArticleIndex index, TimeProvider time, IOptio
     /// <summary>Hot lists' cursors name their scope after this, so a newest-first cursor is no hot one's.</summary>
     private const string HotScope = "hot:";
 
+    /// <summary>Story lists' cursors name their scope after this.</summary>
+    private const string StoriesScope = "stories:";
+
     /// <summary>The furthest a hot cursor can point: every state list's whole window.</summary>
     private const int MaxHotOffset = 5 * 1000;
 
-    /// <summary>Reads one page.</summary>
+    /// <summary>Reads one page; each item says its story.</summary>
     /// <exception cref="InvalidCursorException">The cursor was not returned by this same list.</exception>
-    public Task<ArticlePage> ListAsync(ArticleListRequest request, CancellationToken cancellationToken)
+    public async Task<ArticlePage> ListAsync(ArticleListRequest request, CancellationToken cancellationToken)
+    {
+        Check(request);
+        var page = request.Order == ArticleOrder.Hot
+            ? await ReadHotAsync(PartitionsOf(request), request, cancellationToken).ConfigureAwait(false)
+            : await (request.Status switch
+            {
+                ArticleStatus.Published => ReadPartitionAsync(IndexPartitions.Of(request.Filter), request, cancellationToken),
+                ArticleStatus.Draft => ReadPartitionAsync(IndexPartitions.Drafts, request, cancellationToken),
+                ArticleStatus.Scheduled => ReadPartitionAsync(IndexPartitions.Scheduled, request, cancellationToken),
+                ArticleStatus.Expired => ReadPartitionAsync(IndexPartitions.Expired, request, cancellationToken),
+                ArticleStatus.TakenDown => ReadPartitionAsync(IndexPartitions.TakenDown, request, cancellationToken),
+                _ => ReadMergedAsync(request, cancellationToken),
+            }).ConfigureAwait(false);
+        return request.Order == ArticleOrder.Hot ? page : page with { Items = await WithStoriesAsync(page.Items, cancellationToken).ConfigureAwait(false) };
+    }
+
+    /// <summary>
+    /// Reads one page of a story list: the newest <see cref="StoryOptions.ListWindow"/> entries of the list (as a hot
+    /// list reads its window, never the archive), those shown grouped by story, each story once, newest first (by its
+    /// newest article) or hot (by its best article's <see cref="HotScore"/> with the story's sources).
+    /// </summary>
+    /// <exception cref="InvalidCursorException">The cursor was not returned by this same list.</exception>
+    public async Task<StoryPage> ListStoriesAsync(ArticleListRequest request, CancellationToken cancellationToken)
+    {
+        Check(request);
+        var partitions = PartitionsOf(request);
+        var scope = $"{StoriesScope}{request.Order}:{string.Join('+', partitions)}";
+        var offset = request.Cursor is null ? 0 : Cursor.Decode(request.Cursor, scope).Offset ?? 0;
+        var window = await WithStoriesAsync(await ReadWindowAsync(partitions, _storyOptions.ListWindow, request.VisibleOnly, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var stories = window
+            .GroupBy(static s => s.Story?.Id ?? $"article:{s.Id}", StringComparer.Ordinal)
+            .Select(group =>
+            {
+                var lead = Story.Lead(group);
+                var sources = lead.Story?.Sources ?? 1;
+                var others = group.Where(s => s.Id != lead.Id).OrderByDescending(static s => s.PublishedDateTime).ToList();
+                return (Story: new StorySummary(lead.Story?.Id, sources, lead, others, group.Max(static s => s.PublishedDateTime)),
+                    Score: group.Max(s => HotScore.Of(s, now, _ranking, sources)));
+            })
+            .OrderByDescending(s => request.Order == ArticleOrder.Hot ? s.Score : s.Story.UpdatedAt.UtcTicks)
+            .ThenByDescending(static s => s.Story.UpdatedAt)
+            .ThenBy(static s => s.Story.Lead.Id, StringComparer.Ordinal)
+            .Select(static s => s.Story)
+            .ToList();
+        var page = stories.Skip(offset).Take(request.Limit).ToList();
+        var next = offset + page.Count < stories.Count ? new Cursor(scope, null, null) { Offset = offset + page.Count }.Encode() : null;
+        return new StoryPage(page, next);
+    }
+
+    private static void Check(ArticleListRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentOutOfRangeException.ThrowIfLessThan(request.Limit, 1);
@@ -44,29 +100,37 @@ public sealed class ArticleQueries(ArticleIndex index, TimeProvider time, IOptio
         {
             throw new ArgumentException("Filters apply to published articles only.", nameof(request));
         }
+    }
 
-        if (request.Order == ArticleOrder.Hot)
+    private static IReadOnlyList<string> PartitionsOf(ArticleListRequest request) => request.Status switch
+    {
+        ArticleStatus.Published => [IndexPartitions.Of(request.Filter)],
+        ArticleStatus.Draft => [IndexPartitions.Drafts],
+        ArticleStatus.Scheduled => [IndexPartitions.Scheduled],
+        ArticleStatus.Expired => [IndexPartitions.Expired],
+        ArticleStatus.TakenDown => [IndexPartitions.TakenDown],
+        _ => EveryState,
+    };
+
+    /// <summary>The items, each with its story (unchanged when stories are off).</summary>
+    public async Task<IReadOnlyList<ArticleSummary>> WithStoriesAsync(IReadOnlyList<ArticleSummary> items, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (stories is null || items.Count == 0)
         {
-            return ReadHotAsync(request.Status switch
-            {
-                ArticleStatus.Published => [IndexPartitions.Of(request.Filter)],
-                ArticleStatus.Draft => [IndexPartitions.Drafts],
-                ArticleStatus.Scheduled => [IndexPartitions.Scheduled],
-                ArticleStatus.Expired => [IndexPartitions.Expired],
-                ArticleStatus.TakenDown => [IndexPartitions.TakenDown],
-                _ => EveryState,
-            }, request, cancellationToken);
+            return items;
         }
 
-        return request.Status switch
-        {
-            ArticleStatus.Published => ReadPartitionAsync(IndexPartitions.Of(request.Filter), request, cancellationToken),
-            ArticleStatus.Draft => ReadPartitionAsync(IndexPartitions.Drafts, request, cancellationToken),
-            ArticleStatus.Scheduled => ReadPartitionAsync(IndexPartitions.Scheduled, request, cancellationToken),
-            ArticleStatus.Expired => ReadPartitionAsync(IndexPartitions.Expired, request, cancellationToken),
-            ArticleStatus.TakenDown => ReadPartitionAsync(IndexPartitions.TakenDown, request, cancellationToken),
-            _ => ReadMergedAsync(request, cancellationToken),
-        };
+        var memberships = await stories.GetAsync(items.Select(static i => i.Id), cancellationToken).ConfigureAwait(false);
+        return [.. items.Select(i => memberships.TryGetValue(i.Id, out var m) ? i with { Story = new StoryLink(m.StoryId, m.Sources) } : i)];
+    }
+
+    /// <summary>The newest <paramref name="count"/> entries of each partition (one request each), as of now.</summary>
+    private async Task<List<ArticleSummary>> ReadWindowAsync(IReadOnlyList<string> partitions, int count, bool visibleOnly, CancellationToken cancellationToken)
+    {
+        var reads = await Task.WhenAll(partitions.Select(async partition =>
+            (Partition: partition, Page: await index.ReadAfterAsync(partition, null, count, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
+        return AsOfNow(reads.SelectMany(static r => r.Page.Entries.Select(e => (r.Partition, e.Summary))), visibleOnly);
     }
 
     /// <summary>The items with their state now; for readers, only those shown now.</summary>
@@ -99,18 +163,17 @@ public sealed class ArticleQueries(ArticleIndex index, TimeProvider time, IOptio
 
     /// <summary>
     /// A hot page: the newest <see cref="RankingOptions.Window"/> entries of each of <paramref name="partitions"/> (one
-    /// request each), those shown ranked by <see cref="HotScore"/> (ties: newer first), from the cursor's offset on.
-    /// The ranking is computed anew for each page, so an article may move between pages as time passes.
+    /// request each), those shown ranked by <see cref="HotScore"/> with their story's sources (ties: newer first), from
+    /// the cursor's offset on. The ranking is computed anew for each page, so an article may move between pages as time passes.
     /// </summary>
     private async Task<ArticlePage> ReadHotAsync(IReadOnlyList<string> partitions, ArticleListRequest request, CancellationToken cancellationToken)
     {
         var scope = $"{HotScope}{string.Join('+', partitions)}";
         var offset = request.Cursor is null ? 0 : Cursor.Decode(request.Cursor, scope).Offset ?? 0;
-        var reads = await Task.WhenAll(partitions.Select(async partition =>
-            (Partition: partition, Page: await index.ReadAfterAsync(partition, null, _ranking.Window, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
+        var window = await WithStoriesAsync(await ReadWindowAsync(partitions, _ranking.Window, request.VisibleOnly, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        var ranked = AsOfNow(reads.SelectMany(static r => r.Page.Entries.Select(e => (r.Partition, e.Summary))), request.VisibleOnly)
-            .OrderByDescending(s => HotScore.Of(s, now, _ranking))
+        var ranked = window
+            .OrderByDescending(s => HotScore.Of(s, now, _ranking, s.Story?.Sources ?? 1))
             .ThenByDescending(static s => s.PublishedDateTime)
             .ThenBy(static s => s.Id, StringComparer.Ordinal)
             .ToList();

@@ -1,4 +1,5 @@
 using ContentPipeline.Articles;
+using ContentPipeline.Stories;
 
 namespace ContentPipeline.Storage;
 
@@ -67,6 +68,9 @@ public sealed record ArticleSummary
     /// <c>taken-down</c>); set by the queries, not stored.
     /// </summary>
     public string? State { get; init; }
+
+    /// <summary>The article's story and how many sources cover it; set by the queries, not stored (null: not clustered).</summary>
+    public StoryLink? Story { get; init; }
 
     /// <summary>When the article last changed (feeds use it as the item's update time).</summary>
     public required DateTimeOffset UpdatedAt { get; init; }

@@ -54,6 +54,9 @@ public static class StorageNames
     /// <summary>The registered webhook endpoints, their delivery logs, and the dispatcher's place in the change log.</summary>
     public const string WebhooksTable = "webhooks";
 
+    /// <summary>Stories: one row per story, each clustered article's story, and the lookup keys of recent articles.</summary>
+    public const string StoriesTable = "stories";
+
     /// <summary>Webhook deliveries waiting for their next attempt (invisible until it is due).</summary>
     public const string WebhookQueue = "webhook-deliveries";
 
@@ -64,7 +67,7 @@ public static class StorageNames
     public static IReadOnlyList<string> Containers { get; } = [IncomingContainer, RejectedContainer, BodiesContainer, FeedsContainer];
 
     /// <summary>Every table the pipeline writes to.</summary>
-    public static IReadOnlyList<string> Tables { get; } = [ArticlesTable, IndexTable, IngestStateTable, WebhooksTable];
+    public static IReadOnlyList<string> Tables { get; } = [ArticlesTable, IndexTable, IngestStateTable, WebhooksTable, StoriesTable];
 
     /// <summary>Every queue the pipeline writes to (the host's own aside).</summary>
     public static IReadOnlyList<string> Queues { get; } = [WebhookQueue];

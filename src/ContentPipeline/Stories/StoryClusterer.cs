@@ -3,10 +3,9 @@ namespace ContentPipeline.Stories;
 /// <summary>
 /// Groups articles into stories as they arrive: an article joins the story of its closest earlier article within
 /// <see cref="Window"/>, if that one is close enough (<see cref="IsSameStory"/>), else starts a story. Candidates are
-/// the articles that share a signature band or a related URL with it, at most <see cref="CandidatesPerKey"/> of the
+/// the articles that share one of its <see cref="StoryFingerprint.Keys"/>, at most <see cref="CandidatesPerKey"/> of the
 /// newest per key: a bounded number of comparisons per article, never a scan. In memory: the rule and its measure
-/// (on the labelled corpus of the tests); the ingest's version keeps the keys in a table and reads the same bounded
-/// candidates (#23, not wired yet).
+/// (on the labelled corpus of the tests); <see cref="StoryAssigner"/> is the ingest's version, with the keys in a table.
 /// </summary>
 public sealed class StoryClusterer
 {
@@ -38,11 +37,19 @@ public sealed class StoryClusterer
             && (a.RelatedTo(b) || (a.SharesAName(b) && (a.HeadlineSimilarity(b) >= HeadlineThreshold || a.TermSimilarity(b) >= TermThreshold)));
     }
 
+    /// <summary>How close two articles of one story are (of several candidates, the article joins the closest one's story).</summary>
+    public static double Closeness(StoryFingerprint a, StoryFingerprint b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return Math.Max(a.HeadlineSimilarity(b), a.TermSimilarity(b)) + (a.RelatedTo(b) ? 1 : 0);
+    }
+
     /// <summary>Adds an article; returns the story it joins (numbered from 0 in order of creation).</summary>
     public int Add(StoryFingerprint fingerprint)
     {
         ArgumentNullException.ThrowIfNull(fingerprint);
-        var keys = fingerprint.Bands.Concat(fingerprint.RelatedUrls.Append(fingerprint.Url).Select(static u => $"url:{u}")).ToList();
+        var keys = fingerprint.Keys;
         var best = (Score: 0.0, Story: -1);
         foreach (var candidate in keys.SelectMany(k => _byKey.TryGetValue(k, out var list) ? list.TakeLast(CandidatesPerKey) : []).Distinct())
         {
@@ -50,7 +57,7 @@ public sealed class StoryClusterer
             var other = _articles[candidate];
             if (IsSameStory(fingerprint, other.Fingerprint))
             {
-                var score = Math.Max(fingerprint.HeadlineSimilarity(other.Fingerprint), fingerprint.TermSimilarity(other.Fingerprint)) + (fingerprint.RelatedTo(other.Fingerprint) ? 1 : 0);
+                var score = Closeness(fingerprint, other.Fingerprint);
                 best = score > best.Score ? (score, other.Story) : best;
             }
         }

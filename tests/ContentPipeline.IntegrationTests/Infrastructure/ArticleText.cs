@@ -34,6 +34,11 @@ public sealed record ArticleText
 
     public string? Body { get; init; }
 
+    public int Quality { get; init; } = 50;
+
+    /// <summary>Related items' URLs (each written with a title and a provider).</summary>
+    public IReadOnlyList<string> Related { get; init; } = [];
+
     public string Secured { get; init; } = "c2VjcmV0+/==;aXY=";
 
     public string Render()
@@ -47,7 +52,7 @@ public sealed record ArticleText
             .AppendLine(CultureInfo.InvariantCulture, $"originalUrl: \"{Url}\"")
             .AppendLine(CultureInfo.InvariantCulture, $"webUrl: \"{Url}\"")
             .AppendLine("type: article")
-            .AppendLine("quality: 50")
+            .AppendLine(CultureInfo.InvariantCulture, $"quality: {Quality}")
             .AppendLine(CultureInfo.InvariantCulture, $"heat: {Heat}")
             .AppendLine(CultureInfo.InvariantCulture, $"published: {(IsPublished ? "true" : "false")}")
             .Append(PublishAt is { } from ? string.Create(CultureInfo.InvariantCulture, $"publishAt: {from.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}\n") : string.Empty)
@@ -59,6 +64,16 @@ public sealed record ArticleText
         foreach (var topic in Topics)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  - {topic}");
+        }
+
+        if (Related.Count > 0)
+        {
+            text.AppendLine("related:");
+            foreach (var url in Related)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"  - title: \"Related\"")
+                    .AppendLine(CultureInfo.InvariantCulture, $"    webUrl: \"{url}\"");
+            }
         }
 
         text.AppendLine("images:")

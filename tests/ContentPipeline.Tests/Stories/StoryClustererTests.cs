@@ -42,7 +42,7 @@ public sealed class StoryClustererTests(ITestOutputHelper output)
         output.WriteLine($"{corpus.Count} articles, {stories.Count} stories ({lookAlikes} look-alike pairs): precision {precision:F3}, recall {recall:F3}, {perArticle:F1} comparisons per article");
         Assert.True(precision >= 0.9, $"precision {precision:F3}");
         Assert.True(recall >= 0.9, $"recall {recall:F3}");
-        Assert.True(perArticle <= (StoryFingerprint.Hashes / StoryFingerprint.RowsPerBand + 2) * StoryClusterer.CandidatesPerKey);
+        Assert.True(perArticle <= (StoryFingerprint.NameKeys + 3 + StoryFingerprint.MaxRelatedKeys) * StoryClusterer.CandidatesPerKey);
     }
 
     [Theory]

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+
+namespace ContentPipeline.Stories;
+
+/// <summary>
+/// Which story each article belongs to and how many sources cover it, for lookups, lists, hot ranking and feeds: the
+/// members' rows, read a point read each (16 at a time) and kept for <see cref="StoryOptions.CacheFor"/>. Changes made
+/// by this instance are forgotten at once; other instances' show within that time.
+/// </summary>
+public sealed class StoryDirectory(StoryStore store, TimeProvider time, IOptions<StoryOptions> options)
+{
+    private const int MaxCached = 50_000;
+    private const int Parallelism = 16;
+
+    private readonly StoryOptions _options = options.Value;
+    private readonly ConcurrentDictionary<string, (StoryMembership? Membership, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+
+    /// <summary>The membership of each of <paramref name="articleIds"/> that has one.</summary>
+    public async Task<IReadOnlyDictionary<string, StoryMembership>> GetAsync(IEnumerable<string> articleIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(articleIds);
+        var found = new ConcurrentDictionary<string, StoryMembership>(StringComparer.Ordinal);
+        if (!_options.Enabled)
+        {
+            return found;
+        }
+
+        var now = time.GetUtcNow();
+        var missing = new List<string>();
+        foreach (var id in articleIds.Distinct(StringComparer.Ordinal))
+        {
+            if (_cache.TryGetValue(id, out var cached) && cached.Until > now)
+            {
+                if (cached.Membership is { } membership)
+                {
+                    found[id] = membership;
+                }
+            }
+            else
+            {
+                missing.Add(id);
+            }
+        }
+
+        if (_cache.Count + missing.Count > MaxCached)
+        {
+            _cache.Clear();
+        }
+
+        await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (id, token) =>
+        {
+            var membership = await store.GetMembershipAsync(id, token).ConfigureAwait(false) is { Sources: > 0 } live ? live : null;
+            _cache[id] = (membership, now + _options.CacheFor);
+            if (membership is not null)
+            {
+                found[id] = membership;
+            }
+        }).ConfigureAwait(false);
+        return found;
+    }
+
+    /// <summary>The membership of one article, or null.</summary>
+    public async Task<StoryMembership?> GetAsync(string articleId, CancellationToken cancellationToken) =>
+        (await GetAsync([articleId], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(articleId);
+
+    /// <summary>Forgets what this instance knows of <paramref name="articleIds"/> (their story changed here).</summary>
+    public void Forget(IEnumerable<string> articleIds)
+    {
+        ArgumentNullException.ThrowIfNull(articleIds);
+        foreach (var id in articleIds)
+        {
+            _cache.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>Forgets what this instance knows of <paramref name="articleId"/>.</summary>
+    public void Forget(string articleId) => Forget([articleId]);
+}

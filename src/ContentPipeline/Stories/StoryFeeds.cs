@@ -1,0 +1,32 @@
+using ContentPipeline.Storage;
+using Microsoft.Extensions.Options;
+
+namespace ContentPipeline.Stories;
+
+/// <summary>
+/// Feeds that list stories instead of articles (<see cref="StoryOptions.Feeds"/>): a story once, as its lead among the
+/// feed's items, at the place of its newest one, so a reader of that feed sees each story once.
+/// </summary>
+public sealed class StoryFeeds(StoryDirectory directory, IOptions<StoryOptions> options)
+{
+    private readonly StoryOptions _options = options.Value;
+
+    /// <summary>What the feeds' files depend on (a change rewrites them).</summary>
+    public IReadOnlyList<string> Configuration => _options.Enabled ? [.. _options.Feeds] : [];
+
+    /// <summary>Whether the feed at <paramref name="basePath"/> lists stories.</summary>
+    public bool ListsStories(string basePath) => _options.FeedListsStories(basePath);
+
+    /// <summary>The items, newest first, each story once (as its lead); an article without a story stands alone.</summary>
+    public async Task<List<ArticleSummary>> OnePerStoryAsync(IReadOnlyList<ArticleSummary> items, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var memberships = await directory.GetAsync(items.Select(static i => i.Id), cancellationToken).ConfigureAwait(false);
+        return [.. items
+            .Select(i => memberships.TryGetValue(i.Id, out var m) ? i with { Story = new StoryLink(m.StoryId, m.Sources) } : i)
+            .GroupBy(static i => i.Story?.Id ?? $"article:{i.Id}", StringComparer.Ordinal)
+            .Select(static g => (Newest: g.Max(static i => i.PublishedDateTime), Lead: Story.Lead(g)))
+            .OrderByDescending(static s => s.Newest)
+            .Select(static s => s.Lead)];
+    }
+}
