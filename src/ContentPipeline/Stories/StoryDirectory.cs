@@ -15,6 +15,7 @@ public sealed class StoryDirectory(StoryStore store, TimeProvider time, IOptions
 
     private readonly StoryOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, (StoryMembership? Membership, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+    private long _forgets; // a read that overlapped a Forget does not fill the cache: it may have read what was forgotten
 
     /// <summary>The membership of each of <paramref name="articleIds"/> that has one.</summary>
     public async Task<IReadOnlyDictionary<string, StoryMembership>> GetAsync(IEnumerable<string> articleIds, CancellationToken cancellationToken)
@@ -50,8 +51,13 @@ public sealed class StoryDirectory(StoryStore store, TimeProvider time, IOptions
 
         await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (id, token) =>
         {
+            var forgets = Interlocked.Read(ref _forgets);
             var membership = await store.GetMembershipAsync(id, token).ConfigureAwait(false) is { Sources: > 0 } live ? live : null;
-            _cache[id] = (membership, now + _options.CacheFor);
+            if (Interlocked.Read(ref _forgets) == forgets)
+            {
+                _cache[id] = (membership, now + _options.CacheFor);
+            }
+
             if (membership is not null)
             {
                 found[id] = membership;
@@ -68,6 +74,7 @@ public sealed class StoryDirectory(StoryStore store, TimeProvider time, IOptions
     public void Forget(IEnumerable<string> articleIds)
     {
         ArgumentNullException.ThrowIfNull(articleIds);
+        Interlocked.Increment(ref _forgets);
         foreach (var id in articleIds)
         {
             _cache.TryRemove(id, out _);

@@ -1,3 +1,4 @@
+using ContentPipeline.Corpus;
 using ContentPipeline.Stories;
 using Xunit.Abstractions;
 
@@ -23,21 +24,7 @@ public sealed class StoryClustererTests(ITestOutputHelper output)
         var clusterer = new StoryClusterer();
         var found = corpus.Select(a => clusterer.Add(StoryFingerprint.Of(a.Title, a.Excerpt, a.Url, a.Related, a.Published))).ToList();
 
-        var (truePairs, falsePairs, missedPairs) = (0, 0, 0);
-        for (var i = 0; i < corpus.Count; i++)
-        {
-            for (var j = i + 1; j < corpus.Count; j++)
-            {
-                var same = corpus[i].Story == corpus[j].Story;
-                var grouped = found[i] == found[j];
-                truePairs += same && grouped ? 1 : 0;
-                falsePairs += !same && grouped ? 1 : 0;
-                missedPairs += same && !grouped ? 1 : 0;
-            }
-        }
-
-        var precision = (double)truePairs / (truePairs + falsePairs);
-        var recall = (double)truePairs / (truePairs + missedPairs);
+        var (precision, recall) = StoryCorpus.Score(corpus, found);
         var perArticle = (double)clusterer.Comparisons / corpus.Count;
         output.WriteLine($"{corpus.Count} articles, {stories.Count} stories ({lookAlikes} look-alike pairs): precision {precision:F3}, recall {recall:F3}, {perArticle:F1} comparisons per article");
         Assert.True(precision >= 0.9, $"precision {precision:F3}");

@@ -1,4 +1,4 @@
-namespace ContentPipeline.Tests.Stories;
+namespace ContentPipeline.Corpus;
 
 /// <summary>One article of the labelled corpus: what a provider published, and the story it belongs to.</summary>
 public sealed record LabelledArticle(string Title, string Excerpt, string Url, IReadOnlyList<string> Related, DateTimeOffset Published, string Provider, int Story, string Subject, int Event);
@@ -58,7 +58,7 @@ public static class StoryCorpus
             var urls = new List<string>();
             foreach (var provider in Providers.OrderBy(_ => random.Next()).Take(tellers))
             {
-                var url = $"https://{provider.ToLowerInvariant().Replace(' ', '-')}.example/{Guid.NewGuid():N}";
+                var url = $"https://{provider.ToLowerInvariant().Replace(' ', '-')}.example/{random.Next():x8}{random.Next():x8}";
                 var related = urls.Count > 0 && random.Next(4) == 0 ? new[] { urls[random.Next(urls.Count)] } : [];
                 articles.Add(new LabelledArticle(
                     Headline(random, Subjects[pick.Subject], Events[pick.Event], number, provider),
@@ -69,6 +69,28 @@ public static class StoryCorpus
         }
 
         return [.. articles.OrderBy(static a => a.Published)];
+    }
+
+    /// <summary>
+    /// Pairwise precision and recall of a clustering: of the pairs put in one story, the share that are one story; of the
+    /// pairs that are one story, the share put in one.
+    /// </summary>
+    public static (double Precision, double Recall) Score<T>(IReadOnlyList<LabelledArticle> corpus, IReadOnlyList<T> found)
+    {
+        var (truePairs, falsePairs, missedPairs) = (0, 0, 0);
+        for (var i = 0; i < corpus.Count; i++)
+        {
+            for (var j = i + 1; j < corpus.Count; j++)
+            {
+                var same = corpus[i].Story == corpus[j].Story;
+                var grouped = EqualityComparer<T>.Default.Equals(found[i], found[j]);
+                truePairs += same && grouped ? 1 : 0;
+                falsePairs += !same && grouped ? 1 : 0;
+                missedPairs += same && !grouped ? 1 : 0;
+            }
+        }
+
+        return ((double)truePairs / Math.Max(1, truePairs + falsePairs), (double)truePairs / Math.Max(1, truePairs + missedPairs));
     }
 
     private static string Headline(Random random, string subject, (string[] Present, string[] Participle, string[] Base, string Object, string Detail) e, int number, string provider)
