@@ -79,6 +79,11 @@ if (!ingestOnly)
     report.Add(new ReportRow("Parser: parse and validate, files outside the block reader's shape (YamlDotNet's path)", Report.Rate(throughYaml, "docs"), Report.Rate(raw, "docs") + " raw YamlDotNet deserialise", throughYaml / raw, "–", null));
 }
 
+if (!parserOnly && !ingestOnly)
+{
+    await new StoryBench(report).RunAsync();
+}
+
 if (!parserOnly)
 {
     await using var pipeline = new PipelineBench(report, Corpus.Generate(articles), TimeSpan.FromSeconds(loadSeconds), breakdown);

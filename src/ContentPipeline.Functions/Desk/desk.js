@@ -5,7 +5,7 @@ const KeyStorage = 'contentpipeline.editorKey';
 const Api = new URL('../', document.baseURI); // the page is served at /api/desk/index.html
 
 const $ = (id) => document.getElementById(id);
-const state = { key: sessionStorage.getItem(KeyStorage), view: 'articles', cursor: null, article: null, etag: null, rejectedCursor: null, failuresCursor: null, deliveriesCursor: null, webhook: null };
+const state = { key: sessionStorage.getItem(KeyStorage), view: 'articles', cursor: null, article: null, etag: null, rejectedCursor: null, failuresCursor: null, deliveriesCursor: null, webhook: null, storiesCursor: null, story: null, storyEtag: null };
 
 function announce(message) {
   $('status').textContent = message;
@@ -97,10 +97,13 @@ function switchView(view) {
   }
   $('articles-view').hidden = view !== 'articles';
   $('preview').hidden = true;
+  $('stories-view').hidden = view !== 'stories';
+  $('story-view').hidden = true;
   $('rejected-view').hidden = view !== 'rejected';
   $('failures-view').hidden = view !== 'failures';
   $('webhooks-view').hidden = view !== 'webhooks';
   if (view === 'articles') loadArticles(false);
+  if (view === 'stories') loadStories(false);
   if (view === 'rejected') loadRejected(false);
   if (view === 'failures') loadFailures(false);
   if (view === 'webhooks') loadWebhooks();
@@ -241,12 +244,15 @@ function articlePath(suffix = '') {
 
 // ---- Rejected files and failed ingests ----------------------------------------------------------------------------
 
-// Both lists page the same way: a card per item, "Load more" while the API returns a cursor.
-async function loadCards(more, { path, cursorKey, listId, moreId, noun, plural = `${noun}s`, card }) {
+// Card lists page the same way: a card per item, "Load more" while the API returns a cursor. Only a list's latest load
+// fills it: an earlier one still under way (the view's first load, before new filters) is dropped when it answers.
+const tickets = {};
+async function loadCards(more, { path, query = new URLSearchParams({ limit: '20' }), cursorKey, listId, moreId, noun, plural = `${noun}s`, card }) {
   if (!more) state[cursorKey] = null;
-  const query = new URLSearchParams({ limit: '20' });
   if (state[cursorKey]) query.set('cursor', state[cursorKey]);
+  const ticket = (tickets[listId] = (tickets[listId] ?? 0) + 1);
   const reply = await call(`${path}?${query}`);
+  if (ticket !== tickets[listId]) return; // a later load of this list (new filters) answers instead
   if (reply.status !== 200) {
     announce(reply.json?.detail ?? `The ${plural} could not be read (${reply.status}).`);
     return;
@@ -277,6 +283,73 @@ const loadFailures = (more) => loadCards(more, {
       item.nextAttemptAt ? `; next ${formatDate(item.nextAttemptAt)}` : ''),
     element('pre', {}, item.lastError)),
 });
+
+// ---- Stories ---------------------------------------------------------------------------------------------------------
+
+function storiesQuery() {
+  const query = new URLSearchParams({ status: 'published', limit: '20', order: $('story-order').value });
+  const category = $('story-category').value.trim();
+  if (category) query.set('category', category);
+  return query;
+}
+
+const loadStories = (more) => loadCards(more, {
+  path: 'editor/stories', query: storiesQuery(), cursorKey: 'storiesCursor', listId: 'stories', moreId: 'more-stories', noun: 'story', plural: 'stories',
+  card: (item) => element('li', {},
+    element('h3', {}, item.lead.title),
+    element('p', {}, `${item.sources} source${item.sources === 1 ? '' : 's'} · ${item.articles.length + 1} article${item.articles.length === 0 ? '' : 's'} in this list · latest ${formatDate(item.updatedAt)}`),
+    element('p', { className: 'hint' }, [item.lead, ...item.articles].map((a) => a.provider?.name ?? a.provider?.domain ?? 'no provider').join(', ')),
+    item.id
+      ? element('div', { className: 'card-actions' },
+        element('button', { type: 'button', 'aria-label': `Open story: ${item.lead.title}`, onclick: () => openStory(item.id) }, 'Open story'))
+      : element('p', { className: 'hint' }, 'Not grouped into a story (ingested while stories were off).')),
+});
+
+async function openStory(id) {
+  const reply = await call(`editor/stories/${encodeURIComponent(id)}`);
+  if (reply.status !== 200) {
+    announce(reply.json?.detail ?? `The story could not be read (${reply.status}).`);
+    return false;
+  }
+  showStory(reply.json, reply.etag);
+  $('stories-view').hidden = true;
+  $('story-view').hidden = false;
+  $('story-title').focus();
+  return true;
+}
+
+function showStory(story, etag) {
+  state.story = story;
+  state.storyEtag = etag;
+  const articles = [story.lead, ...story.articles];
+  $('story-title').textContent = story.lead.title;
+  $('story-summary').textContent = `Story ${story.id} · ${story.sources} source${story.sources === 1 ? '' : 's'} · ${articles.length} article${articles.length === 1 ? '' : 's'}`;
+  $('story-articles').replaceChildren(...articles.map((article, index) => element('li', {},
+    element('h3', {}, article.title),
+    element('p', {}, stateBadge(article.state), ` ${article.provider?.name ?? article.provider?.domain ?? 'no provider'} · quality ${article.quality ?? '–'} · ${formatDate(article.publishedDateTime)}${index === 0 ? ' · lead' : ''}`),
+    element('div', { className: 'card-actions' },
+      element('button', { type: 'button', 'aria-label': `Split out ${article.title} (${article.provider?.name ?? article.id})`, onclick: () => editStory('Split', `split?article=${encodeURIComponent(article.id)}`), ...(articles.length === 1 ? { disabled: '' } : {}) }, 'Split out')))));
+}
+
+async function editStory(label, action) {
+  const id = state.story.id;
+  const reply = await call(`editor/stories/${encodeURIComponent(id)}/${action}`, { method: 'POST', ifMatch: state.storyEtag });
+  if (reply.status === 200) {
+    $('story-conflict').hidden = true;
+    await openStory(label === 'Split' ? id : reply.json.id);
+    announce(label === 'Split' ? `Split: the article is in a story of its own now (${reply.json.id}).` : `Merge: ${reply.json.sources} sources now.`);
+    return;
+  }
+  if (reply.status === 412) {
+    // The story changed since it was shown (an article arrived, another editor): show it as it is, change nothing.
+    await openStory(id);
+    $('story-conflict').textContent = 'The story changed since you opened it; nothing was changed. Look again and decide.';
+    $('story-conflict').hidden = false;
+    announce(`${label} was not applied.`);
+    return;
+  }
+  announce(`${label}: ${reply.json?.detail ?? `refused (${reply.status})`}`);
+}
 
 // ---- Webhooks -------------------------------------------------------------------------------------------------------
 
@@ -363,6 +436,23 @@ function wire() {
   $('more-rejected').addEventListener('click', () => loadRejected(true));
   $('more-failures').addEventListener('click', () => loadFailures(true));
   $('more-deliveries').addEventListener('click', () => loadDeliveries(true));
+  $('more-stories').addEventListener('click', () => loadStories(true));
+  $('story-filters').addEventListener('submit', (event) => { event.preventDefault(); loadStories(false); });
+  $('close-story').addEventListener('click', () => {
+    $('story-view').hidden = true;
+    $('stories-view').hidden = false;
+    loadStories(false);
+  });
+  $('merge-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const other = $('merge-story').value.trim();
+    if (!/^[0-9a-f]{20}$/.test(other)) {
+      announce('A story id is 20 lowercase hexadecimal characters.');
+      $('merge-story').focus();
+      return;
+    }
+    editStory('Merge', `merge?story=${encodeURIComponent(other)}`);
+  });
   $('webhook-form').addEventListener('submit', registerWebhook);
   $('close-preview').addEventListener('click', () => {
     $('preview').hidden = true;

@@ -1,4 +1,5 @@
 using ContentPipeline.Articles;
+using ContentPipeline.Stories;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
@@ -57,6 +58,12 @@ internal static class ApiResults
         ArticleId.IsWellFormed(id)
             ? null
             : BadParameter("id", $"An article id is {ArticleId.Length} lowercase hexadecimal characters.");
+
+    /// <summary>Validates a story id route value the same way (story ids have the shape of article ids).</summary>
+    public static IResult? ValidateStoryId(string? id) =>
+        StoryIds.IsWellFormed(id)
+            ? null
+            : BadParameter("id", $"A story id is {ArticleId.Length} lowercase hexadecimal characters.");
 
     private static ProblemResult CreateProblem(int status, string title, string detail, Dictionary<string, object?>? extensions, TimeSpan? retryAfter, string? currentETag) =>
         new(Results.Problem(detail: detail, statusCode: status, title: title, type: $"https://httpstatuses.io/{status}", extensions: extensions), retryAfter, currentETag);

@@ -30,13 +30,13 @@ public sealed class EditStory(StoryEditor editor, StoryQueries stories)
 
     private async Task<IResult> ApplyAsync(HttpRequest request, string id, string parameter, Func<string, string, CancellationToken, Task<StoryEditResult>> edit, CancellationToken cancellationToken)
     {
-        if ((ApiResults.ValidateId(id) ?? QueryParameters.RejectUnknown(request.Query, parameter)) is { } invalid)
+        if ((ApiResults.ValidateStoryId(id) ?? QueryParameters.RejectUnknown(request.Query, parameter)) is { } invalid)
         {
             return invalid;
         }
 
         var other = request.Query[parameter].ToString();
-        if (!ArticleId.IsWellFormed(other))
+        if (!(parameter == QueryParameters.Article ? ArticleId.IsWellFormed(other) : StoryIds.IsWellFormed(other)))
         {
             return ApiResults.BadParameter(parameter, $"Required: an {(parameter == QueryParameters.Article ? "article" : "story")} id, {ArticleId.Length} lowercase hexadecimal characters.");
         }

@@ -28,7 +28,7 @@ public sealed class GetStory(StoryQueries stories)
 
     private async Task<IResult> ServeAsync(HttpRequest request, string id, Audience audience, CancellationToken cancellationToken)
     {
-        if ((ApiResults.ValidateId(id) ?? QueryParameters.RejectUnknown(request.Query)) is { } invalid)
+        if ((ApiResults.ValidateStoryId(id) ?? QueryParameters.RejectUnknown(request.Query)) is { } invalid)
         {
             return invalid;
         }

@@ -314,9 +314,14 @@ public sealed partial class FeedPublisher
         return url.EndsWith('/') ? url : url + "/";
     }
 
-    /// <summary>What else the feeds depend on: a change of settings regenerates them even if no article changed.</summary>
+    /// <summary>
+    /// What else the feeds depend on: a change of settings regenerates them even if no article changed. Feeds by story
+    /// count only when some feed lists stories, so the stamp of every other set-up stays as it was.
+    /// </summary>
     private string ConfigurationStamp() =>
-        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { _options.MaxItems, _options.Title, _options.Description, _options.SiteUrl, _options.CacheControl, Base = BaseUrl(), Hub = _hub?.Hub, Sitemaps = _sitemaps?.Configuration, Stories = _stories?.Configuration, Version = 2 })))[..16];
+        Convert.ToHexStringLower(SHA256.HashData(_stories?.Configuration is { Count: > 0 } stories
+            ? JsonSerializer.SerializeToUtf8Bytes(new { _options.MaxItems, _options.Title, _options.Description, _options.SiteUrl, _options.CacheControl, Base = BaseUrl(), Hub = _hub?.Hub, Sitemaps = _sitemaps?.Configuration, Stories = stories, Version = 2 })
+            : JsonSerializer.SerializeToUtf8Bytes(new { _options.MaxItems, _options.Title, _options.Description, _options.SiteUrl, _options.CacheControl, Base = BaseUrl(), Hub = _hub?.Hub, Sitemaps = _sitemaps?.Configuration, Version = 2 })))[..16];
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 

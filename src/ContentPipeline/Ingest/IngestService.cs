@@ -180,7 +180,7 @@ public sealed partial class IngestService
                 // answers unchanged, and the article is put into its story then.
                 using (PipelineTelemetry.Stage(PipelineTelemetry.Stages.Story))
                 {
-                    await _stories.AssignAsync(parsed.Article, cancellationToken).ConfigureAwait(false);
+                    await _stories.AssignAsync(parsed.Article, cancellationToken, created: outcome == IngestOutcome.Created && saved.Article?.Version == 1).ConfigureAwait(false);
                 }
             }
 

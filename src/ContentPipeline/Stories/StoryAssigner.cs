@@ -15,7 +15,8 @@ namespace ContentPipeline.Stories;
 /// </summary>
 public sealed partial class StoryAssigner(StoryStore store, StoryDirectory directory, TimeProvider time, IOptions<StoryOptions> options, ILogger<StoryAssigner> logger)
 {
-    private const int Attempts = 16;
+    private const int Attempts = 32;
+    private const int Stripes = 64;
 
     /// <summary>How often an instance deletes the key rows too old to be candidates.</summary>
     public static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
@@ -24,6 +25,10 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
     public static readonly TimeSpan KeysKeptFor = StoryClusterer.Window * 2;
 
     private readonly StoryOptions _options = options.Value;
+
+    // Writes of one story by this instance take turns (a story many articles join at once would otherwise see most of
+    // its writers lose to one another and read again); instances still race, and the story's ETag settles that.
+    private readonly SemaphoreSlim[] _stripes = [.. Enumerable.Range(0, Stripes).Select(static _ => new SemaphoreSlim(1, 1))];
     private long _prunedAtTicks;
 
     /// <summary>The fingerprint the clustering compares of <paramref name="article"/>.</summary>
@@ -44,8 +49,12 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
     public static string? ProviderOf(ArticleProvider? provider) =>
         (provider?.Domain ?? provider?.Name)?.Trim().ToLowerInvariant() is { Length: > 0 } source ? source : null;
 
-    /// <summary>Puts <paramref name="article"/> into its story (see the type); returns its membership (null when stories are off).</summary>
-    public async Task<StoryMembership?> AssignAsync(Article article, CancellationToken cancellationToken)
+    /// <summary>
+    /// Puts <paramref name="article"/> into its story (see the type); returns its membership (null when stories are off).
+    /// <paramref name="created"/>: the article was stored for the first time just now, so it is in no story yet (its
+    /// membership is not read).
+    /// </summary>
+    public async Task<StoryMembership?> AssignAsync(Article article, CancellationToken cancellationToken, bool created = false)
     {
         ArgumentNullException.ThrowIfNull(article);
         if (!_options.Enabled)
@@ -53,7 +62,7 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
             return null;
         }
 
-        var existing = await store.GetMembershipAsync(article.Id, cancellationToken).ConfigureAwait(false);
+        var existing = created ? null : await store.GetMembershipAsync(article.Id, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
             // Stays where it is (an editor's placement included); its entry follows its new quality and provider.
@@ -184,6 +193,20 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
     /// </summary>
     private async Task<Story?> PlaceAsync(string storyId, IReadOnlyList<StoryMember> members, bool create, CancellationToken cancellationToken)
     {
+        var stripe = StripeOf(storyId);
+        await stripe.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await PlaceInTurnAsync(storyId, members, create, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            stripe.Release();
+        }
+    }
+
+    private async Task<Story?> PlaceInTurnAsync(string storyId, IReadOnlyList<StoryMember> members, bool create, CancellationToken cancellationToken)
+    {
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             var story = await store.GetStoryAsync(storyId, cancellationToken).ConfigureAwait(false);
@@ -252,6 +275,13 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
     /// <summary>Starts a story with the article alone (its id is the article's, unless that id names a story already).</summary>
     private async Task<Story> StartAsync(Article article, CancellationToken cancellationToken)
     {
+        // Most ids name no story yet: added at once (no read first); an existing one is read and updated.
+        if (await store.TrySaveAsync(new Story(article.Id, [MemberOf(article)], null), cancellationToken).ConfigureAwait(false) is { } added)
+        {
+            await store.WriteMembershipsAsync(added, cancellationToken).ConfigureAwait(false);
+            return added;
+        }
+
         var story = await PlaceAsync(article.Id, [MemberOf(article)], create: true, cancellationToken).ConfigureAwait(false);
         if (story is not null)
         {
@@ -265,6 +295,20 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
 
     /// <summary>Takes an article out of a story and rewrites the remaining members' rows (their source count).</summary>
     internal async Task LeaveAsync(string storyId, string articleId, CancellationToken cancellationToken)
+    {
+        var stripe = StripeOf(storyId);
+        await stripe.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await LeaveInTurnAsync(storyId, articleId, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            stripe.Release();
+        }
+    }
+
+    private async Task LeaveInTurnAsync(string storyId, string articleId, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
@@ -287,9 +331,11 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
         throw new StoryContentionException(storyId);
     }
 
-    /// <summary>After a write lost to another (a story many articles join at once): a short pause, random, growing.</summary>
+    /// <summary>After a write lost to another instance's: a short pause, random, growing (at most 1 s).</summary>
     private static Task BackOffAsync(int attempt, CancellationToken cancellationToken) =>
-        Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25 * (attempt + 1))), cancellationToken);
+        Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, Math.Min(1_000, 20 << Math.Min(attempt, 6)))), cancellationToken);
+
+    private SemaphoreSlim StripeOf(string storyId) => _stripes[(uint)StringComparer.Ordinal.GetHashCode(storyId) % Stripes];
 
     private StoryMembership Done(string articleId, Story story)
     {

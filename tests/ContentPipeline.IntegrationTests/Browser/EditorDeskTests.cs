@@ -29,7 +29,7 @@ public sealed class EditorDeskTests(DeskFixture host) : IClassFixture<DeskFixtur
 
         await SignInAsync(page);
         await page.GetByLabel("State").SelectOptionAsync("draft");
-        await page.GetByLabel("Category").FillAsync(file.Category);
+        await page.GetByLabel("Category", new() { Exact = true }).FillAsync(file.Category);
         await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = file.Title }).ClickAsync();
 
@@ -65,7 +65,7 @@ public sealed class EditorDeskTests(DeskFixture host) : IClassFixture<DeskFixtur
         var (page, problems) = await OpenDeskAsync();
         await SignInAsync(page);
         await page.GetByLabel("State").SelectOptionAsync("published");
-        await page.GetByLabel("Category").FillAsync(file.Category);
+        await page.GetByLabel("Category", new() { Exact = true }).FillAsync(file.Category);
         await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = file.Title }).ClickAsync();
         await Assertions.Expect(page.Locator("#preview-state")).ToHaveTextAsync("published");
@@ -147,15 +147,60 @@ public sealed class EditorDeskTests(DeskFixture host) : IClassFixture<DeskFixtur
         var (page, problems) = await OpenDeskAsync();
         await SignInAsync(page);
         await page.GetByLabel("State").SelectOptionAsync("published");
-        await page.GetByLabel("Category").FillAsync(category);
+        await page.GetByLabel("Category", new() { Exact = true }).FillAsync(category);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
         await Assertions.Expect(page.Locator("#articles tbody tr").First).ToContainTextAsync("Lukewarm story"); // newest first
-        await page.GetByLabel("Order").SelectOptionAsync("hot");
+        await page.GetByLabel("Order", new() { Exact = true }).SelectOptionAsync("hot");
         await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
 
         await Assertions.Expect(page.Locator("#articles-caption")).ToContainTextAsync("Hottest first · 2 shown");
         await Assertions.Expect(page.Locator("#articles tbody tr").First).ToContainTextAsync("Scorching story");
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public async Task AnEditor_OpensAStory_SplitsAnArticleOut_AndMergesItBack()
+    {
+        var category = Unique("story");
+        var subject = $"Ostravia{Guid.NewGuid():N}"[..16];
+        var tellers = new[] { ("Alpha", 40, $"{subject} opens its first metro line after 12 years"), ("Beta", 80, $"First metro line opened by {subject} after 12 years"), ("Gamma", 60, $"Why {subject} opens its first metro line") };
+        var ids = new List<string>();
+        foreach (var (provider, quality, title) in tellers)
+        {
+            ids.Add(await UploadAsync(new ArticleText
+            {
+                IsPublished = true, Category = category, Title = title, Quality = quality, ProviderName = provider, ProviderDomain = $"{provider.ToLowerInvariant()}.example",
+                Excerpt = $"Trains ran in {subject} on Sunday, 12 years after work began.", Published = DateTimeOffset.UtcNow.AddMinutes(-ids.Count - 1),
+            }));
+        }
+
+        var (page, problems) = await OpenDeskAsync();
+        await SignInAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stories" }).ClickAsync();
+        await page.GetByLabel("Story category").FillAsync(category);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show stories" }).ClickAsync();
+        var card = page.Locator("#stories li").First;
+        await Assertions.Expect(card).ToContainTextAsync("3 sources · 3 articles in this list");
+        await Assertions.Expect(page.Locator("#stories li")).ToHaveCountAsync(1);
+        await AssertNoAxeViolationsAsync(page, "the stories");
+
+        await card.GetByRole(AriaRole.Button, new() { Name = $"Open story: {tellers[1].Item3}" }).ClickAsync(); // the lead: quality 80
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = tellers[1].Item3, Level = 2 })).ToBeFocusedAsync();
+        await Assertions.Expect(page.Locator("#story-articles li")).ToHaveCountAsync(3);
+        await AssertNoAxeViolationsAsync(page, "a story");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Split out {tellers[2].Item3} (Gamma)" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Split: the article is in a story of its own now");
+        await Assertions.Expect(page.Locator("#story-articles li")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("#story-summary")).ToContainTextAsync("2 sources");
+        var own = (await EditorGetAsync(ids[2])).GetProperty("story").GetProperty("id").GetString()!;
+
+        await page.GetByLabel("Merge another story into this one (its id)").FillAsync(own);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Merge" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Merge: 3 sources now.");
+        await Assertions.Expect(page.Locator("#story-articles li")).ToHaveCountAsync(3);
+        Assert.Equal((await EditorGetAsync(ids[0])).GetProperty("story").GetProperty("id").GetString(), (await EditorGetAsync(ids[2])).GetProperty("story").GetProperty("id").GetString());
         Assert.Empty(problems);
     }
 

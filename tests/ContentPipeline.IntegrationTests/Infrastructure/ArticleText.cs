@@ -10,7 +10,8 @@ public sealed record ArticleText
 
     public string Title { get; init; } = "A headline";
 
-    public string Excerpt { get; init; } = "An excerpt.";
+    /// <summary>Names a figure of its own, so that default articles tell stories of their own rather than one story.</summary>
+    public string Excerpt { get; init; } = $"An excerpt, case {Random.Shared.Next(1_000_000, 10_000_000)}.";
 
     public int Heat { get; init; } = 3;
 
