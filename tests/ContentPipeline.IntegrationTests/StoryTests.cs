@@ -262,20 +262,27 @@ public sealed class StoryTests(StoryTests.Fixture fixture) : IClassFixture<Story
     }
 
     [Fact]
-    public async Task KeyRowsOlderThanTwiceTheWindow_ArePruned_AndNewerOnesKept()
+    public async Task KeyRowsWrittenMoreThanTwiceTheWindowAgo_ArePruned_OnceAnHour()
     {
-        var old = await fixture.IngestAsync(new ArticleText { Title = $"Oldnews{Guid.NewGuid():N} happened", Published = fixture.Clock.GetUtcNow().AddDays(-10) });
-        var recent = await fixture.IngestAsync(new ArticleText { Title = $"Newnews{Guid.NewGuid():N} happened", Published = fixture.Clock.GetUtcNow().AddDays(-1) });
+        var id = await fixture.IngestAsync(new ArticleText { Title = $"Oldnews{Guid.NewGuid():N} happened", Published = fixture.Clock.GetUtcNow().AddDays(-30) });
         var table = fixture.Tables.GetTableClient(StorageNames.StoriesTable);
-        int Rows(string id) => table.Query<Azure.Data.Tables.TableEntity>($"Article eq '{id}'").Count();
-        Assert.True(Rows(old) > 0 && Rows(recent) > 0);
+        int Rows() => table.Query<Azure.Data.Tables.TableEntity>($"Article eq '{id}'").Count();
+        var written = table.Query<Azure.Data.Tables.TableEntity>($"Article eq '{id}'").Max(static r => r.Timestamp!.Value);
+        Assert.True(Rows() > 0);
 
-        await using var instance = fixture.NewInstance(); // its own hourly gate
-        Assert.True(await instance.GetRequiredService<StoryAssigner>().PruneKeysAsync(default) >= Rows(old));
+        // Kept while younger than twice the window, however old the article (a backfill), then pruned.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(written + StoryAssigner.KeysKeptFor - TimeSpan.FromMinutes(1));
+        var prune = (TimeProvider at) => new StoryAssigner(Services.GetRequiredService<StoryStore>(), Services.GetRequiredService<StoryDirectory>(), at,
+            Services.GetRequiredService<IOptions<StoryOptions>>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<StoryAssigner>.Instance);
+        var young = prune(clock);
+        await young.PruneKeysAsync(default);
+        Assert.True(Rows() > 0);
 
-        Assert.Equal(0, Rows(old));
-        Assert.True(Rows(recent) > 0);
-        Assert.Equal(0, await instance.GetRequiredService<StoryAssigner>().PruneKeysAsync(default)); // once an hour
+        clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(0, await young.PruneKeysAsync(default)); // once an hour
+        var older = prune(clock);
+        Assert.True(await older.PruneKeysAsync(default) > 0);
+        Assert.Equal(0, Rows());
     }
 
     private const string StoryFeedCategory = "storyfeed";

@@ -8,10 +8,12 @@ namespace ContentPipeline.Stories;
 /// Puts each ingested article into a story (<see cref="StoryClusterer"/>'s rule, with the keys in the stories table):
 /// an article already in one stays there (a new upload of its file changes only its entry: quality, provider); a new
 /// one reads the newest <see cref="StoryClusterer.CandidatesPerKey"/> articles of each of its few keys, joins the story
-/// of the closest that tells the same news, else starts its own; then files itself under its keys. Cost per new
-/// article: one membership read, one read per key, one read of the candidate's membership, a story read and write,
-/// one transaction for the members' rows, one upsert per key; a new story looks at its keys once more afterwards,
-/// so two articles of one story ingested at the same moment on two instances still end up together.
+/// of the closest that tells the same news, else starts its own; then files itself under its keys. Cost of a new
+/// article that joins a story: one read per key, one read of the candidate's membership, a story read and write, one
+/// transaction for the members' rows, one upsert per key. One that starts a story: one read per key, the story added,
+/// its row, one upsert per key, and one more read per key afterwards, so two articles of one story ingested at the
+/// same moment on two instances still end up together. Stories an editor touched (a pinned member) are never merged
+/// that way.
 /// </summary>
 public sealed partial class StoryAssigner(StoryStore store, StoryDirectory directory, TimeProvider time, IOptions<StoryOptions> options, ILogger<StoryAssigner> logger)
 {
@@ -21,7 +23,7 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
     /// <summary>How often an instance deletes the key rows too old to be candidates.</summary>
     public static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
 
-    /// <summary>How long key rows are kept: twice the window, so no article within the window misses its candidates.</summary>
+    /// <summary>How long key rows are kept after they are written: twice the window, so no article within it misses its candidates.</summary>
     public static readonly TimeSpan KeysKeptFor = StoryClusterer.Window * 2;
 
     private readonly StoryOptions _options = options.Value;
@@ -136,7 +138,7 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
     }
 
     /// <summary>
-    /// Deletes the key rows of articles published more than <see cref="KeysKeptFor"/> ago, at most once per
+    /// Deletes the key rows written more than <see cref="KeysKeptFor"/> ago, at most once per
     /// <see cref="PruneInterval"/> per instance (the transitions timer calls it every run). Returns how many.
     /// </summary>
     public async Task<int> PruneKeysAsync(CancellationToken cancellationToken)
@@ -242,16 +244,17 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
 
     /// <summary>
     /// Moves every article of the story <paramref name="fromId"/> into <paramref name="toId"/> and deletes it (not when an
-    /// editor placed one of them there). Returns the story they are in now, or null when nothing moved.
+    /// editor placed an article in either). Returns the story they are in now, or null when nothing moved.
     /// </summary>
     private async Task<Story?> MergeIntoAsync(string fromId, string toId, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             var source = await store.GetStoryAsync(fromId, cancellationToken).ConfigureAwait(false);
-            if (source is null || source.Members.Count == 0 || source.Members.Any(static m => m.Pinned))
+            var target = await store.GetStoryAsync(toId, cancellationToken).ConfigureAwait(false);
+            if (source is null || source.Members.Count == 0 || target is null || source.Members.Concat(target.Members).Any(static m => m.Pinned))
             {
-                return null;
+                return null; // an editor's split or merge stands
             }
 
             if (await PlaceAsync(toId, source.Members, create: false, cancellationToken).ConfigureAwait(false) is not { } to)

@@ -170,11 +170,13 @@ public sealed class StoryStore(TableServiceClient tables)
         }, TableUpdateMode.Replace, cancellationToken)));
     }
 
-    /// <summary>Deletes the key rows of articles published before <paramref name="before"/> (too old to be anyone's candidate).</summary>
+    /// <summary>
+    /// Deletes the key rows written before <paramref name="before"/>: by when they were written, not when their article
+    /// was published, so a backfill of old articles still finds its candidates while it runs.
+    /// </summary>
     public async Task<int> PruneKeysAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
-        var oldest = KeyRow(before, string.Empty);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey gt {KeyPrefix} and PartitionKey lt {KeyEnd} and RowKey gt {oldest}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey gt {KeyPrefix} and PartitionKey lt {KeyEnd} and Timestamp lt {before}");
         var deleted = 0;
         var batch = new List<TableTransactionAction>(DeleteBatch);
         string? partition = null;

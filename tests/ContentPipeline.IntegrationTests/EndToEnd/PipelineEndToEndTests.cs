@@ -207,6 +207,16 @@ public sealed class PipelineEndToEndTests(LocalHostFixture host) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, $"/api/editor/webhooks/{webhookId}/deliveries", LocalHostFixture.FunctionKey)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(HttpMethod.Delete, $"/api/editor/webhooks/{webhookId}", LocalHostFixture.FunctionKey)).StatusCode);
 
+        // The stories: lists, the article's story, and the editors' split and merge (without If-Match: 428, no change).
+        var storyId = (await (await SendAsync(HttpMethod.Get, $"/api/articles/{id}", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("story").GetProperty("id").GetString();
+        foreach (var (path, key) in new[] { ("/api/stories", null), ($"/api/stories/{storyId}", null), ("/api/editor/stories", LocalHostFixture.FunctionKey), ($"/api/editor/stories/{storyId}", LocalHostFixture.FunctionKey) })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, path, key)).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.PreconditionRequired, (await SendAsync(HttpMethod.Post, $"/api/editor/stories/{storyId}/split?article={id}", LocalHostFixture.FunctionKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionRequired, (await SendAsync(HttpMethod.Post, $"/api/editor/stories/{storyId}/merge?story={storyId}", LocalHostFixture.FunctionKey)).StatusCode);
+
         // Lookups by name of files that never failed: the functions run and answer that there is none.
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, "/api/editor/rejected-files/detail?name=never.txt", LocalHostFixture.FunctionKey)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, "/api/editor/ingest-failures/detail?name=never.txt", LocalHostFixture.FunctionKey)).StatusCode);
