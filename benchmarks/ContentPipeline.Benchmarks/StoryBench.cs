@@ -44,7 +44,7 @@ public sealed class StoryBench(Report report)
             var assigner = new StoryAssigner(store, new StoryDirectory(store, TimeProvider.System, settings), TimeProvider.System, settings, NullLogger<StoryAssigner>.Instance);
 
             var before = counter.Count;
-            await Parallel.ForEachAsync(articles, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (article, ct) => await assigner.AssignAsync(article, ct));
+            await Parallel.ForEachAsync(articles, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (article, ct) => await assigner.AssignAsync(article, shown: true, created: true, ct));
             var requests = counter.Count - before;
             var found = await Task.WhenAll(articles.Select(async a => (await store.GetMembershipAsync(a.Id, default))!.StoryId));
             var (precision, recall) = StoryCorpus.Score(corpus, found);

@@ -30,7 +30,7 @@ public sealed class ApiHardeningTests(PipelineFixture fixture) : IClassFixture<P
         var contendedTables = ContendedTables(id);
         var contended = new ArticleStore(contendedTables, new ArticleIndex(contendedTables, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new IndexOptions { CatalogInterval = TimeSpan.Zero })), fixture.Blobs, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new RepairOptions()), NullLogger<ArticleStore>.Instance);
         var call = HttpCall.Create(Services, "POST", $"/api/articles/{id}/publish");
-        var reply = await call.ExecuteAsync(await new PublishArticle(contended, TimeProvider.System).RunAsync(call.Request, id, default));
+        var reply = await call.ExecuteAsync(await new PublishArticle(contended, TimeProvider.System, Services.GetRequiredService<ContentPipeline.Stories.StoryAssigner>()).RunAsync(call.Request, id, default));
 
         Assert.Equal(409, reply.Status);
         Assert.Equal("application/problem+json", reply.ContentType);

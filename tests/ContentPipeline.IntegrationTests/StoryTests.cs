@@ -97,6 +97,13 @@ public sealed class StoryTests(StoryTests.Fixture fixture) : IClassFixture<Story
         Assert.Equal(published, forReaders!.Lead.Id);
         Assert.Empty(forReaders.Articles);
         Assert.Equal(draft, forEditors!.Lead.Id); // quality 80, a draft: editors see it
+
+        // Readers' source counts count what they see: the draft's provider is not one of them, anywhere.
+        Assert.Equal((1, 2), (forReaders.Sources, forEditors.Sources));
+        var filter = new ArticleFilter(ArticleFilterKind.Category, category);
+        Assert.Equal(new StoryLink(storyId, 1), (await Queries.ListAsync(new ArticleListRequest(ArticleStatus.Published, filter, 10, null, VisibleOnly: true), default)).Items.Single().Story);
+        Assert.Equal(new StoryLink(storyId, 2), (await Queries.ListAsync(new ArticleListRequest(ArticleStatus.Published, filter, 10, null), default)).Items.Single().Story);
+        Assert.Equal(1, (await Queries.ListStoriesAsync(new ArticleListRequest(ArticleStatus.Published, filter, 10, null, VisibleOnly: true), default)).Items.Single().Sources);
         var lone = await fixture.IngestAsync(new ArticleText { IsPublished = false, Title = $"Unrelated {Guid.NewGuid():N}", Excerpt = "Nothing alike." });
         Assert.Null(await Stories.GetAsync((await Services.GetRequiredService<StoryStore>().GetMembershipAsync(lone, default))!.StoryId, visibleOnly: true, default));
     }
@@ -122,7 +129,7 @@ public sealed class StoryTests(StoryTests.Fixture fixture) : IClassFixture<Story
         Assert.Equal(StoryEditOutcome.Done, split.Outcome);
         Assert.Equal(StoryEditOutcome.PreconditionFailed, (await Editor.SplitAsync(storyId, ids[1], story.Tag, default)).Outcome); // the tag moved on
         var own = split.Story!.Id;
-        Assert.Equal(new StoryMembership(own, 1, Pinned: true), await store.GetMembershipAsync(ids[2], default));
+        Assert.Equal(new StoryMembership(own, 1, 1, Pinned: true), await store.GetMembershipAsync(ids[2], default));
         Assert.Equal(2, (await store.GetMembershipAsync(ids[0], default))!.Sources);
 
         // A new upload of its file (an edit), then a deletion and a new upload: it stays where the editor put it.
@@ -135,7 +142,7 @@ public sealed class StoryTests(StoryTests.Fixture fixture) : IClassFixture<Story
         Assert.Null(await Stories.GetAsync(own, visibleOnly: false, default));
         fixture.Clock.Advance(TimeSpan.FromSeconds(2));
         await UploadAsync(files[2], names[2]);
-        Assert.Equal(new StoryMembership(own, 1, Pinned: true), await store.GetMembershipAsync(ids[2], default));
+        Assert.Equal(new StoryMembership(own, 1, 1, Pinned: true), await store.GetMembershipAsync(ids[2], default));
         Assert.Equal(2, (await Stories.GetAsync(storyId, visibleOnly: true, default))!.Articles.Count + 1);
     }
 
@@ -161,10 +168,28 @@ public sealed class StoryTests(StoryTests.Fixture fixture) : IClassFixture<Story
         Assert.Equal(StoryEditOutcome.Done, merged.Outcome);
         Assert.Equal(4, merged.Story!.Sources);
         Assert.Null(await store.GetStoryAsync(otherId, default));
-        Assert.Equal(new StoryMembership(storyId, 4, Pinned: true), await store.GetMembershipAsync(ids[3], default));
+        Assert.Equal(new StoryMembership(storyId, 4, 4, Pinned: true), await store.GetMembershipAsync(ids[3], default));
         var listed = await Queries.ListAsync(new ArticleListRequest(ArticleStatus.Published, new ArticleFilter(ArticleFilterKind.Category, category), 10, null, VisibleOnly: true), default);
         Assert.All(listed.Items, i => Assert.Equal(new StoryLink(storyId, 4), i.Story));
         Assert.Equal(ids[3], (await Stories.GetAsync(storyId, visibleOnly: true, default))!.Lead.Id); // quality 90
+    }
+
+    [Fact]
+    public async Task AWriterThatLostARace_WritesNothing_NotEvenTheMembersRows()
+    {
+        var (files, lookAlike) = News($"st{Guid.NewGuid():N}"[..12], fixture.Clock.GetUtcNow());
+        var first = await fixture.IngestAsync(files[0]);
+        var other = await fixture.IngestAsync(lookAlike);
+        var store = Services.GetRequiredService<StoryStore>();
+        var read = (await store.GetStoryAsync((await store.GetMembershipAsync(first, default))!.StoryId, default))!;
+        await fixture.IngestAsync(files[1]); // the story changes after it was read
+
+        // A late write from the old read (an editor's stale merge, a slow instance): refused whole.
+        var stale = read.With(new StoryMember(other, "delta.example", 90, fixture.Clock.GetUtcNow()));
+        Assert.Null(await store.TryCommitAsync([stale], [], default));
+
+        Assert.NotEqual(read.Id, (await store.GetMembershipAsync(other, default))!.StoryId);
+        Assert.Equal(2, (await store.GetStoryAsync(read.Id, default))!.Members.Count);
     }
 
     [Fact]
@@ -248,17 +273,17 @@ public sealed class StoryTests(StoryTests.Fixture fixture) : IClassFixture<Story
         var keys = StoryAssigner.FingerprintOf(article).Keys.Count;
 
         var before = counter.Count;
-        var joined = await counted.GetRequiredService<StoryAssigner>().AssignAsync(article, default);
+        var joined = await counted.GetRequiredService<StoryAssigner>().AssignAsync(article, shown: true, created: false, default);
         var joining = counter.Count - before;
         before = counter.Count;
-        await counted.GetRequiredService<StoryAssigner>().AssignAsync(article, default);
+        await counted.GetRequiredService<StoryAssigner>().AssignAsync(article, shown: true, created: false, default);
         var again = counter.Count - before;
 
         Assert.Equal(2, joined!.Sources);
-        // Membership, a read per key, the candidate's membership, the story read and written, the members' transaction,
-        // an upsert per key: never a scan.
-        Assert.Equal(1 + keys + 1 + 2 + 1 + keys, joining);
-        Assert.Equal(2, again); // a new delivery of the same file: its membership and its story, read
+        // An upsert per key, its membership, a read per key, the candidate's membership, the story read, then the story
+        // and its members' rows in one transaction: never a scan.
+        Assert.Equal(keys + 1 + keys + 1 + 1 + 1, joining);
+        Assert.Equal(keys + 2, again); // a new delivery of the same file: its keys filed again, its membership and its story read
     }
 
     [Fact]

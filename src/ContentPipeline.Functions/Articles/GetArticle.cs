@@ -84,7 +84,7 @@ public sealed partial class GetArticle(ArticleStore store, StoryDirectory storie
         }
 
         ApiResults.SetCaching(request.HttpContext.Response, EntityTags.For(stored.Version), audience == Audience.Public);
-        return ApiResults.Utf8Json(ArticleRepresentation.Create(stored, audience, time.GetUtcNow(), story is null ? null : new StoryLink(story.StoryId, story.Sources)));
+        return ApiResults.Utf8Json(ArticleRepresentation.Create(stored, audience, time.GetUtcNow(), story?.LinkFor(readers: audience == Audience.Public)));
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using ContentPipeline.Articles;
 using ContentPipeline.Functions.Http;
 using ContentPipeline.Parsing;
 using ContentPipeline.Storage;
+using ContentPipeline.Stories;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -12,7 +13,7 @@ namespace ContentPipeline.Functions.Articles;
 /// <c>If-Match</c>-aware (a stale ETag is a 412; of two toggles sent with the same ETag exactly one wins), and the
 /// change reaches every index before the response. A taken-down article is a 409 until it is restored.
 /// </summary>
-public sealed class PublishArticle(ArticleStore store, TimeProvider time)
+public sealed class PublishArticle(ArticleStore store, TimeProvider time, StoryAssigner stories)
 {
     [Function(nameof(PublishArticle))]
     public Task<IResult> RunAsync(
@@ -52,7 +53,7 @@ public sealed class PublishArticle(ArticleStore store, TimeProvider time)
         EditorChange.ApplyAsync(
             request,
             id,
-            (precondition, ct) => store.SetPublishedAsync(id, published, at, precondition, ct),
+            (precondition, ct) => FollowedAsync(stories, store.SetPublishedAsync(id, published, at, precondition, ct), ct),
             (result, article) =>
             {
                 var changed = result.Outcome == SaveOutcome.Updated;
@@ -80,4 +81,19 @@ public sealed class PublishArticle(ArticleStore store, TimeProvider time)
         (false, _, true) => "Unpublished.",
         (false, _, false) => "Already a draft; nothing changed.",
     };
+
+    /// <summary>
+    /// An editor's change, then its article's story told of it (readers' source counts count only what they see), before
+    /// the editor's answer.
+    /// </summary>
+    internal static async Task<SaveResult> FollowedAsync(StoryAssigner stories, Task<SaveResult> change, CancellationToken cancellationToken)
+    {
+        var result = await change.ConfigureAwait(false);
+        if (result is { Outcome: SaveOutcome.Updated, Article: { } article })
+        {
+            await stories.FollowAsync(article, cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
 }

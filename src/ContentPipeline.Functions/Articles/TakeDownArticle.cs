@@ -3,6 +3,7 @@ using ContentPipeline.Articles;
 using ContentPipeline.Functions.Http;
 using ContentPipeline.Ingest;
 using ContentPipeline.Storage;
+using ContentPipeline.Stories;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,7 @@ namespace ContentPipeline.Functions.Articles;
 /// whatever arrives later: a late or repeated event, an old file run again, a re-upload. Only a restore lifts it; the
 /// restore ingests the article's file again when it still exists.
 /// </summary>
-public sealed partial class TakeDownArticle(ArticleStore store, IngestService ingest, TimeProvider time, ILogger<TakeDownArticle> logger)
+public sealed partial class TakeDownArticle(ArticleStore store, IngestService ingest, StoryAssigner stories, TimeProvider time, ILogger<TakeDownArticle> logger)
 {
     /// <summary>The longest reason kept with a takedown.</summary>
     public const int MaxReasonLength = 500;
@@ -43,7 +44,7 @@ public sealed partial class TakeDownArticle(ArticleStore store, IngestService in
         return EditorChange.ApplyAsync(
             request,
             id,
-            (precondition, ct) => store.TakeDownAsync(id, by, string.IsNullOrEmpty(reason) ? null : reason, precondition, ct),
+            (precondition, ct) => PublishArticle.FollowedAsync(stories, store.TakeDownAsync(id, by, string.IsNullOrEmpty(reason) ? null : reason, precondition, ct), ct),
             (result, article) => AnswerTakedown(result.Outcome == SaveOutcome.Updated, id, article),
             cancellationToken);
     }

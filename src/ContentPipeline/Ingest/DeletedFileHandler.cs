@@ -69,9 +69,10 @@ public sealed partial class DeletedFileHandler
         }
 
         var removed = await _store.RemoveAsync(articleId, blob.Name, cancellationToken).ConfigureAwait(false);
-        if (removed.Outcome == SaveOutcome.NotFound)
+        if (removed.Outcome is SaveOutcome.NotFound or SaveOutcome.Unchanged)
         {
-            // Removed by an earlier delivery of this event, which may have stopped before taking it out of its story.
+            // Removed already (by an earlier delivery of this event, which may have stopped before taking it out of its
+            // story), or never stored.
             await _stories.RemoveAsync(articleId, cancellationToken).ConfigureAwait(false);
         }
 

@@ -174,13 +174,13 @@ public sealed partial class IngestService
                 IngestOutcome.TakenDown => BlobOutcome.TakenDown,
                 _ => BlobOutcome.Stored,
             };
-            if (outcome != IngestOutcome.Stale)
+            if (outcome is IngestOutcome.Created or IngestOutcome.Updated or IngestOutcome.Unchanged && saved.Article is { } stored)
             {
                 // Before the outcome is recorded: should it fail, the trigger's retry delivers the file again, the save
-                // answers unchanged, and the article is put into its story then.
+                // answers unchanged, and the article is put into its story then. (A taken-down article keeps its place.)
                 using (PipelineTelemetry.Stage(PipelineTelemetry.Stages.Story))
                 {
-                    await _stories.AssignAsync(parsed.Article, cancellationToken, created: outcome == IngestOutcome.Created && saved.Article?.Version == 1).ConfigureAwait(false);
+                    await _stories.AssignAsync(stored, created: outcome == IngestOutcome.Created && stored.Version == 1, cancellationToken).ConfigureAwait(false);
                 }
             }
 

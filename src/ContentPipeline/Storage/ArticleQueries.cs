@@ -54,7 +54,7 @@ public sealed class ArticleQueries(ArticleIndex index, TimeProvider time, IOptio
                 ArticleStatus.TakenDown => ReadPartitionAsync(IndexPartitions.TakenDown, request, cancellationToken),
                 _ => ReadMergedAsync(request, cancellationToken),
             }).ConfigureAwait(false);
-        return request.Order == ArticleOrder.Hot ? page : page with { Items = await WithStoriesAsync(page.Items, cancellationToken).ConfigureAwait(false) };
+        return request.Order == ArticleOrder.Hot ? page : page with { Items = await WithStoriesAsync(page.Items, request.VisibleOnly, cancellationToken).ConfigureAwait(false) };
     }
 
     /// <summary>
@@ -69,7 +69,7 @@ public sealed class ArticleQueries(ArticleIndex index, TimeProvider time, IOptio
         var partitions = PartitionsOf(request);
         var scope = $"{StoriesScope}{request.Order}:{string.Join('+', partitions)}";
         var offset = request.Cursor is null ? 0 : Cursor.Decode(request.Cursor, scope).Offset ?? 0;
-        var window = await WithStoriesAsync(await ReadWindowAsync(partitions, _storyOptions.ListWindow, request.VisibleOnly, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var window = await WithStoriesAsync(await ReadWindowAsync(partitions, _storyOptions.ListWindow, request.VisibleOnly, cancellationToken).ConfigureAwait(false), request.VisibleOnly, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var stories = window
             .GroupBy(static s => s.Story?.Id ?? $"article:{s.Id}", StringComparer.Ordinal)
@@ -112,8 +112,11 @@ public sealed class ArticleQueries(ArticleIndex index, TimeProvider time, IOptio
         _ => EveryState,
     };
 
-    /// <summary>The items, each with its story (unchanged when stories are off).</summary>
-    public async Task<IReadOnlyList<ArticleSummary>> WithStoriesAsync(IReadOnlyList<ArticleSummary> items, CancellationToken cancellationToken)
+    /// <summary>
+    /// The items, each with its story (unchanged when stories are off); for <paramref name="readers"/>, the source count
+    /// of what readers see.
+    /// </summary>
+    public async Task<IReadOnlyList<ArticleSummary>> WithStoriesAsync(IReadOnlyList<ArticleSummary> items, bool readers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
         if (stories is null || items.Count == 0)
@@ -122,7 +125,7 @@ public sealed class ArticleQueries(ArticleIndex index, TimeProvider time, IOptio
         }
 
         var memberships = await stories.GetAsync(items.Select(static i => i.Id), cancellationToken).ConfigureAwait(false);
-        return [.. items.Select(i => memberships.TryGetValue(i.Id, out var m) ? i with { Story = new StoryLink(m.StoryId, m.Sources) } : i)];
+        return [.. items.Select(i => memberships.TryGetValue(i.Id, out var m) ? i with { Story = m.LinkFor(readers) } : i)];
     }
 
     /// <summary>The newest <paramref name="count"/> entries of each partition (one request each), as of now.</summary>
@@ -170,7 +173,7 @@ public sealed class ArticleQueries(ArticleIndex index, TimeProvider time, IOptio
     {
         var scope = $"{HotScope}{string.Join('+', partitions)}";
         var offset = request.Cursor is null ? 0 : Cursor.Decode(request.Cursor, scope).Offset ?? 0;
-        var window = await WithStoriesAsync(await ReadWindowAsync(partitions, _ranking.Window, request.VisibleOnly, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var window = await WithStoriesAsync(await ReadWindowAsync(partitions, _ranking.Window, request.VisibleOnly, cancellationToken).ConfigureAwait(false), request.VisibleOnly, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var ranked = window
             .OrderByDescending(s => HotScore.Of(s, now, _ranking, s.Story?.Sources ?? 1))

@@ -25,6 +25,9 @@ public sealed record Story(string Id, IReadOnlyList<StoryMember> Members, string
     /// <summary>How many distinct sources cover it.</summary>
     public int Sources => SourcesOf(Members);
 
+    /// <summary>How many distinct sources of the articles shown to readers cover it.</summary>
+    public int ShownSources => SourcesOf(Members.Where(static m => m.Shown));
+
     /// <summary>The lead of <paramref name="members"/>: highest quality, then earliest, then lowest id.</summary>
     public static StoryMember Lead(IEnumerable<StoryMember> members) =>
         members.OrderByDescending(static m => m.Quality ?? 0).ThenBy(static m => m.Published).ThenBy(static m => m.ArticleId, StringComparer.Ordinal).First();

@@ -1,4 +1,5 @@
 using ContentPipeline.Articles;
+using ContentPipeline.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -40,23 +41,30 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
         return StoryFingerprint.Of(article.Title, article.Excerpt, article.WebUrl, article.Related.Select(static r => r.WebUrl), article.PublishedDateTime);
     }
 
-    /// <summary>What a story keeps of <paramref name="article"/>.</summary>
-    public static StoryMember MemberOf(Article article, bool pinned = false)
+    /// <summary>What a story keeps of <paramref name="article"/>, shown to readers or not.</summary>
+    public static StoryMember MemberOf(Article article, bool shown, bool pinned = false)
     {
         ArgumentNullException.ThrowIfNull(article);
-        return new StoryMember(article.Id, ProviderOf(article.Provider), article.Quality, article.PublishedDateTime, pinned);
+        return new StoryMember(article.Id, ProviderOf(article.Provider), article.Quality, article.PublishedDateTime, pinned, shown);
     }
 
-    /// <summary>The source a provider counts as (its domain, else its name, lowercased).</summary>
+    /// <summary>The source a provider counts as (its domain, else its name, lowercased, at most <see cref="StoryMember.MaxProviderLength"/> characters).</summary>
     public static string? ProviderOf(ArticleProvider? provider) =>
-        (provider?.Domain ?? provider?.Name)?.Trim().ToLowerInvariant() is { Length: > 0 } source ? source : null;
+        (provider?.Domain ?? provider?.Name)?.Trim().ToLowerInvariant() is { Length: > 0 } source ? source[..Math.Min(source.Length, StoryMember.MaxProviderLength)] : null;
+
+    /// <summary>Puts a stored article into its story (see <see cref="AssignAsync(Article, bool, bool, CancellationToken)"/>).</summary>
+    public Task<StoryMembership?> AssignAsync(StoredArticle stored, bool created, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return AssignAsync(stored.Article, IsShown(stored), created, cancellationToken);
+    }
 
     /// <summary>
     /// Puts <paramref name="article"/> into its story (see the type); returns its membership (null when stories are off).
-    /// <paramref name="created"/>: the article was stored for the first time just now, so it is in no story yet (its
-    /// membership is not read).
+    /// <paramref name="shown"/>: readers see it now (what their source counts count). <paramref name="created"/>: the
+    /// article was stored for the first time just now, so it is in no story yet (its membership is not read).
     /// </summary>
-    public async Task<StoryMembership?> AssignAsync(Article article, CancellationToken cancellationToken, bool created = false)
+    public async Task<StoryMembership?> AssignAsync(Article article, bool shown, bool created, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(article);
         if (!_options.Enabled)
@@ -64,77 +72,108 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
             return null;
         }
 
+        // Filed under its keys first: should the rest fail, the trigger's retry files it again (upserts), and an article
+        // that finds it meanwhile reads no membership and passes it by.
+        var fingerprint = FingerprintOf(article);
+        await store.WriteKeysAsync(article.Id, fingerprint, cancellationToken).ConfigureAwait(false);
+
         var existing = created ? null : await store.GetMembershipAsync(article.Id, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
-            // Stays where it is (an editor's placement included); its entry follows its new quality and provider.
-            var current = await store.GetStoryAsync(existing.StoryId, cancellationToken).ConfigureAwait(false);
-            if (current is not null && current.Members.Contains(MemberOf(article, existing.Pinned)) && current.Sources == existing.Sources)
-            {
-                return existing; // a delivery of an unchanged file: two reads
-            }
-
-            var kept = await PlaceAsync(existing.StoryId, [MemberOf(article, existing.Pinned)], create: true, cancellationToken).ConfigureAwait(false);
+            // Stays where it is (an editor's placement included); its entry follows its quality, provider and visibility.
+            var kept = await PlaceAsync(existing.StoryId, [MemberOf(article, shown, existing.Pinned)], create: existing.Sources == 0, cancellationToken).ConfigureAwait(false);
             if (kept is not null)
             {
                 return Done(article.Id, kept);
             }
         }
 
-        var fingerprint = FingerprintOf(article);
+        var member = MemberOf(article, shown);
         var story = await FindStoriesAsync(article.Id, fingerprint, all: false, cancellationToken).ConfigureAwait(false) is [var found, ..]
-            ? await PlaceAsync(found, [MemberOf(article)], create: false, cancellationToken).ConfigureAwait(false)
+            ? await PlaceAsync(found, [member], create: false, cancellationToken).ConfigureAwait(false)
             : null;
-        var started = story is null;
-        story ??= await StartAsync(article, cancellationToken).ConfigureAwait(false);
-        await store.WriteKeysAsync(article.Id, fingerprint, cancellationToken).ConfigureAwait(false);
-
-        if (started)
+        if (story is not null)
         {
-            // Other articles of this news may have started stories at the same moment (none saw the others' keys
-            // before it looked). Each wrote its keys before looking again, so the last to look sees all of them: the
-            // story with the lowest id takes them all, whichever side moves them (both sides decide the same way).
-            var others = await FindStoriesAsync(article.Id, fingerprint, all: true, cancellationToken).ConfigureAwait(false);
-            if (others.Any(id => id != story.Id))
-            {
-                var target = others.Append(story.Id).Min(StringComparer.Ordinal)!;
-                foreach (var other in others.Append(story.Id).Where(id => id != target).Distinct(StringComparer.Ordinal))
-                {
-                    await MergeIntoAsync(other, target, cancellationToken).ConfigureAwait(false);
-                }
+            return Done(article.Id, story);
+        }
 
-                var now = await store.GetMembershipAsync(article.Id, cancellationToken).ConfigureAwait(false);
-                if (now is not null && await store.GetStoryAsync(now.StoryId, cancellationToken).ConfigureAwait(false) is { } current)
-                {
-                    LogConcurrentStart(article.Id, story.Id, current.Id);
-                    story = current;
-                }
+        story = await StartAsync(member, cancellationToken).ConfigureAwait(false);
+
+        // Other articles of this news may have started stories at the same moment (none saw the others' membership
+        // before it looked). Each filed its keys and its story before looking again, so the last to look sees all of
+        // them: the story with the lowest id takes them all, whichever side moves them (both decide the same way).
+        var others = await FindStoriesAsync(article.Id, fingerprint, all: true, cancellationToken).ConfigureAwait(false);
+        if (others.Any(id => id != story.Id))
+        {
+            var target = others.Append(story.Id).Min(StringComparer.Ordinal)!;
+            foreach (var other in others.Append(story.Id).Where(id => id != target).Distinct(StringComparer.Ordinal))
+            {
+                await MergeIntoAsync(other, target, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (await store.GetMembershipAsync(article.Id, cancellationToken).ConfigureAwait(false) is { } now
+                && await store.GetStoryAsync(now.StoryId, cancellationToken).ConfigureAwait(false) is { } current)
+            {
+                LogConcurrentStart(article.Id, story.Id, current.Id);
+                story = current;
             }
         }
 
         return Done(article.Id, story);
     }
 
-    /// <summary>Takes a removed article out of its story (an editor's placement is remembered for a new upload of its file).</summary>
+    /// <summary>
+    /// Follows an editor's change of an article's state (publish, unpublish, takedown, restore) in its story's readers'
+    /// source count. Nothing when the article is in no story.
+    /// </summary>
+    public async Task FollowAsync(StoredArticle stored, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        if (_options.Enabled && await store.GetMembershipAsync(stored.Article.Id, cancellationToken).ConfigureAwait(false) is { Sources: > 0 } membership)
+        {
+            if (await PlaceAsync(membership.StoryId, [MemberOf(stored.Article, IsShown(stored), membership.Pinned)], create: false, cancellationToken).ConfigureAwait(false) is { } story)
+            {
+                Done(stored.Article.Id, story);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes a removed article out of its story, in one transaction with its row (an editor's placement is remembered
+    /// for a new upload of its file). Follows the article should it be moved meanwhile.
+    /// </summary>
     public async Task RemoveAsync(string articleId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(articleId);
-        if (await store.GetMembershipAsync(articleId, cancellationToken).ConfigureAwait(false) is not { } membership)
+        for (var attempt = 0; attempt < Attempts; attempt++)
         {
-            return;
+            if (await store.GetMembershipAsync(articleId, cancellationToken).ConfigureAwait(false) is not { Sources: > 0 } membership)
+            {
+                return;
+            }
+
+            var stripe = StripeOf(membership.StoryId);
+            await stripe.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var story = await store.GetStoryAsync(membership.StoryId, cancellationToken).ConfigureAwait(false);
+                var leaving = (articleId, membership.Pinned ? membership.StoryId : null);
+                var stories = story is not null && story.Holds(articleId) ? [story.Without(articleId)] : Array.Empty<Story>();
+                if (await store.TryCommitAsync(stories, [leaving], cancellationToken).ConfigureAwait(false) is { } saved)
+                {
+                    directory.Forget(saved.SelectMany(static s => s.Members).Select(static m => m.ArticleId).Append(articleId));
+                    return;
+                }
+            }
+            finally
+            {
+                stripe.Release();
+            }
+
+            await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
         }
 
-        await LeaveAsync(membership.StoryId, articleId, cancellationToken).ConfigureAwait(false);
-        if (membership.Pinned)
-        {
-            await store.KeepPinAsync(articleId, membership.StoryId, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await store.DeleteMembershipAsync(articleId, cancellationToken).ConfigureAwait(false);
-        }
-
-        directory.Forget(articleId);
+        throw new StoryContentionException(articleId);
     }
 
     /// <summary>
@@ -224,15 +263,13 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
                 return null;
             }
 
-            if (members.All(story.Members.Contains))
+            if (story.ETag is not null && members.All(story.Members.Contains))
             {
-                await store.WriteMembershipsAsync(story, cancellationToken).ConfigureAwait(false); // a retry after a cut-short save
-                return story;
+                return story; // nothing changed (the members' rows were written with it)
             }
 
             if (await store.TrySaveAsync(placed, cancellationToken).ConfigureAwait(false) is { } saved)
             {
-                await store.WriteMembershipsAsync(saved, cancellationToken).ConfigureAwait(false);
                 return saved;
             }
 
@@ -257,16 +294,17 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
                 return null; // an editor's split or merge stands
             }
 
-            if (await PlaceAsync(toId, source.Members, create: false, cancellationToken).ConfigureAwait(false) is not { } to)
+            var merged = source.Members.Aggregate(target, static (s, m) => s.With(m));
+            if (merged.Members.Count > _options.MaxMembers)
             {
                 return null;
             }
 
-            // Deleted only as it was read: an article that joined it meanwhile moves on the next round.
-            if (await store.TrySaveAsync(source with { Members = [] }, cancellationToken).ConfigureAwait(false) is not null)
+            // Both rows as they were read, and every member's row, in one transaction: nobody is ever in both.
+            if (await store.TryCommitAsync([source with { Members = [] }, merged], [], cancellationToken).ConfigureAwait(false) is { } saved)
             {
-                directory.Forget(to.Members.Select(static m => m.ArticleId));
-                return to;
+                directory.Forget(merged.Members.Select(static m => m.ArticleId));
+                return saved[1];
             }
 
             await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
@@ -276,62 +314,18 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
     }
 
     /// <summary>Starts a story with the article alone (its id is the article's, unless that id names a story already).</summary>
-    private async Task<Story> StartAsync(Article article, CancellationToken cancellationToken)
+    private async Task<Story> StartAsync(StoryMember member, CancellationToken cancellationToken)
     {
         // Most ids name no story yet: added at once (no read first); an existing one is read and updated.
-        if (await store.TrySaveAsync(new Story(article.Id, [MemberOf(article)], null), cancellationToken).ConfigureAwait(false) is { } added)
+        if (await store.TrySaveAsync(new Story(member.ArticleId, [member], null), cancellationToken).ConfigureAwait(false) is { } added)
         {
-            await store.WriteMembershipsAsync(added, cancellationToken).ConfigureAwait(false);
             return added;
         }
 
-        var story = await PlaceAsync(article.Id, [MemberOf(article)], create: true, cancellationToken).ConfigureAwait(false);
-        if (story is not null)
-        {
-            return story;
-        }
-
-        // The article's id names a full story it was split out of: start one under a derived id.
-        return await PlaceAsync(StoryIds.Derive(article.Id, "own"), [MemberOf(article)], create: true, cancellationToken).ConfigureAwait(false)
-            ?? throw new StoryContentionException(article.Id);
-    }
-
-    /// <summary>Takes an article out of a story and rewrites the remaining members' rows (their source count).</summary>
-    internal async Task LeaveAsync(string storyId, string articleId, CancellationToken cancellationToken)
-    {
-        var stripe = StripeOf(storyId);
-        await stripe.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await LeaveInTurnAsync(storyId, articleId, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            stripe.Release();
-        }
-    }
-
-    private async Task LeaveInTurnAsync(string storyId, string articleId, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < Attempts; attempt++)
-        {
-            var story = await store.GetStoryAsync(storyId, cancellationToken).ConfigureAwait(false);
-            if (story is null || !story.Holds(articleId))
-            {
-                return;
-            }
-
-            if (await store.TrySaveAsync(story.Without(articleId), cancellationToken).ConfigureAwait(false) is { } saved)
-            {
-                await store.WriteMembershipsAsync(saved, cancellationToken).ConfigureAwait(false);
-                directory.Forget(saved.Members.Select(static m => m.ArticleId));
-                return;
-            }
-
-            await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
-        }
-
-        throw new StoryContentionException(storyId);
+        // The article's id names a story already: its own from an earlier try cut short, or one it was split out of.
+        return await PlaceAsync(member.ArticleId, [member], create: true, cancellationToken).ConfigureAwait(false)
+            ?? await PlaceAsync(StoryIds.Derive(member.ArticleId, "own"), [member], create: true, cancellationToken).ConfigureAwait(false)
+            ?? throw new StoryContentionException(member.ArticleId);
     }
 
     /// <summary>After a write lost to another instance's: a short pause, random, growing (at most 1 s).</summary>
@@ -343,8 +337,11 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
     private StoryMembership Done(string articleId, Story story)
     {
         directory.Forget(story.Members.Select(static m => m.ArticleId).Append(articleId));
-        return new StoryMembership(story.Id, story.Sources, story.Members.FirstOrDefault(m => m.ArticleId == articleId)?.Pinned ?? false);
+        return new StoryMembership(story.Id, story.Sources, story.ShownSources, story.Members.FirstOrDefault(m => m.ArticleId == articleId)?.Pinned ?? false);
     }
+
+    /// <summary>Whether readers see the article now (published, within its window, not taken down or removed).</summary>
+    private bool IsShown(StoredArticle stored) => stored.StateAt(time.GetUtcNow()) == ArticleState.Published;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} story key rows too old to be candidates")]
     private partial void LogPruned(int count);

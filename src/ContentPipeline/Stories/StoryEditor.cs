@@ -29,15 +29,14 @@ public sealed partial class StoryEditor(StoryStore store, StoryDirectory directo
             return new StoryEditResult(StoryEditOutcome.Refused, story, "The article is the story's only one: there is nothing to split it from.");
         }
 
-        if (await store.TrySaveAsync(story.Without(articleId), cancellationToken).ConfigureAwait(false) is not { } rest)
+        // The story without it and its own new one, in one transaction with every member's row.
+        var own = new Story(StoryIds.Derive(articleId, $"split|{story.ETag}"), [member with { Pinned = true }], null);
+        if (await store.TryCommitAsync([story.Without(articleId), own], [], cancellationToken).ConfigureAwait(false) is not { } saved)
         {
             return new StoryEditResult(StoryEditOutcome.PreconditionFailed, await store.GetStoryAsync(storyId, cancellationToken).ConfigureAwait(false), "The story changed while it was being split: read it again.");
         }
 
-        var own = await store.TrySaveAsync(new Story(StoryIds.Derive(articleId, $"split|{story.ETag}"), [member with { Pinned = true }], null), cancellationToken).ConfigureAwait(false)
-            ?? throw new StoryContentionException(articleId);
-        await store.WriteMembershipsAsync(rest, cancellationToken).ConfigureAwait(false);
-        await store.WriteMembershipsAsync(own, cancellationToken).ConfigureAwait(false);
+        own = saved[1];
         directory.Forget(story.Members.Select(static m => m.ArticleId));
         LogSplit(articleId, storyId, own.Id);
         return new StoryEditResult(StoryEditOutcome.Done, own);
@@ -68,28 +67,17 @@ public sealed partial class StoryEditor(StoryStore store, StoryDirectory directo
             return new StoryEditResult(StoryEditOutcome.Refused, story, $"Together they would hold {story.Members.Count + other.Members.Count} articles; a story holds at most {StoryStore.MaxMembers}.");
         }
 
-        // The other story goes first (only if unchanged since read), so its articles are never in two stories' rows.
-        if (await store.TrySaveAsync(other with { Members = [] }, cancellationToken).ConfigureAwait(false) is null)
+        var merged = other.Members.Aggregate(story, static (s, m) => s.With(m with { Pinned = true }));
+
+        // The other story deleted and this one replaced, each only as it was read, with every member's row: one transaction.
+        if (await store.TryCommitAsync([other with { Members = [] }, merged], [], cancellationToken).ConfigureAwait(false) is not { } saved)
         {
-            return new StoryEditResult(StoryEditOutcome.PreconditionFailed, story, $"Story {otherId} changed while it was being merged: try again.");
+            return new StoryEditResult(StoryEditOutcome.PreconditionFailed, await store.GetStoryAsync(storyId, cancellationToken).ConfigureAwait(false), "One of the stories changed while they were being merged: read it again.");
         }
 
-        var merged = story;
-        foreach (var member in other.Members)
-        {
-            merged = merged.With(member with { Pinned = true });
-        }
-
-        if (await store.TrySaveAsync(merged, cancellationToken).ConfigureAwait(false) is not { } saved)
-        {
-            await store.TrySaveAsync(other with { ETag = null }, cancellationToken).ConfigureAwait(false); // put it back as it was
-            return new StoryEditResult(StoryEditOutcome.PreconditionFailed, await store.GetStoryAsync(storyId, cancellationToken).ConfigureAwait(false), "The story changed while it was being merged: read it again.");
-        }
-
-        await store.WriteMembershipsAsync(saved, cancellationToken).ConfigureAwait(false);
-        directory.Forget(saved.Members.Select(static m => m.ArticleId));
+        directory.Forget(saved[1].Members.Select(static m => m.ArticleId));
         LogMerged(otherId, storyId);
-        return new StoryEditResult(StoryEditOutcome.Done, saved);
+        return new StoryEditResult(StoryEditOutcome.Done, saved[1]);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "An editor split article {ArticleId} out of story {StoryId} into story {NewStoryId}")]

@@ -121,8 +121,9 @@ public sealed record StoryFingerprint(
         return RelatedUrls.Contains(other.Url) || other.RelatedUrls.Contains(Url) || RelatedUrls.Overlaps(other.RelatedUrls);
     }
 
+    /// <summary>A URL as compared: host and path (no scheme, query or trailing slash), hashed to 16 hex digits, so a row of 20 of them stays small.</summary>
     private static string Normalize(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var parsed) ? $"{parsed.Host.ToLowerInvariant()}{parsed.AbsolutePath.TrimEnd('/')}" : url;
+        Key(Uri.TryCreate(url, UriKind.Absolute, out var parsed) ? $"{parsed.Host.ToLowerInvariant()}{parsed.AbsolutePath.TrimEnd('/')}" : url);
 
     private static ulong Fnv1a(string text)
     {

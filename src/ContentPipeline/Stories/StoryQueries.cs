@@ -29,7 +29,7 @@ public sealed class StoryQueries(StoryStore store, ArticleStore articles, TimePr
             var state = stored?.StateAt(now);
             if (stored is not null && (visibleOnly ? state == ArticleState.Published : state != ArticleState.Removed))
             {
-                var summary = ArticleSummary.From(stored) with { ContentHtml = null, State = state!.Value.Name(), Story = new StoryLink(story.Id, story.Sources) };
+                var summary = ArticleSummary.From(stored) with { ContentHtml = null, State = state!.Value.Name() };
                 lock (shown)
                 {
                     shown.Add(summary);
@@ -41,7 +41,11 @@ public sealed class StoryQueries(StoryStore store, ArticleStore articles, TimePr
             return null;
         }
 
+        // Readers count the sources of what they are shown; editors, every article's.
+        var sources = visibleOnly ? Story.SourcesOf(story.Members.Where(m => shown.Exists(s => s.Id == m.ArticleId))) : story.Sources;
+        var link = new StoryLink(story.Id, sources);
+        shown = [.. shown.Select(s => s with { Story = link })];
         var lead = Story.Lead(shown);
-        return new StoryDetail(story.Id, story.Sources, story.Tag!, lead, [.. shown.Where(s => s.Id != lead.Id).OrderByDescending(static s => s.PublishedDateTime).ThenBy(static s => s.Id, StringComparer.Ordinal)]);
+        return new StoryDetail(story.Id, sources, story.Tag!, lead, [.. shown.Where(s => s.Id != lead.Id).OrderByDescending(static s => s.PublishedDateTime).ThenBy(static s => s.Id, StringComparer.Ordinal)]);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
@@ -12,26 +13,28 @@ namespace ContentPipeline.Stories;
 /// <summary>
 /// The stories table:
 /// <list type="bullet">
-/// <item><c>story</c>: one row per story (RowKey its id), its members as JSON; updated only with its ETag;</item>
-/// <item><c>member</c>: one row per clustered article (RowKey its id): its story, the story's source count, whether an
-/// editor pinned it. What lookups and lists read beside an article; one partition, so a story's members are rewritten
-/// in one transaction;</item>
+/// <item><c>member</c>, RowKey an article id: the article's story, the story's source counts, whether an editor pinned
+/// it (what lookups and lists read beside an article); RowKey <c>story|{id}</c>: a story, its members as JSON. One
+/// partition, so every change of stories is one transaction: the story rows (each only as it was read: its ETag) and
+/// the rows of every member they hold. A story and its members' rows can never disagree, and a writer that lost a race
+/// writes nothing;</item>
 /// <item><c>key|{key}</c>: one row per article and lookup key (RowKey <c>{inverted published ticks}|{id}</c>, newest
 /// first), carrying the article's fingerprint: the newest few of each of an article's keys are its candidates.</item>
 /// </list>
 /// </summary>
 public sealed class StoryStore(TableServiceClient tables)
 {
-    /// <summary>The most members a story row holds (a transaction rewrites them all).</summary>
-    public const int MaxMembers = 100;
+    /// <summary>The most members a story holds: a transaction of two story rows and their members' rows fits in 100.</summary>
+    public const int MaxMembers = 98;
 
-    private const string StoryPartition = "story";
     private const string MemberPartition = "member";
+    private const string StoryRowPrefix = "story|";
     private const string KeyPrefix = "key|";
     private const string KeyEnd = "key}"; // '}' follows '|': every key partition sorts between the two
     private const string MembersColumn = "Members";
     private const string StoryColumn = "Story";
     private const string SourcesColumn = "Sources";
+    private const string ShownSourcesColumn = "ShownSources";
     private const string PinnedColumn = "Pinned";
     private const string ArticleColumn = "Article";
     private const string HeadlineColumn = "Headline";
@@ -44,89 +47,113 @@ public sealed class StoryStore(TableServiceClient tables)
     private const char UrlSeparator = '\n';
     private const int DeleteBatch = 100;
 
-    private static readonly string[] MembershipColumns = [StoryColumn, SourcesColumn, PinnedColumn];
+    private static readonly string[] MembershipColumns = [StoryColumn, SourcesColumn, ShownSourcesColumn, PinnedColumn];
 
     private readonly TableClient _table = tables.GetTableClient(StorageNames.StoriesTable);
 
-    /// <summary>The story of an article, or null when it has none (not clustered, or removed).</summary>
+    /// <summary>The story of an article, or null when it has none (not clustered, or removed: an editor's pin survives as <see cref="StoryMembership.Sources"/> 0).</summary>
     public async Task<StoryMembership?> GetMembershipAsync(string articleId, CancellationToken cancellationToken)
     {
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(MemberPartition, articleId, MembershipColumns, cancellationToken).ConfigureAwait(false);
-        return row.HasValue && row.Value!.GetString(StoryColumn) is { } story
-            ? new StoryMembership(story, row.Value.GetInt32(SourcesColumn) ?? 1, row.Value.GetBoolean(PinnedColumn) ?? false)
-            : null;
+        if (!row.HasValue || row.Value!.GetString(StoryColumn) is not { Length: > 0 } story)
+        {
+            return null;
+        }
+
+        var membership = new StoryMembership(story, row.Value.GetInt32(SourcesColumn) ?? 0, row.Value.GetInt32(ShownSourcesColumn) ?? 0, row.Value.GetBoolean(PinnedColumn) ?? false);
+        return membership.Sources > 0 || membership.Pinned ? membership : null;
     }
 
     /// <summary>A story, or null.</summary>
     public async Task<Story?> GetStoryAsync(string storyId, CancellationToken cancellationToken)
     {
-        var row = await _table.GetEntityIfExistsAsync<TableEntity>(StoryPartition, storyId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(MemberPartition, StoryRowPrefix + storyId, cancellationToken: cancellationToken).ConfigureAwait(false);
         return row.HasValue ? DecodeStory(row.Value!) : null;
     }
 
+    /// <summary>Stores one story (see <see cref="TryCommitAsync"/>); returns it as stored, or null when another writer got there first.</summary>
+    public async Task<Story?> TrySaveAsync(Story story, CancellationToken cancellationToken) =>
+        await TryCommitAsync([story], [], cancellationToken).ConfigureAwait(false) is { } saved ? saved[0] : null;
+
     /// <summary>
-    /// Stores <paramref name="story"/>: added when its ETag is null, else replaced if unchanged since it was read, or
-    /// deleted when it has no members left. Returns the story as stored (its new ETag), or null when another writer
-    /// got there first (read it again).
+    /// Stores <paramref name="stories"/> and their members' rows in one transaction: a story with a null ETag is added,
+    /// one with members replaced only if unchanged since it was read, one without members deleted likewise; every
+    /// member of the others gets its row (story, source counts, pin); each of <paramref name="leaving"/> (an article
+    /// leaving every story) gets a row naming no story, or only its pinned place when an editor put it there. Returns
+    /// the stories as stored (their new ETags), or null when any of them changed meanwhile (nothing is written: read again).
     /// </summary>
-    public async Task<Story?> TrySaveAsync(Story story, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Story>?> TryCommitAsync(IReadOnlyList<Story> stories, IReadOnlyList<(string ArticleId, string? PinnedTo)> leaving, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(story);
-        try
+        ArgumentNullException.ThrowIfNull(stories);
+        ArgumentNullException.ThrowIfNull(leaving);
+        var actions = new List<TableTransactionAction>();
+        foreach (var story in stories)
         {
             if (story.Members.Count == 0)
             {
                 if (story.ETag is not null)
                 {
-                    await _table.DeleteEntityAsync(StoryPartition, story.Id, new ETag(story.ETag), cancellationToken).ConfigureAwait(false);
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(MemberPartition, StoryRowPrefix + story.Id), new ETag(story.ETag)));
                 }
 
-                return story with { ETag = null };
+                continue;
             }
 
-            var entity = new TableEntity(StoryPartition, story.Id) { [MembersColumn] = JsonSerializer.Serialize(story.Members, ArticleJson.Options) };
-            var response = story.ETag is null
-                ? await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false)
-                : await _table.UpdateEntityAsync(entity, new ETag(story.ETag), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            return story with { ETag = response.Headers.ETag?.ToString() };
+            var row = new TableEntity(MemberPartition, StoryRowPrefix + story.Id) { [MembersColumn] = JsonSerializer.Serialize(story.Members, ArticleJson.Options) };
+            actions.Add(story.ETag is null
+                ? new TableTransactionAction(TableTransactionActionType.Add, row)
+                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, new ETag(story.ETag)));
         }
-        catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.NotFound)
+
+        var storyActions = actions.Count;
+        foreach (var story in stories.Where(static s => s.Members.Count > 0))
         {
-            return null;
+            var (sources, shown) = (story.Sources, story.ShownSources);
+            actions.AddRange(story.Members.Select(m => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(MemberPartition, m.ArticleId)
+            {
+                [StoryColumn] = story.Id,
+                [SourcesColumn] = sources,
+                [ShownSourcesColumn] = shown,
+                [PinnedColumn] = m.Pinned,
+            })));
         }
-    }
 
-    /// <summary>Writes every member's row from <paramref name="story"/> (its id, its source count, the member's pin).</summary>
-    public async Task WriteMembershipsAsync(Story story, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(story);
-        var sources = story.Sources;
-        var actions = story.Members.Select(m => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(MemberPartition, m.ArticleId)
+        actions.AddRange(leaving.Select(static l => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(MemberPartition, l.ArticleId)
         {
-            [StoryColumn] = story.Id,
-            [SourcesColumn] = sources,
-            [PinnedColumn] = m.Pinned,
-        })).ToList();
-        if (actions.Count > 0)
+            [StoryColumn] = l.PinnedTo ?? string.Empty,
+            [SourcesColumn] = 0,
+            [ShownSourcesColumn] = 0,
+            [PinnedColumn] = l.PinnedTo is not null,
+        })));
+        if (actions.Count == 0)
         {
-            await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            return stories;
         }
-    }
 
-    /// <summary>Keeps an editor's placement of a removed article (so a new upload of its file returns there), or forgets it.</summary>
-    public Task KeepPinAsync(string articleId, string storyId, CancellationToken cancellationToken) =>
-        _table.UpsertEntityAsync(new TableEntity(MemberPartition, articleId) { [StoryColumn] = storyId, [SourcesColumn] = 0, [PinnedColumn] = true }, TableUpdateMode.Replace, cancellationToken);
-
-    /// <summary>Forgets an article's story.</summary>
-    public async Task DeleteMembershipAsync(string articleId, CancellationToken cancellationToken)
-    {
         try
         {
-            await _table.DeleteEntityAsync(MemberPartition, articleId, ETag.All, cancellationToken).ConfigureAwait(false);
+            var responses = (await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false)).Value;
+            var saved = new List<Story>(stories.Count);
+            var at = 0;
+            foreach (var story in stories)
+            {
+                if (story.Members.Count == 0)
+                {
+                    at += story.ETag is null ? 0 : 1;
+                    saved.Add(story with { ETag = null });
+                }
+                else
+                {
+                    saved.Add(story with { ETag = responses[at++].Headers.ETag?.ToString() });
+                }
+            }
+
+            Debug.Assert(at == storyActions, "one response per story action, in order");
+            return saved;
         }
-        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+        catch (TableTransactionFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.NotFound)
         {
-            // already gone
+            return null;
         }
     }
 
@@ -210,7 +237,7 @@ public sealed class StoryStore(TableServiceClient tables)
         string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.MaxValue.UtcTicks - published.UtcTicks:D19}|{articleId}");
 
     private static Story DecodeStory(TableEntity row) =>
-        new(row.RowKey, JsonSerializer.Deserialize<List<StoryMember>>(row.GetString(MembersColumn) ?? "[]", ArticleJson.Options) ?? [], row.ETag.ToString());
+        new(row.RowKey[StoryRowPrefix.Length..], JsonSerializer.Deserialize<List<StoryMember>>(row.GetString(MembersColumn) ?? "[]", ArticleJson.Options) ?? [], row.ETag.ToString());
 
     private static StoryFingerprint DecodeFingerprint(TableEntity row)
     {

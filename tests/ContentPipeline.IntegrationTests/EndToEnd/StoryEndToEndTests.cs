@@ -128,6 +128,17 @@ public sealed class StoryEndToEndTests(LocalHostFixture host, ITestOutputHelper 
         Assert.Equal(own, await StoryOfAsync(ids[2]));
         Assert.Equal(2, (await host.Http.GetFromJsonAsync<JsonElement>($"/api/stories/{storyId}")).GetProperty("articles").GetArrayLength() + 1);
 
+        // An editor unpublishes one: readers' counts no longer count it (the lookup of another, the story), editors' do.
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Post, $"/api/articles/{ids[1]}/unpublish")).StatusCode);
+        Assert.Equal(1, (await host.Http.GetFromJsonAsync<JsonElement>($"/api/articles/{ids[0]}")).GetProperty("story").GetProperty("sources").GetInt32());
+        Assert.Equal(1, (await host.Http.GetFromJsonAsync<JsonElement>($"/api/stories/{storyId}")).GetProperty("sources").GetInt32());
+        using (var forEditors = await SendAsync(HttpMethod.Get, $"/api/editor/articles/{ids[0]}"))
+        {
+            Assert.Equal(2, (await forEditors.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("story").GetProperty("sources").GetInt32());
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Post, $"/api/articles/{ids[1]}/publish")).StatusCode);
+
         using var current = await SendAsync(HttpMethod.Get, $"/api/editor/stories/{storyId}");
         using var merge = await SendAsync(HttpMethod.Post, $"/api/editor/stories/{storyId}/merge?story={own}", current.Headers.ETag!.ToString());
         Assert.Equal(HttpStatusCode.OK, merge.StatusCode);
