@@ -39,29 +39,31 @@ public sealed partial class GetArticle(ArticleStore store, StoryDirectory storie
             return invalid;
         }
 
+        // The article's story is read beside it (or known to this instance already): no time added to the lookup.
+        var membership = stories.GetAsync(id, cancellationToken);
         if (request.Headers.IfNoneMatch.Count > 0)
         {
             // A revalidation: most are current, and then the version and state columns answer it. A stale one costs a
             // second read (the whole article), as a caller without a cached copy does.
             var stamp = await store.GetStampAsync(id, cancellationToken).ConfigureAwait(false);
-            if (stamp is not null && IsVisible(stamp.StateAt(time.GetUtcNow()), audience) && EntityTags.NoneMatchHits(request.Headers.IfNoneMatch, stamp.Version))
+            var tag = stamp is null ? null : EntityTags.ForLookup(stamp.Version, (await membership.ConfigureAwait(false))?.LinkFor(readers: audience == Audience.Public));
+            if (stamp is not null && IsVisible(stamp.StateAt(time.GetUtcNow()), audience) && EntityTags.NoneMatchHits(request.Headers.IfNoneMatch, tag!))
             {
-                ApiResults.SetCaching(request.HttpContext.Response, EntityTags.For(stamp.Version), audience == Audience.Public);
+                ApiResults.SetCaching(request.HttpContext.Response, tag!, audience == Audience.Public);
                 return Results.StatusCode(StatusCodes.Status304NotModified);
             }
         }
 
-        // The article's story is read beside it (or known to this instance already): no time added to the lookup.
-        var membership = stories.GetAsync(id, cancellationToken);
         var stored = await store.GetAsync(id, includeBody: false, cancellationToken).ConfigureAwait(false);
-        var story = await membership.ConfigureAwait(false);
+        var story = (await membership.ConfigureAwait(false))?.LinkFor(readers: audience == Audience.Public);
         if (!IsVisible(stored, audience))
         {
             return ApiResults.ArticleNotFound(id);
         }
 
-        ApiResults.SetCaching(request.HttpContext.Response, EntityTags.For(stored.Version), audience == Audience.Public);
-        if (EntityTags.NoneMatchHits(request.Headers.IfNoneMatch, stored.Version))
+        var etag = EntityTags.ForLookup(stored.Version, story);
+        ApiResults.SetCaching(request.HttpContext.Response, etag, audience == Audience.Public);
+        if (EntityTags.NoneMatchHits(request.Headers.IfNoneMatch, etag))
         {
             return Results.StatusCode(StatusCodes.Status304NotModified);
         }
@@ -83,8 +85,8 @@ public sealed partial class GetArticle(ArticleStore store, StoryDirectory storie
             return ApiResults.ArticleNotFound(id);
         }
 
-        ApiResults.SetCaching(request.HttpContext.Response, EntityTags.For(stored.Version), audience == Audience.Public);
-        return ApiResults.Utf8Json(ArticleRepresentation.Create(stored, audience, time.GetUtcNow(), story?.LinkFor(readers: audience == Audience.Public)));
+        ApiResults.SetCaching(request.HttpContext.Response, EntityTags.ForLookup(stored.Version, story), audience == Audience.Public);
+        return ApiResults.Utf8Json(ArticleRepresentation.Create(stored, audience, time.GetUtcNow(), story));
     }
 
     /// <summary>

@@ -129,7 +129,7 @@ public sealed class ApiParameterTests(LocalHostFixture host)
                         using (var stale = await SendAsync(operation, pathValue: id, header: (header.Name, "\"999999\"")))
                         {
                             Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
-                            Assert.Equal(etag, stale.Headers.ETag?.ToString());
+                            Assert.Equal(etag.Split('-')[0].Trim('"'), stale.Headers.ETag?.ToString().Trim('"')); // the version (a lookup's tag adds its story's digest)
                         }
 
                         using (var malformed = await SendAsync(operation, pathValue: id, header: (header.Name, "not-an-etag")))

@@ -108,6 +108,7 @@ public sealed class StoryEndToEndTests(LocalHostFixture host, ITestOutputHelper 
         }
 
         var storyId = (await StoryOfAsync(ids[0]))!;
+        var cached = (await host.Http.GetAsync($"/api/articles/{ids[0]}")).Headers.ETag!.ToString();
         Assert.All(ids, id => Assert.Equal(storyId, StoryOfAsync(id).Result));
         using var read = await SendAsync(HttpMethod.Get, $"/api/editor/stories/{storyId}");
         Assert.Equal(3, (await read.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sources").GetInt32());
@@ -126,6 +127,16 @@ public sealed class StoryEndToEndTests(LocalHostFixture host, ITestOutputHelper 
         await host.Incoming.GetBlobClient(names[2]).UploadAsync(BinaryData.FromBytes((files[2] with { Body = "Updated.\n" }).ToBytes()), overwrite: true);
         await Wait.UntilAsync(async () => (await host.Http.GetFromJsonAsync<JsonElement>($"/api/articles/{ids[2]}")).TryGetProperty("body", out var body) && body.GetString() == "Updated.\n", "the new upload is ingested");
         Assert.Equal(own, await StoryOfAsync(ids[2]));
+
+        // The first article did not change, its story did: a revalidation of it is a 200 with the new count, not a 304.
+        using (var revalidation = new HttpRequestMessage(HttpMethod.Get, $"/api/articles/{ids[0]}"))
+        {
+            revalidation.Headers.TryAddWithoutValidation("If-None-Match", cached);
+            using var fresh = await host.Http.SendAsync(revalidation);
+            Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+            Assert.Equal(2, (await fresh.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("story").GetProperty("sources").GetInt32());
+        }
+
         Assert.Equal(2, (await host.Http.GetFromJsonAsync<JsonElement>($"/api/stories/{storyId}")).GetProperty("articles").GetArrayLength() + 1);
 
         // An editor unpublishes one: readers' counts no longer count it (the lookup of another, the story), editors' do.
