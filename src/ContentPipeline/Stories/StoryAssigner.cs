@@ -147,7 +147,8 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
         ArgumentNullException.ThrowIfNull(articleId);
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
-            if (await store.GetMembershipAsync(articleId, cancellationToken).ConfigureAwait(false) is not { Sources: > 0 } membership)
+            var (membership, etag) = await store.GetMembershipRowAsync(articleId, cancellationToken).ConfigureAwait(false);
+            if (membership is not { Sources: > 0 })
             {
                 return;
             }
@@ -157,7 +158,7 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
             try
             {
                 var story = await store.GetStoryAsync(membership.StoryId, cancellationToken).ConfigureAwait(false);
-                var leaving = (articleId, membership.Pinned ? membership.StoryId : null);
+                var leaving = (articleId, membership.Pinned ? membership.StoryId : null, etag!); // its row only as read: a move meanwhile fails it
                 var stories = story is not null && story.Holds(articleId) ? [story.Without(articleId)] : Array.Empty<Story>();
                 if (await store.TryCommitAsync(stories, [leaving], cancellationToken).ConfigureAwait(false) is { } saved)
                 {
@@ -268,7 +269,7 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
                 return story; // nothing changed (the members' rows were written with it)
             }
 
-            if (await store.TrySaveAsync(placed, cancellationToken).ConfigureAwait(false) is { } saved)
+            if (await store.TryCommitAsync([placed], [], cancellationToken, before: [story.ETag is null ? null : story]).ConfigureAwait(false) is [var saved])
             {
                 return saved;
             }

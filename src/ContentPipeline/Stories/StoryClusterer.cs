@@ -28,13 +28,27 @@ public sealed class StoryClusterer
     /// <summary>Comparisons made so far (what one article costs is bounded by the keys times <see cref="CandidatesPerKey"/>).</summary>
     public long Comparisons { get; private set; }
 
-    /// <summary>Whether two articles tell one story.</summary>
+    /// <summary>
+    /// Whether two articles tell one story: within the window, and one names the other (or both the same item) among
+    /// their related items, or they share most names and numbers and their headlines or their texts are alike. When one
+    /// has no names at all, nothing anchors them: both the headlines and the texts must be alike.
+    /// </summary>
     public static bool IsSameStory(StoryFingerprint a, StoryFingerprint b)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        return (a.Published - b.Published).Duration() <= Window
-            && (a.RelatedTo(b) || (a.SharesAName(b) && (a.HeadlineSimilarity(b) >= HeadlineThreshold || a.TermSimilarity(b) >= TermThreshold)));
+        if ((a.Published - b.Published).Duration() > Window)
+        {
+            return false;
+        }
+
+        if (a.RelatedTo(b))
+        {
+            return true;
+        }
+
+        var (headlines, texts) = (a.HeadlineSimilarity(b) >= HeadlineThreshold, a.TermSimilarity(b) >= TermThreshold);
+        return a.Names.Count == 0 || b.Names.Count == 0 ? headlines && texts : a.SharesAName(b) && (headlines || texts);
     }
 
     /// <summary>How close two articles of one story are (of several candidates, the article joins the closest one's story).</summary>

@@ -52,16 +52,26 @@ public sealed class StoryStore(TableServiceClient tables)
     private readonly TableClient _table = tables.GetTableClient(StorageNames.StoriesTable);
 
     /// <summary>The story of an article, or null when it has none (not clustered, or removed: an editor's pin survives as <see cref="StoryMembership.Sources"/> 0).</summary>
-    public async Task<StoryMembership?> GetMembershipAsync(string articleId, CancellationToken cancellationToken)
+    public async Task<StoryMembership?> GetMembershipAsync(string articleId, CancellationToken cancellationToken) =>
+        (await GetMembershipRowAsync(articleId, cancellationToken).ConfigureAwait(false)).Membership;
+
+    /// <summary>The story of an article (as <see cref="GetMembershipAsync"/>) and its row's version (null when there is no row).</summary>
+    public async Task<(StoryMembership? Membership, string? ETag)> GetMembershipRowAsync(string articleId, CancellationToken cancellationToken)
     {
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(MemberPartition, articleId, MembershipColumns, cancellationToken).ConfigureAwait(false);
-        if (!row.HasValue || row.Value!.GetString(StoryColumn) is not { Length: > 0 } story)
+        if (!row.HasValue)
         {
-            return null;
+            return (null, null);
+        }
+
+        var etag = row.Value!.ETag.ToString();
+        if (row.Value.GetString(StoryColumn) is not { Length: > 0 } story)
+        {
+            return (null, etag);
         }
 
         var membership = new StoryMembership(story, row.Value.GetInt32(SourcesColumn) ?? 0, row.Value.GetInt32(ShownSourcesColumn) ?? 0, row.Value.GetBoolean(PinnedColumn) ?? false);
-        return membership.Sources > 0 || membership.Pinned ? membership : null;
+        return (membership.Sources > 0 || membership.Pinned ? membership : null, etag);
     }
 
     /// <summary>A story, or null.</summary>
@@ -79,10 +89,19 @@ public sealed class StoryStore(TableServiceClient tables)
     /// Stores <paramref name="stories"/> and their members' rows in one transaction: a story with a null ETag is added,
     /// one with members replaced only if unchanged since it was read, one without members deleted likewise; every
     /// member of the others gets its row (story, source counts, pin); each of <paramref name="leaving"/> (an article
-    /// leaving every story) gets a row naming no story, or only its pinned place when an editor put it there. Returns
-    /// the stories as stored (their new ETags), or null when any of them changed meanwhile (nothing is written: read again).
+    /// leaving every story, its row only as it was read) gets a row naming no story, or only its pinned place when an
+    /// editor put it there. Returns the stories as stored (their new ETags), or null when any of them changed meanwhile
+    /// (nothing is written: read again).
     /// </summary>
-    public async Task<IReadOnlyList<Story>?> TryCommitAsync(IReadOnlyList<Story> stories, IReadOnlyList<(string ArticleId, string? PinnedTo)> leaving, CancellationToken cancellationToken)
+    /// <param name="stories">The stories as they are to be.</param>
+    /// <param name="leaving">Articles leaving every story.</param>
+    /// <param name="cancellationToken">Cancels the commit.</param>
+    /// <param name="before">
+    /// The stories as they were read, in the same order (null: new, or unknown): a member whose entry did not change, in
+    /// a story whose source counts did not change, keeps its row as it is (a join from a provider already counted writes
+    /// two rows, not the story's every member's).
+    /// </param>
+    public async Task<IReadOnlyList<Story>?> TryCommitAsync(IReadOnlyList<Story> stories, IReadOnlyList<(string ArticleId, string? PinnedTo, string ETag)> leaving, CancellationToken cancellationToken, IReadOnlyList<Story?>? before = null)
     {
         ArgumentNullException.ThrowIfNull(stories);
         ArgumentNullException.ThrowIfNull(leaving);
@@ -106,10 +125,12 @@ public sealed class StoryStore(TableServiceClient tables)
         }
 
         var storyActions = actions.Count;
-        foreach (var story in stories.Where(static s => s.Members.Count > 0))
+        for (var i = 0; i < stories.Count; i++)
         {
+            var story = stories[i];
             var (sources, shown) = (story.Sources, story.ShownSources);
-            actions.AddRange(story.Members.Select(m => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(MemberPartition, m.ArticleId)
+            var earlier = before?[i] is { } read && read.Id == story.Id && read.Sources == sources && read.ShownSources == shown ? read : null;
+            actions.AddRange(story.Members.Where(m => earlier is null || !earlier.Members.Contains(m)).Select(m => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(MemberPartition, m.ArticleId)
             {
                 [StoryColumn] = story.Id,
                 [SourcesColumn] = sources,
@@ -118,13 +139,13 @@ public sealed class StoryStore(TableServiceClient tables)
             })));
         }
 
-        actions.AddRange(leaving.Select(static l => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(MemberPartition, l.ArticleId)
+        actions.AddRange(leaving.Select(static l => new TableTransactionAction(TableTransactionActionType.UpdateReplace, new TableEntity(MemberPartition, l.ArticleId)
         {
             [StoryColumn] = l.PinnedTo ?? string.Empty,
             [SourcesColumn] = 0,
             [ShownSourcesColumn] = 0,
             [PinnedColumn] = l.PinnedTo is not null,
-        })));
+        }, new ETag(l.ETag))));
         if (actions.Count == 0)
         {
             return stories;
