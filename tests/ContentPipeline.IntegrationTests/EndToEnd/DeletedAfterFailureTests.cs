@@ -32,8 +32,15 @@ public sealed class DeletedAfterFailureTests(LateRedriveOutageFixture host) : IC
         var id = ArticleId.FromUrl(new Uri(file.Url));
         await blob.UploadAsync(BinaryData.FromBytes(file.ToBytes()));
         await Wait.UntilAsync(async () => (await host.Http.GetAsync($"/api/articles/{id}")).StatusCode == HttpStatusCode.OK, "the article is served");
-        await host.RunFeedsAsync();
-        Assert.Contains(id, await host.CategoryFeedAsync(file.Category), StringComparison.Ordinal);
+
+        // Served once its article is committed; its index entries follow behind the answer, so the feed may need a run more.
+        await Wait.UntilAsync(
+            async () =>
+            {
+                await host.RunFeedsAsync();
+                return (await host.CategoryFeedAsync(file.Category)).Contains(id, StringComparison.Ordinal);
+            },
+            "the article reaches its feed");
 
         // A new version arrives while table writes fail: the host tries it five times, then poisons it; once storage is
         // back, the re-driver records the failure (and schedules a try an hour away).
