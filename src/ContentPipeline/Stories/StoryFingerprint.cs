@@ -21,7 +21,8 @@ public sealed record StoryFingerprint(
     public const int MaxRelatedKeys = 4;
 
     /// <summary>
-    /// The lookup keys (16 hex digits each): <see cref="NameKeys"/> MinHash picks among the names, one among the headline's
+    /// The lookup keys (16 hex digits each): <see cref="NameKeys"/> MinHash picks among the names (weekdays and months
+    /// left out), one among the headline's
     /// terms, one among all terms (the signature's first hash) when it has fewer names than that, its own URL and up to
     /// <see cref="MaxRelatedKeys"/> related URLs. Two articles of one story share a key with a probability that grows with
     /// their overlap, and a story of several articles is found through any of them. On the labelled corpus: about 4 keys
@@ -54,9 +55,10 @@ public sealed record StoryFingerprint(
     private static List<string> KeysOf(IReadOnlySet<string> names, IReadOnlySet<string> headline, ulong[] signature, string url, IReadOnlySet<string> related)
     {
         var keys = new List<string>(NameKeys + 3 + MaxRelatedKeys);
-        for (var i = 1; i <= NameKeys && names.Count > 0; i++)
+        var distinctive = names.Where(static n => !StoryText.IsCalendarWord(n)).ToList(); // "Monday" in one rewrite only must not steer its picks away
+        for (var i = 1; i <= NameKeys && distinctive.Count > 0; i++)
         {
-            keys.Add(Key($"name{i}:{names.MinBy(n => Mix(Fnv1a(n) ^ (ulong)i * 0xD6E8FEB86659FD93UL))}"));
+            keys.Add(Key($"name{i}:{distinctive.MinBy(n => Mix(Fnv1a(n) ^ (ulong)i * 0xD6E8FEB86659FD93UL))}"));
         }
 
         if (headline.Count > 0)
@@ -64,7 +66,7 @@ public sealed record StoryFingerprint(
             keys.Add(Key($"headline:{headline.MinBy(static t => Mix(Fnv1a(t)))}"));
         }
 
-        if (names.Count < NameKeys && signature.Length > 0 && signature[0] != ulong.MaxValue)
+        if (distinctive.Count < NameKeys && signature.Length > 0 && signature[0] != ulong.MaxValue)
         {
             // Few names to find candidates by: one more key, from all its terms.
             keys.Add(Key(string.Create(CultureInfo.InvariantCulture, $"terms:{signature[0]:x16}")));

@@ -19,6 +19,12 @@ public static class StoryText
         "reports", "via", "latest", "news", "update", "live", "breaking",
     };
 
+    /// <summary>Weekdays and months: written with a capital, but shared by any two stories of one week, never distinctive.</summary>
+    private static readonly HashSet<string> CalendarWords = new(
+        ((string[])["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+            "april", "may", "june", "july", "august", "september", "october", "november", "december"]).Select(Stem),
+        StringComparer.Ordinal);
+
     private static readonly string[] ProviderSeparators = [" - ", " | ", " — ", " – "];
 
     /// <summary>The headline without a provider's name after a separator (the longest part before it is kept).</summary>
@@ -62,6 +68,9 @@ public static class StoryText
 
         return names;
     }
+
+    /// <summary>Whether a name (as <see cref="Names"/> gives it) is a weekday or a month: no subject of its own.</summary>
+    public static bool IsCalendarWord(string name) => CalendarWords.Contains(name);
 
     /// <summary>The terms of a text (see the type).</summary>
     public static IReadOnlySet<string> Terms(string? text)

@@ -74,14 +74,7 @@ internal static class Takedowns
         await host.Incoming.GetBlobClient($"{Guid.NewGuid():N}.txt").UploadAsync(BinaryData.FromBytes(file.ToBytes()));
         var id = ArticleId.FromUrl(new Uri(file.Url));
         await Wait.UntilAsync(async () => (await host.Http.GetAsync($"/api/articles/{id}")).StatusCode == HttpStatusCode.OK, "the article is served");
-        // Served once its article is committed; its index entries follow behind the answer, so the feed may need a run more.
-        await Wait.UntilAsync(
-            async () =>
-            {
-                await host.RunFeedsAsync();
-                return (await host.CategoryFeedAsync(file.Category)).Contains(id, StringComparison.Ordinal);
-            },
-            "the article reaches its feed");
+        await host.RunFeedsUntilAsync(file.Category, id);
 
         // Until a feed run finds nothing changed, the next run re-reads the lists this upload touched anyway (a run
         // reads again what changed within a margin before it): only a catalog row written later can reach the feeds.

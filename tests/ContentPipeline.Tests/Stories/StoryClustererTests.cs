@@ -51,4 +51,21 @@ public sealed class StoryClustererTests(ITestOutputHelper output)
     [InlineData("pulled", "pull")]
     [InlineData("pull", "pull")]
     public void CommonEndings_AreCut(string word, string stem) => Assert.Equal(stem, StoryText.Stem(word));
+
+    [Fact]
+    public void AWeekdayInOneRewriteOnly_NeverKeepsTheTwoFromSharingAKey()
+    {
+        // Two rewrites with the same subject and figures; one also says "Monday". Were the weekday a name key's pick, the
+        // two would share no key in about one case of fifty and never be compared.
+        var at = DateTimeOffset.UnixEpoch;
+        for (var i = 0; i < 500; i++)
+        {
+            var subject = $"Zorvania{i:x4}";
+            var a = StoryFingerprint.Of($"{subject} bans facial recognition in public spaces", $"Lawmakers in {subject} voted {100 + i} to {4000 - i} for the ban on Monday.", $"https://alpha.example/{i}", [], at);
+            var b = StoryFingerprint.Of($"Facial recognition banned by {subject} - Beta", $"The ban passed {100 + i} to {4000 - i} in {subject}, ending years of debate.", $"https://beta.example/{i}", [], at);
+            Assert.Contains("monday", a.Names);
+            Assert.True(a.Keys.Intersect(b.Keys).Count() >= StoryFingerprint.NameKeys, subject);
+            Assert.True(StoryClusterer.IsSameStory(a, b), subject);
+        }
+    }
 }
