@@ -8,12 +8,12 @@ namespace ContentPipeline.Stories;
 /// <summary>
 /// Puts each ingested article into a story (<see cref="StoryClusterer"/>'s rule, with the keys in the stories table):
 /// an article already in one stays there (a new upload of its file changes only its entry: quality, provider); a new
-/// one reads the newest <see cref="StoryClusterer.CandidatesPerKey"/> articles of each of its few keys, joins the story
-/// of the closest that tells the same news, else starts its own; then files itself under its keys. Cost of a new
-/// article that joins a story: one read per key, one read of the candidate's membership, a story read and write, one
-/// transaction for the members' rows, one upsert per key. One that starts a story: one read per key, the story added,
-/// its row, one upsert per key, and one more read per key afterwards, so two articles of one story ingested at the
-/// same moment on two instances still end up together. Stories an editor touched (a pinned member) are never merged
+/// one files itself under each of its few keys, reading there the newest <see cref="StoryClusterer.CandidatesPerKey"/>
+/// articles filed before it, and joins the story of the closest that tells the same news, else starts its own. Cost of
+/// a new article that joins a story: a read and a write per key, one read of the candidate's membership, a story read,
+/// and one transaction for the story and its members' rows. One that starts a story: a read and a write per key, the
+/// story added with its row, and one more read per key afterwards, so two articles of one story ingested at the same
+/// moment on two instances still end up together. Stories an editor touched (a pinned member) are never merged
 /// that way.
 /// </summary>
 public sealed partial class StoryAssigner(StoryStore store, StoryDirectory directory, TimeProvider time, IOptions<StoryOptions> options, ILogger<StoryAssigner> logger)
@@ -72,10 +72,10 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
             return null;
         }
 
-        // Filed under its keys first: should the rest fail, the trigger's retry files it again (upserts), and an article
-        // that finds it meanwhile reads no membership and passes it by.
+        // Filed under its keys first (what was filed there before it are its candidates): should the rest fail, the
+        // trigger's retry files it again, and an article that finds it meanwhile reads no membership and passes it by.
         var fingerprint = FingerprintOf(article);
-        await store.WriteKeysAsync(article.Id, fingerprint, cancellationToken).ConfigureAwait(false);
+        var candidates = await store.FileAsync(article.Id, fingerprint, cancellationToken).ConfigureAwait(false);
 
         var existing = created ? null : await store.GetMembershipAsync(article.Id, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
@@ -89,7 +89,7 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
         }
 
         var member = MemberOf(article, shown);
-        var story = await FindStoriesAsync(article.Id, fingerprint, all: false, cancellationToken).ConfigureAwait(false) is [var found, ..]
+        var story = await FindStoriesAsync(article.Id, fingerprint, candidates, all: false, cancellationToken).ConfigureAwait(false) is [var found, ..]
             ? await PlaceAsync(found, [member], create: false, cancellationToken).ConfigureAwait(false)
             : null;
         if (story is not null)
@@ -102,7 +102,8 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
         // Other articles of this news may have started stories at the same moment (none saw the others' membership
         // before it looked). Each filed its keys and its story before looking again, so the last to look sees all of
         // them: the story with the lowest id takes them all, whichever side moves them (both decide the same way).
-        var others = await FindStoriesAsync(article.Id, fingerprint, all: true, cancellationToken).ConfigureAwait(false);
+        candidates = await store.ReadCandidatesAsync(fingerprint.Keys, cancellationToken).ConfigureAwait(false);
+        var others = await FindStoriesAsync(article.Id, fingerprint, candidates, all: true, cancellationToken).ConfigureAwait(false);
         if (others.Any(id => id != story.Id))
         {
             var target = others.Append(story.Id).Min(StringComparer.Ordinal)!;
@@ -200,12 +201,13 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
     }
 
     /// <summary>
-    /// The stories of the candidates that tell the same news: the closest one's only (<paramref name="all"/> false), or
-    /// every one's. Each candidate's current story is read (an editor may have moved it); a removed one has none.
+    /// The stories of the <paramref name="candidates"/> that tell the same news: the closest one's only
+    /// (<paramref name="all"/> false), or every one's. Each candidate's current story is read (an editor may have moved
+    /// it); a removed one has none.
     /// </summary>
-    private async Task<IReadOnlyList<string>> FindStoriesAsync(string articleId, StoryFingerprint fingerprint, bool all, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<string>> FindStoriesAsync(
+        string articleId, StoryFingerprint fingerprint, IReadOnlyList<(string ArticleId, StoryFingerprint Fingerprint)> candidates, bool all, CancellationToken cancellationToken)
     {
-        var candidates = await store.ReadCandidatesAsync(fingerprint.Keys, StoryClusterer.CandidatesPerKey, cancellationToken).ConfigureAwait(false);
         var matching = candidates
             .Where(c => c.ArticleId != articleId && StoryClusterer.IsSameStory(fingerprint, c.Fingerprint))
             .OrderByDescending(c => StoryClusterer.Closeness(fingerprint, c.Fingerprint))

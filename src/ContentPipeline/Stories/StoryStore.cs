@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
@@ -18,8 +17,9 @@ namespace ContentPipeline.Stories;
 /// partition, so every change of stories is one transaction: the story rows (each only as it was read: its ETag) and
 /// the rows of every member they hold. A story and its members' rows can never disagree, and a writer that lost a race
 /// writes nothing;</item>
-/// <item><c>key|{key}</c>: one row per article and lookup key (RowKey <c>{inverted published ticks}|{id}</c>, newest
-/// first), carrying the article's fingerprint: the newest few of each of an article's keys are its candidates.</item>
+/// <item><c>key|{key}</c>: one row per lookup key (RowKey <c>newest</c>) holding the fingerprints of the newest
+/// <see cref="StoryClusterer.CandidatesPerKey"/> articles filed under it: an article's candidates are a point read per
+/// key, never a query (a query's cost grows with the table on the emulator, and one costs as much as a read on Azure).</item>
 /// </list>
 /// </summary>
 public sealed class StoryStore(TableServiceClient tables)
@@ -36,15 +36,9 @@ public sealed class StoryStore(TableServiceClient tables)
     private const string SourcesColumn = "Sources";
     private const string ShownSourcesColumn = "ShownSources";
     private const string PinnedColumn = "Pinned";
-    private const string ArticleColumn = "Article";
-    private const string HeadlineColumn = "Headline";
-    private const string NamesColumn = "Names";
-    private const string SignatureColumn = "Signature";
-    private const string UrlColumn = "Url";
-    private const string RelatedColumn = "Related";
-    private const string PublishedColumn = "Published";
-    private const char TermSeparator = ' ';
-    private const char UrlSeparator = '\n';
+    private const string KeyRowKey = "newest";
+    private const string EntriesColumn = "Entries";
+    private const int KeyAttempts = 16;
     private const int DeleteBatch = 100;
 
     private static readonly string[] MembershipColumns = [StoryColumn, SourcesColumn, ShownSourcesColumn, PinnedColumn];
@@ -179,43 +173,68 @@ public sealed class StoryStore(TableServiceClient tables)
     }
 
     /// <summary>
-    /// The newest <paramref name="perKey"/> articles of each key (one request per key, in parallel), each once: the
-    /// candidates an article is compared with.
+    /// Files an article under each of its fingerprint's keys (in parallel) and returns what was filed there before it,
+    /// each article once: its candidates. A key's row is read, then replaced only as read (a writer that lost the race
+    /// reads again), so of two articles filed under one key at the same moment, the later sees the earlier. A key whose
+    /// row holds the article as it is already is only read (a new delivery of an unchanged file writes nothing).
     /// </summary>
-    public async Task<IReadOnlyList<(string ArticleId, StoryFingerprint Fingerprint)>> ReadCandidatesAsync(IReadOnlyList<string> keys, int perKey, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(keys);
-        var reads = await Task.WhenAll(keys.Select(async key =>
-        {
-            var rows = new List<TableEntity>(perKey);
-            await foreach (var page in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {KeyPrefix + key}"), perKey, cancellationToken: cancellationToken).AsPages(null, perKey).ConfigureAwait(false))
-            {
-                rows.AddRange(page.Values.Take(perKey));
-                break;
-            }
-
-            return rows;
-        })).ConfigureAwait(false);
-        return [.. reads.SelectMany(static r => r).DistinctBy(static r => r.GetString(ArticleColumn)).Select(static r => (r.GetString(ArticleColumn), DecodeFingerprint(r)))];
-    }
-
-    /// <summary>Files an article under each of its fingerprint's keys (one upsert per key, in parallel).</summary>
-    public Task WriteKeysAsync(string articleId, StoryFingerprint fingerprint, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(string ArticleId, StoryFingerprint Fingerprint)>> FileAsync(string articleId, StoryFingerprint fingerprint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(fingerprint);
-        var signature = new byte[fingerprint.Signature.Length * sizeof(ulong)];
-        MemoryMarshal.AsBytes(fingerprint.Signature.AsSpan()).CopyTo(signature);
-        var rowKey = KeyRow(fingerprint.Published, articleId);
-        return Task.WhenAll(fingerprint.Keys.Select(key => _table.UpsertEntityAsync(new TableEntity(KeyPrefix + key, rowKey)
+        var entry = KeyEntry.Of(articleId, fingerprint);
+        var filed = await Task.WhenAll(fingerprint.Keys.Select(key => FileUnderAsync(key, entry, cancellationToken))).ConfigureAwait(false);
+        return Candidates(filed);
+    }
+
+    /// <summary>What is filed under <paramref name="keys"/> (one point read per key, in parallel), each article once.</summary>
+    public async Task<IReadOnlyList<(string ArticleId, StoryFingerprint Fingerprint)>> ReadCandidatesAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var read = await Task.WhenAll(keys.Select(async key => (await ReadKeyAsync(key, cancellationToken).ConfigureAwait(false)).Entries)).ConfigureAwait(false);
+        return Candidates(read);
+    }
+
+    private static List<(string ArticleId, StoryFingerprint Fingerprint)> Candidates(IEnumerable<IReadOnlyList<KeyEntry>> entries) =>
+        [.. entries.SelectMany(static e => e).DistinctBy(static e => e.Article).Select(static e => (e.Article, e.Fingerprint()))];
+
+    private async Task<IReadOnlyList<KeyEntry>> FileUnderAsync(string key, KeyEntry entry, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
         {
-            [ArticleColumn] = articleId,
-            [HeadlineColumn] = string.Join(TermSeparator, fingerprint.HeadlineTerms),
-            [NamesColumn] = string.Join(TermSeparator, fingerprint.Names),
-            [SignatureColumn] = signature,
-            [UrlColumn] = fingerprint.Url,
-            [RelatedColumn] = string.Join(UrlSeparator, fingerprint.RelatedUrls),
-            [PublishedColumn] = fingerprint.Published,
-        }, TableUpdateMode.Replace, cancellationToken)));
+            var (entries, etag) = await ReadKeyAsync(key, cancellationToken).ConfigureAwait(false);
+            var others = entries.Where(e => e.Article != entry.Article).ToList();
+            var kept = others.Append(entry)
+                .OrderByDescending(static e => e.Published).ThenBy(static e => e.Article, StringComparer.Ordinal)
+                .Take(StoryClusterer.CandidatesPerKey).ToList();
+            if (kept.SequenceEqual(entries))
+            {
+                return others; // filed as it is (or too old to be anyone's candidate, as it was)
+            }
+
+            var row = new TableEntity(KeyPrefix + key, KeyRowKey) { [EntriesColumn] = KeyEntry.Encode(kept) };
+            try
+            {
+                await (etag is null
+                    ? _table.AddEntityAsync(row, cancellationToken)
+                    : _table.UpdateEntityAsync(row, new ETag(etag), TableUpdateMode.Replace, cancellationToken)).ConfigureAwait(false);
+                return others;
+            }
+            catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.NotFound)
+            {
+                if (attempt == KeyAttempts)
+                {
+                    throw new StoryContentionException($"The key row {key} changed under every attempt to file article {entry.Article}.", ex);
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 << Math.Min(attempt, 6))), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(IReadOnlyList<KeyEntry> Entries, string? ETag)> ReadKeyAsync(string key, CancellationToken cancellationToken)
+    {
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(KeyPrefix + key, KeyRowKey, [EntriesColumn], cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? (KeyEntry.Decode(row.Value!.GetBinary(EntriesColumn)), row.Value.ETag.ToString()) : ([], null);
     }
 
     /// <summary>
@@ -254,25 +273,6 @@ public sealed class StoryStore(TableServiceClient tables)
         return count;
     }
 
-    private static string KeyRow(DateTimeOffset published, string articleId) =>
-        string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.MaxValue.UtcTicks - published.UtcTicks:D19}|{articleId}");
-
     private static Story DecodeStory(TableEntity row) =>
         new(row.RowKey[StoryRowPrefix.Length..], JsonSerializer.Deserialize<List<StoryMember>>(row.GetString(MembersColumn) ?? "[]", ArticleJson.Options) ?? [], row.ETag.ToString());
-
-    private static StoryFingerprint DecodeFingerprint(TableEntity row)
-    {
-        var bytes = row.GetBinary(SignatureColumn) ?? [];
-        var signature = MemoryMarshal.Cast<byte, ulong>(bytes.AsSpan()).ToArray();
-        return new StoryFingerprint(
-            Split(row.GetString(HeadlineColumn), TermSeparator),
-            Split(row.GetString(NamesColumn), TermSeparator),
-            signature.Length == StoryFingerprint.Hashes ? signature : Enumerable.Repeat(ulong.MaxValue, StoryFingerprint.Hashes).ToArray(),
-            row.GetString(UrlColumn) ?? string.Empty,
-            Split(row.GetString(RelatedColumn), UrlSeparator),
-            row.GetDateTimeOffset(PublishedColumn) ?? DateTimeOffset.MinValue);
-    }
-
-    private static HashSet<string> Split(string? text, char separator) =>
-        (text ?? string.Empty).Split(separator, StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
 }
