@@ -7,7 +7,8 @@ namespace ContentPipeline.Benchmarks;
 
 /// <summary>
 /// Generates article files shaped like the seeds: varied categories, providers and topics, 0-3 related items with
-/// images, bodies from empty to about 20 KB. Deterministic for a given seed number; every article is published, so
+/// images, bodies from empty to about 20 KB; text from thousands of words, each item with a subject (a name) and a
+/// figure, and one article in three another provider's rewrite of a recent item (as reprints are in news). Deterministic for a given seed number; every article is published, so
 /// the feeds and anonymous lookups see all of them.
 /// </summary>
 public static class Corpus
@@ -29,11 +30,20 @@ public static class Corpus
         ("Science", "science.org"), ("Engadget", "engadget.com"), ("MIT Technology Review", "technologyreview.com"), ("Space.com", "space.com"),
     ];
 
-    private static readonly string[] Words =
+    private static readonly string[] CommonWords =
     [
         "data", "model", "network", "energy", "policy", "research", "market", "system", "climate", "robot", "privacy", "chip",
         "battery", "satellite", "health", "study", "launch", "report", "growth", "security", "vision", "learning", "ocean", "city",
     ];
+
+    private static readonly string[] Syllables = ["ba", "ke", "lo", "mi", "nu", "ra", "se", "ti", "vo", "zu", "ga", "pe", "ri", "do", "fa", "ju", "ly", "or", "ven", "ast"];
+
+    // News text draws on a vocabulary of thousands of words and names: two unrelated articles share a few common words,
+    // not their headline or subject (a corpus of two dozen words would make every article look like every other).
+    private static readonly string[] Vocabulary = [.. Enumerable.Range(0, 3_000).Select(static i => Syllables[i % 20] + Syllables[i / 20 % 20] + Syllables[i / 400 % 20])];
+
+    private const int ReprintsOneIn = 3; // estimates put reprints at 30-40% of news
+    private const int RecentStories = 20;
 
     /// <summary>The slugs of every category the corpus uses.</summary>
     public static IReadOnlyList<string> CategorySlugs { get; } = [.. Categories.Select(Slug.From).Distinct()];
@@ -52,25 +62,55 @@ public static class Corpus
     {
         var random = new Random(seed);
         var documents = new List<Document>(count);
+        var recent = new List<NewsItem>(RecentStories);
         for (var i = firstIndex; i < firstIndex + count; i++)
         {
-            documents.Add(new Document($"{i:D6}_{random.NextInt64():x16}.txt", Encoding.UTF8.GetBytes(Article(random, i, published))));
+            documents.Add(new Document($"{i:D6}_{random.NextInt64():x16}.txt", Encoding.UTF8.GetBytes(Article(random, i, published, recent))));
         }
 
         return documents;
     }
 
-    private static string Article(Random random, int index, DateTimeOffset? at)
+    /// <summary>What a provider's article retells of a news item: its subject, its figure, its headline's words, when it broke.</summary>
+    private sealed record NewsItem(string Subject, int Figure, string[] Headline, DateTimeOffset Published);
+
+    /// <summary>
+    /// A news item: one in <see cref="ReprintsOneIn"/> retells one of the last few (another provider's rewrite: the same
+    /// subject and figure, most of the headline's words, hours later), the others are new.
+    /// </summary>
+    private static NewsItem Item(Random random, DateTimeOffset published, List<NewsItem> recent)
+    {
+        if (recent.Count > 0 && random.Next(ReprintsOneIn) == 0)
+        {
+            var told = recent[random.Next(recent.Count)];
+            string[] headline = [.. told.Headline.Where(_ => random.Next(10) < 7), .. Draw(random, random.Next(1, 4))];
+            return told with { Headline = headline, Published = told.Published.AddMinutes(random.Next(10, 600)) };
+        }
+
+        var item = new NewsItem(Capitalise(Word(random) + Word(random)), random.Next(100, 100_000), Draw(random, random.Next(5, 12)), published);
+        if (recent.Count == RecentStories)
+        {
+            recent.RemoveAt(0);
+        }
+
+        recent.Add(item);
+        return item;
+    }
+
+    private static string Article(Random random, int index, DateTimeOffset? at, List<NewsItem> recent)
     {
         var provider = Providers[random.Next(Providers.Length)];
         var randomTime = new DateTimeOffset(2022, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(random.Next(0, 3 * 365 * 24 * 60));
-        var published = at ?? randomTime;
+        var item = Item(random, at ?? randomTime, recent);
+        var published = at ?? item.Published;
+        var title = $"{Capitalise(item.Headline[0])} {item.Subject} {string.Join(' ', item.Headline.Skip(1))}".TrimEnd();
+        var excerpt = $"{Capitalise(Sentence(random, random.Next(15, 40)))}, {item.Subject} said of the {item.Figure} {Sentence(random, 3)}";
         var url = $"https://www.{provider.Domain}/articles/{published:yyyy/MM}/{Sentence(random, 4).Replace(' ', '-').ToLowerInvariant()}-{index}";
         var text = new StringBuilder()
             .Append("---\n")
             .Append(CultureInfo.InvariantCulture, $"category: {Categories[random.Next(Categories.Length)]}\n")
-            .Append(CultureInfo.InvariantCulture, $"title: \"{Capitalise(Sentence(random, random.Next(5, 12)))}\"\n")
-            .Append(CultureInfo.InvariantCulture, $"excerpt: \"{Capitalise(Sentence(random, random.Next(15, 40)))}.\"\n")
+            .Append(CultureInfo.InvariantCulture, $"title: \"{title}\"\n")
+            .Append(CultureInfo.InvariantCulture, $"excerpt: \"{excerpt}.\"\n")
             .Append(CultureInfo.InvariantCulture, $"publishedDateTime: {published:yyyy-MM-dd'T'HH:mm:ss'Z'}\n")
             .Append(CultureInfo.InvariantCulture, $"originalUrl: \"{url}\"\n")
             .Append(CultureInfo.InvariantCulture, $"webUrl: \"{url}\"\n")
@@ -146,7 +186,12 @@ public static class Corpus
         text.Append(CultureInfo.InvariantCulture, $"{indent}- url: \"{url}/image-{random.Next(1000)}.jpg?width=1200&height=630\"\n")
             .Append(CultureInfo.InvariantCulture, $"{indent}  width: 1200\n{indent}  height: 630\n{indent}  isCached: {(random.Next(2) == 0 ? "true" : "false")}\n");
 
-    private static string Sentence(Random random, int words) => string.Join(' ', Enumerable.Range(0, words).Select(_ => Words[random.Next(Words.Length)]));
+    private static string Sentence(Random random, int words) => string.Join(' ', Draw(random, words));
+
+    private static string[] Draw(Random random, int count) => [.. Enumerable.Range(0, count).Select(_ => Word(random))];
+
+    // Now and then one of a few common words, mostly one of thousands.
+    private static string Word(Random random) => random.Next(4) == 0 ? CommonWords[random.Next(CommonWords.Length)] : Vocabulary[random.Next(Vocabulary.Length)];
 
     private static string Capitalise(string text) => char.ToUpperInvariant(text[0]) + text[1..];
 }
