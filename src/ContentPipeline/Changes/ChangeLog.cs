@@ -37,7 +37,6 @@ public sealed class ChangeLog(TableServiceClient tables, TimeProvider time, IOpt
     /// <summary>Entries name their article under a column of their own, so "ArticleId eq …" still finds list entries only.</summary>
     private const string ArticleProperty = "ChangedArticle";
     private const int PageSize = 1000;
-    private const int DeleteBatch = 100;
 
     private readonly TableClient _table = tables.GetTableClient(StorageNames.IndexTable);
     private readonly ChangeOptions _options = options.Value;
@@ -128,26 +127,7 @@ public sealed class ChangeLog(TableServiceClient tables, TimeProvider time, IOpt
     public async Task<int> PruneAsync(CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartitions.Changes} and RowKey lt {KeyAt(KeptSince)}");
-        var batch = new List<TableTransactionAction>(DeleteBatch);
-        var deleted = 0;
-        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, PageSize, ["PartitionKey", "RowKey"], cancellationToken).ConfigureAwait(false))
-        {
-            batch.Add(new TableTransactionAction(TableTransactionActionType.Delete, entity, ETag.All));
-            if (batch.Count == DeleteBatch)
-            {
-                deleted += await DeleteAsync(batch, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        return deleted + (batch.Count > 0 ? await DeleteAsync(batch, cancellationToken).ConfigureAwait(false) : 0);
-    }
-
-    private async Task<int> DeleteAsync(List<TableTransactionAction> batch, CancellationToken cancellationToken)
-    {
-        await _table.SubmitTransactionAsync(batch, cancellationToken).ConfigureAwait(false);
-        var count = batch.Count;
-        batch.Clear();
-        return count;
+        return await _table.DeleteWhereAsync(filter, cancellationToken).ConfigureAwait(false);
     }
 
     private static ArticleChange Decode(TableEntity entity)

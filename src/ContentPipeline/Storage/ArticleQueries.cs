@@ -68,7 +68,7 @@ public sealed class ArticleQueries(ArticleIndex index, TimeProvider time, IOptio
         Check(request);
         var partitions = PartitionsOf(request);
         var scope = $"{StoriesScope}{request.Order}:{string.Join('+', partitions)}";
-        var offset = request.Cursor is null ? 0 : Cursor.Decode(request.Cursor, scope).Offset ?? 0;
+        var offset = OffsetOf(request.Cursor, scope);
         var window = await WithStoriesAsync(await ReadWindowAsync(partitions, _storyOptions.ListWindow, request.VisibleOnly, cancellationToken).ConfigureAwait(false), request.VisibleOnly, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var stories = window
@@ -86,9 +86,18 @@ public sealed class ArticleQueries(ArticleIndex index, TimeProvider time, IOptio
             .ThenBy(static s => s.Story.Lead.Id, StringComparer.Ordinal)
             .Select(static s => s.Story)
             .ToList();
-        var page = stories.Skip(offset).Take(request.Limit).ToList();
-        var next = offset + page.Count < stories.Count ? new Cursor(scope, null, null) { Offset = offset + page.Count }.Encode() : null;
+        var (page, next) = PageOf(stories, scope, offset, request.Limit);
         return new StoryPage(page, next);
+    }
+
+    /// <summary>Where a page of a ranked list (hot, stories) starts: the cursor's offset, checked against the list's scope.</summary>
+    private static int OffsetOf(string? cursor, string scope) => cursor is null ? 0 : Cursor.Decode(cursor, scope).Offset ?? 0;
+
+    /// <summary>A page of a ranked list from <paramref name="offset"/>, and the cursor to the rest (null at its end).</summary>
+    private static (List<T> Items, string? Next) PageOf<T>(List<T> ranked, string scope, int offset, int limit)
+    {
+        var items = ranked.Skip(offset).Take(limit).ToList();
+        return (items, offset + items.Count < ranked.Count ? new Cursor(scope, null, null) { Offset = offset + items.Count }.Encode() : null);
     }
 
     private static void Check(ArticleListRequest request)
@@ -116,16 +125,10 @@ public sealed class ArticleQueries(ArticleIndex index, TimeProvider time, IOptio
     /// The items, each with its story (unchanged when stories are off); for <paramref name="readers"/>, the source count
     /// of what readers see.
     /// </summary>
-    public async Task<IReadOnlyList<ArticleSummary>> WithStoriesAsync(IReadOnlyList<ArticleSummary> items, bool readers, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ArticleSummary>> WithStoriesAsync(IReadOnlyList<ArticleSummary> items, bool readers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
-        if (stories is null || items.Count == 0)
-        {
-            return items;
-        }
-
-        var memberships = await stories.GetAsync(items.Select(static i => i.Id), cancellationToken).ConfigureAwait(false);
-        return [.. items.Select(i => memberships.TryGetValue(i.Id, out var m) ? i with { Story = m.LinkFor(readers) } : i)];
+        return stories is null ? items : await stories.LinkAsync(items, readers, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The newest <paramref name="count"/> entries of each partition (one request each), as of now.</summary>
@@ -172,7 +175,7 @@ public sealed class ArticleQueries(ArticleIndex index, TimeProvider time, IOptio
     private async Task<ArticlePage> ReadHotAsync(IReadOnlyList<string> partitions, ArticleListRequest request, CancellationToken cancellationToken)
     {
         var scope = $"{HotScope}{string.Join('+', partitions)}";
-        var offset = request.Cursor is null ? 0 : Cursor.Decode(request.Cursor, scope).Offset ?? 0;
+        var offset = OffsetOf(request.Cursor, scope);
         var window = await WithStoriesAsync(await ReadWindowAsync(partitions, _ranking.Window, request.VisibleOnly, cancellationToken).ConfigureAwait(false), request.VisibleOnly, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var ranked = window
@@ -180,8 +183,7 @@ public sealed class ArticleQueries(ArticleIndex index, TimeProvider time, IOptio
             .ThenByDescending(static s => s.PublishedDateTime)
             .ThenBy(static s => s.Id, StringComparer.Ordinal)
             .ToList();
-        var page = ranked.Skip(offset).Take(request.Limit).ToList();
-        var next = offset + page.Count < ranked.Count ? new Cursor(scope, null, null) { Offset = offset + page.Count }.Encode() : null;
+        var (page, next) = PageOf(ranked, scope, offset, request.Limit);
         return new ArticlePage(page, next);
     }
 

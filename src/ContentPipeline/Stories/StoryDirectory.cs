@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ContentPipeline.Storage;
 using Microsoft.Extensions.Options;
 
 namespace ContentPipeline.Stories;
@@ -64,6 +65,22 @@ public sealed class StoryDirectory(StoryStore store, TimeProvider time, IOptions
             }
         }).ConfigureAwait(false);
         return found;
+    }
+
+    /// <summary>
+    /// The items, each with its story as <paramref name="readers"/> or editors see it (the source count of what readers
+    /// see, or of every article); an item in no story unchanged.
+    /// </summary>
+    public async Task<IReadOnlyList<ArticleSummary>> LinkAsync(IReadOnlyList<ArticleSummary> items, bool readers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.Count == 0)
+        {
+            return items;
+        }
+
+        var memberships = await GetAsync(items.Select(static i => i.Id), cancellationToken).ConfigureAwait(false);
+        return [.. items.Select(i => memberships.TryGetValue(i.Id, out var m) ? i with { Story = m.LinkFor(readers) } : i)];
     }
 
     /// <summary>The membership of one article, or null.</summary>

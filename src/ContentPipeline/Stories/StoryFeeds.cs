@@ -21,9 +21,7 @@ public sealed class StoryFeeds(StoryDirectory directory, IOptions<StoryOptions> 
     public async Task<List<ArticleSummary>> OnePerStoryAsync(IReadOnlyList<ArticleSummary> items, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
-        var memberships = await directory.GetAsync(items.Select(static i => i.Id), cancellationToken).ConfigureAwait(false);
-        return [.. items
-            .Select(i => memberships.TryGetValue(i.Id, out var m) ? i with { Story = m.LinkFor(readers: true) } : i)
+        return [.. (await directory.LinkAsync(items, readers: true, cancellationToken).ConfigureAwait(false))
             .GroupBy(static i => i.Story?.Id ?? $"article:{i.Id}", StringComparer.Ordinal)
             .Select(static g => (Newest: g.Max(static i => i.PublishedDateTime), Lead: Story.Lead(g)))
             .OrderByDescending(static s => s.Newest)

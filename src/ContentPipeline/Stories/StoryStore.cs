@@ -27,19 +27,18 @@ public sealed class StoryStore(TableServiceClient tables)
     /// <summary>The most members a story holds: a transaction of two story rows and their members' rows fits in 100.</summary>
     public const int MaxMembers = 98;
 
-    private const string MemberPartition = "member";
-    private const string StoryRowPrefix = "story|";
-    private const string KeyPrefix = "key|";
+    internal const string MemberPartition = "member";
+    internal const string StoryRowPrefix = "story|";
+    internal const string KeyPrefix = "key|";
     private const string KeyEnd = "key}"; // '}' follows '|': every key partition sorts between the two
     private const string MembersColumn = "Members";
     private const string StoryColumn = "Story";
     private const string SourcesColumn = "Sources";
     private const string ShownSourcesColumn = "ShownSources";
     private const string PinnedColumn = "Pinned";
-    private const string KeyRowKey = "newest";
+    internal const string KeyRowKey = "newest";
     private const string EntriesColumn = "Entries";
     private const int KeyAttempts = 16;
-    private const int DeleteBatch = 100;
 
     private static readonly string[] MembershipColumns = [StoryColumn, SourcesColumn, ShownSourcesColumn, PinnedColumn];
 
@@ -238,39 +237,13 @@ public sealed class StoryStore(TableServiceClient tables)
     }
 
     /// <summary>
-    /// Deletes the key rows written before <paramref name="before"/>: by when they were written, not when their article
+    /// Deletes the key rows last written before <paramref name="before"/>: by when an article was last filed in them, not when it
     /// was published, so a backfill of old articles still finds its candidates while it runs.
     /// </summary>
     public async Task<int> PruneKeysAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey gt {KeyPrefix} and PartitionKey lt {KeyEnd} and Timestamp lt {before}");
-        var deleted = 0;
-        var batch = new List<TableTransactionAction>(DeleteBatch);
-        string? partition = null;
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: [nameof(TableEntity.PartitionKey), nameof(TableEntity.RowKey)], cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            if (batch.Count == DeleteBatch || (partition is not null && row.PartitionKey != partition))
-            {
-                deleted += await SubmitAsync(batch, cancellationToken).ConfigureAwait(false);
-            }
-
-            partition = row.PartitionKey;
-            batch.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All));
-        }
-
-        return deleted + await SubmitAsync(batch, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<int> SubmitAsync(List<TableTransactionAction> batch, CancellationToken cancellationToken)
-    {
-        var count = batch.Count;
-        if (count > 0)
-        {
-            await _table.SubmitTransactionAsync(batch, cancellationToken).ConfigureAwait(false);
-            batch.Clear();
-        }
-
-        return count;
+        return await _table.DeleteWhereAsync(filter, cancellationToken).ConfigureAwait(false);
     }
 
     private static Story DecodeStory(TableEntity row) =>

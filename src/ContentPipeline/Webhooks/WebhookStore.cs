@@ -19,7 +19,6 @@ public sealed class WebhookStore(TableServiceClient tables)
     private const string CursorRow = "changes";
     private const string PositionProperty = "Position";
     private const string EventsSeparator = ",";
-    private const int DeleteBatch = 100;
 
     private readonly TableClient _table = tables.GetTableClient(StorageNames.WebhooksTable);
 
@@ -119,17 +118,7 @@ public sealed class WebhookStore(TableServiceClient tables)
         var filter = before is { } cutoff
             ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {NewDeliveryId(cutoff)[..19]}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
-        var (batch, deleted) = (new List<TableTransactionAction>(DeleteBatch), 0);
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, 1000, ["PartitionKey", "RowKey"], cancellationToken).ConfigureAwait(false))
-        {
-            batch.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All));
-            if (batch.Count == DeleteBatch)
-            {
-                deleted += await SubmitAsync(batch, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        return deleted + (batch.Count > 0 ? await SubmitAsync(batch, cancellationToken).ConfigureAwait(false) : 0);
+        return await _table.DeleteWhereAsync(filter, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The dispatcher's place in the change log, or null before its first run.</summary>
@@ -142,14 +131,6 @@ public sealed class WebhookStore(TableServiceClient tables)
     /// <summary>Moves the dispatcher's place.</summary>
     public Task SetCursorAsync(string position, CancellationToken cancellationToken) =>
         _table.UpsertEntityAsync(new TableEntity(CursorPartition, CursorRow) { [PositionProperty] = position }, TableUpdateMode.Replace, cancellationToken);
-
-    private async Task<int> SubmitAsync(List<TableTransactionAction> batch, CancellationToken cancellationToken)
-    {
-        await _table.SubmitTransactionAsync(batch, cancellationToken).ConfigureAwait(false);
-        var count = batch.Count;
-        batch.Clear();
-        return count;
-    }
 
     private static WebhookEndpoint Decode(TableEntity row) => new(
         row.RowKey,
