@@ -20,6 +20,7 @@ using ContentPipeline.IntegrationTests.Infrastructure;
 using ContentPipeline.LocalHost.Blobs;
 using ContentPipeline.Parsing;
 using ContentPipeline.Storage;
+using ContentPipeline.Stories;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -36,6 +37,7 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
     private Azurite? _azurite;
     private BenchHost? _host;
     private readonly List<string> _ids = [];
+    private readonly List<(string[] Keys, byte[] Entry)> _storyKeys = [];
 
     public async Task RunAsync(bool ingestOnly)
     {
@@ -59,7 +61,7 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
         // the state the ingest starts from: the floors measure the work, not what ran before them.
         var (articles, index) = Entities();
         Console.WriteLine("Ingest floors, each in a fresh Azurite...");
-        TimeSpan oneByOne, batched, required, requiredOnAzure;
+        TimeSpan oneByOne, batched, required, requiredOnAzure, requiredWithStories;
         CpuShare floorCpu;
         await using (var fresh = await Azurite.StartAsync())
         {
@@ -81,6 +83,13 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
             var clientBefore = ProcessCpu.Of(Environment.ProcessId);
             requiredOnAzure = await RequiredWithHostRequestsAsync(freshBlobs, new QueueServiceClient(fresh.ConnectionString), new TableServiceClient(fresh.ConnectionString), articles, index);
             floorCpu = new CpuShare(ProcessCpu.Of(fresh.ProcessId) - storageBefore, ProcessCpu.Of(Environment.ProcessId) - clientBefore);
+        }
+
+        await using (var fresh = await Azurite.StartAsync())
+        {
+            var freshBlobs = new BlobServiceClient(fresh.ConnectionString);
+            await UploadAsync(freshBlobs);
+            requiredWithStories = await RequiredWithHostRequestsAsync(freshBlobs, new QueueServiceClient(fresh.ConnectionString), new TableServiceClient(fresh.ConnectionString), articles, index, stories: true);
         }
 
         Console.WriteLine($"Ingest: uploading {corpus.Count:N0} files...");
@@ -152,6 +161,8 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
         report.Add(new ReportRow("Ingest vs the requests it cannot skip, made raw", Report.Rate(ingestRate, "articles"), $"{Report.Rate(requiredRate, "articles")} download + insert + batched index and change log + synced mark + outcome record", ingestRate / requiredRate, "–", null));
         var onAzureRate = corpus.Count / requiredOnAzure.TotalSeconds;
         report.Add(new ReportRow("Ingest vs the requests it cannot skip on Azure, the host's included, made raw", Report.Rate(ingestRate, "articles"), $"{Report.Rate(onAzureRate, "articles")} the above + the webhook's put, receives of {BlobTriggerQueueListener.BatchSize(HostParallelism)}, the blob's HEAD, the message's delete", ingestRate / onAzureRate, "≥ 0.80", ingestRate / onAzureRate >= 0.8));
+        var withStoriesRate = corpus.Count / requiredWithStories.TotalSeconds;
+        report.Add(new ReportRow("Ingest vs the requests it cannot skip on Azure with stories on, made raw", Report.Rate(ingestRate, "articles"), $"{Report.Rate(withStoriesRate, "articles")} the above + a read and a write per story key ({(double)_storyKeys.Sum(static k => k.Keys.Length) / corpus.Count:0.0} keys), one story write", ingestRate / withStoriesRate, "≥ 0.80", ingestRate / withStoriesRate >= 0.8));
         // CPU per article, as this machine's two cores are what every figure here shares: the storage emulator's, and the
         // client's (the host and its worker for the ingest; the benchmark making the raw requests for the floor).
         report.Add(new ReportRow("Azurite CPU per article: the on-Azure floor's vs the ingest's", $"{ingestCpu.Storage.TotalMilliseconds / corpus.Count:0.0} ms", $"{floorCpu.Storage.TotalMilliseconds / corpus.Count:0.0} ms", floorCpu.Storage / ingestCpu.Storage, "–", null));
@@ -198,6 +209,8 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
                 index.Add(ChangeLog.Entry(summary, stored.Version, null, state, DateTimeOffset.UtcNow)); // its change-log entry (sync, webhooks)
             }
             _ids.Add(article.Id);
+            var fingerprint = StoryAssigner.FingerprintOf(article);
+            _storyKeys.Add(([.. fingerprint.Keys.Select(static k => StoryStore.KeyPrefix + k)], KeyEntry.Encode([KeyEntry.Of(article.Id, fingerprint)])));
         }
 
         return (articles, index);
@@ -270,10 +283,13 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
     /// The same requests as <see cref="RequiredRequestsAsync"/>, plus those every Functions host makes for a blob-trigger
     /// message with the Event Grid source (the webhook's put, a receive per batch, the blob's properties, the message's
     /// delete), made raw the way the host makes them: batches received once enough of the runs in flight have ended.
-    /// What ingest through any host cannot do without.
+    /// What ingest through any host cannot do without; with <paramref name="stories"/>, also the stories' own: a read and
+    /// a write of each of the article's key rows, and its story's write.
     /// </summary>
-    private async Task<TimeSpan> RequiredWithHostRequestsAsync(BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables, List<TableEntity> articles, List<TableEntity> index)
+    private async Task<TimeSpan> RequiredWithHostRequestsAsync(BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables, List<TableEntity> articles, List<TableEntity> index, bool stories = false)
     {
+        var storyTable = tables.GetTableClient("floorstories");
+        await storyTable.CreateIfNotExistsAsync();
         var incoming = blobs.GetBlobContainerClient(StorageNames.IncomingContainer);
         var queue = queues.GetQueueClient("floorblobtrigger");
         await queue.CreateIfNotExistsAsync();
@@ -328,6 +344,21 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
                     var entity = new TableEntity(articles[i]) { [ArticleEntityCodec.Props.IndexSynced] = false };
                     var added = await articleTable.AddEntityAsync(entity);
                     await articleTable.UpdateEntityAsync(ArticleEntityCodec.SyncedPatch(entity.PartitionKey), added.Headers.ETag!.Value, TableUpdateMode.Merge);
+                    if (stories)
+                    {
+                        var (keys, entry) = _storyKeys[i];
+                        await Task.WhenAll(keys.Select(async key =>
+                        {
+                            await storyTable.GetEntityIfExistsAsync<TableEntity>(key, StoryStore.KeyRowKey);
+                            await storyTable.UpsertEntityAsync(new TableEntity(key, StoryStore.KeyRowKey) { ["Entries"] = entry }, TableUpdateMode.Replace);
+                        }));
+                        await storyTable.SubmitTransactionAsync(
+                        [
+                            new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(StoryStore.MemberPartition, StoryStore.StoryRowPrefix + entity.PartitionKey) { ["Members"] = entry }),
+                            new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(StoryStore.MemberPartition, entity.PartitionKey) { ["Story"] = entity.PartitionKey }),
+                        ]);
+                    }
+
                     await outcomes.UpsertEntityAsync(new TableEntity(StorageNames.IncomingContainer, $"{i:D8}") { ["Outcome"] = "Created", ["ArticleId"] = entity.PartitionKey }, TableUpdateMode.Replace);
                     await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
                 }
@@ -379,6 +410,11 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
             report.Add(new ReportRow($"{name}: requests/s (16 connections)", Report.Rate(wrk.Rps, "req"), Report.Rate(floor.Rps, "reads") + " raw TableClient point reads", wrk.Rps / floor.Rps, "–", null));
             report.Add(new ReportRow($"{name}: p50 latency, × the raw read's", Report.Ms(wrk.P50), Report.Ms(floor.P50), wrk.P50 / floor.P50, string.Create(CultureInfo.InvariantCulture, $"≤ {p50Goal:0.0}×"), wrk.P50 / floor.P50 <= p50Goal));
             report.Add(new ReportRow($"{name}: p99 latency, × the raw read's", Report.Ms(wrk.P99), Report.Ms(floor.P99), wrk.P99 / floor.P99, p99Goal is { } goal ? string.Create(CultureInfo.InvariantCulture, $"≤ {goal:0.0}×") : "–", p99Goal is { } g ? wrk.P99 / floor.P99 <= g : null));
+
+            // With stories on, a lookup also says the article's story: a second point read (its membership row), made
+            // beside the first. The floor of that: both raw reads, in parallel.
+            var withStory = await PointReadsAsync(tables.GetTableClient(StorageNames.ArticlesTable), tables.GetTableClient(StorageNames.StoriesTable));
+            report.Add(new ReportRow($"{name}: p50 latency, × the raw read's with its story's read beside it", Report.Ms(wrk.P50), Report.Ms(withStory.P50), wrk.P50 / withStory.P50, string.Create(CultureInfo.InvariantCulture, $"≤ {p50Goal:0.0}×"), wrk.P50 / withStory.P50 <= p50Goal));
         }
 
         File.Delete(script);
@@ -417,7 +453,8 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
         return match.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
     }
 
-    private async Task<(double Rps, double P50, double P99)> PointReadsAsync(TableClient table)
+    /// <summary>Raw point reads of random articles, 16 at a time; with <paramref name="stories"/>, each with its membership row read beside it.</summary>
+    private async Task<(double Rps, double P50, double P99)> PointReadsAsync(TableClient table, TableClient? stories = null)
     {
         var latencies = new ConcurrentBag<double>();
         var deadline = DateTime.UtcNow + loadDuration;
@@ -428,7 +465,10 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
             while (DateTime.UtcNow < deadline)
             {
                 var started = Stopwatch.GetTimestamp();
-                await table.GetEntityAsync<TableEntity>(_ids[random.Next(_ids.Count)], StorageNames.ArticleRowKey);
+                var id = _ids[random.Next(_ids.Count)];
+                await Task.WhenAll(
+                    table.GetEntityAsync<TableEntity>(id, StorageNames.ArticleRowKey),
+                    stories?.GetEntityIfExistsAsync<TableEntity>(StoryStore.MemberPartition, id) ?? Task.CompletedTask);
                 latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
         }));
