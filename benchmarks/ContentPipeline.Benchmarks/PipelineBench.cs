@@ -288,8 +288,9 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
     /// </summary>
     private async Task<TimeSpan> RequiredWithHostRequestsAsync(BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables, List<TableEntity> articles, List<TableEntity> index, bool stories = false)
     {
-        var storyTable = tables.GetTableClient("floorstories");
+        var (storyTable, keyTable) = (tables.GetTableClient("floorstories"), tables.GetTableClient("floorstorykeys"));
         await storyTable.CreateIfNotExistsAsync();
+        await keyTable.CreateIfNotExistsAsync();
         var incoming = blobs.GetBlobContainerClient(StorageNames.IncomingContainer);
         var queue = queues.GetQueueClient("floorblobtrigger");
         await queue.CreateIfNotExistsAsync();
@@ -349,8 +350,8 @@ public sealed partial class PipelineBench(Report report, IReadOnlyList<Corpus.Do
                         var (keys, entry) = _storyKeys[i];
                         await Task.WhenAll(keys.Select(async key =>
                         {
-                            await storyTable.GetEntityIfExistsAsync<TableEntity>(key, StoryStore.KeyRowKey);
-                            await storyTable.UpsertEntityAsync(new TableEntity(key, StoryStore.KeyRowKey) { ["Entries"] = entry }, TableUpdateMode.Replace);
+                            await keyTable.GetEntityIfExistsAsync<TableEntity>(key, StoryStore.KeyRowKey);
+                            await keyTable.UpsertEntityAsync(new TableEntity(key, StoryStore.KeyRowKey) { ["Entries"] = entry }, TableUpdateMode.Replace);
                         }));
                         await storyTable.SubmitTransactionAsync(
                         [

@@ -39,6 +39,7 @@ public sealed class StoryBench(Report report)
             options.AddPolicy(counter, HttpPipelinePosition.PerCall);
             var tables = new TableServiceClient(azurite.ConnectionString, options);
             await tables.CreateTableIfNotExistsAsync(Storage.StorageNames.StoriesTable);
+            await tables.CreateTableIfNotExistsAsync(Storage.StorageNames.StoryKeysTable);
             var store = new StoryStore(tables);
             var settings = Options.Create(new StoryOptions());
             var assigner = new StoryAssigner(store, new StoryDirectory(store, TimeProvider.System, settings), TimeProvider.System, settings, NullLogger<StoryAssigner>.Instance);

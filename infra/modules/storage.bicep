@@ -53,6 +53,7 @@ var tableNames = [
   'ingeststate'
   'webhooks'
   'stories'
+  'storykeys'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {

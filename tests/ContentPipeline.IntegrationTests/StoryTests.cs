@@ -290,7 +290,7 @@ public sealed class StoryTests(StoryTests.Fixture fixture) : IClassFixture<Story
     public async Task KeyRowsWrittenMoreThanTwiceTheWindowAgo_ArePruned_OnceAnHour()
     {
         var id = await fixture.IngestAsync(new ArticleText { Title = $"Oldnews{Guid.NewGuid():N} happened", Published = fixture.Clock.GetUtcNow().AddDays(-30) });
-        var table = fixture.Tables.GetTableClient(StorageNames.StoriesTable);
+        var table = fixture.Tables.GetTableClient(StorageNames.StoryKeysTable);
         // The key rows it is filed in: one per key, holding the newest few articles filed under it.
         List<Azure.Data.Tables.TableEntity> KeyRows() => [.. table.Query<Azure.Data.Tables.TableEntity>("PartitionKey gt 'key|' and PartitionKey lt 'key}'")
             .Where(r => System.Text.Encoding.UTF8.GetString(r.GetBinary("Entries") ?? []).Contains($"\"{id}\"", StringComparison.Ordinal))];

@@ -54,8 +54,14 @@ public static class StorageNames
     /// <summary>The registered webhook endpoints, their delivery logs, and the dispatcher's place in the change log.</summary>
     public const string WebhooksTable = "webhooks";
 
-    /// <summary>Stories: one row per story, each clustered article's story, and the lookup keys of recent articles.</summary>
+    /// <summary>Stories: one row per story and each clustered article's story (what lookups and lists read).</summary>
     public const string StoriesTable = "stories";
+
+    /// <summary>
+    /// The clustering's lookup keys: per key, the fingerprints of the newest articles filed under it. A table of its own,
+    /// so that its many large rows never slow the point reads of <see cref="StoriesTable"/> (the emulator's grow with the table).
+    /// </summary>
+    public const string StoryKeysTable = "storykeys";
 
     /// <summary>Webhook deliveries waiting for their next attempt (invisible until it is due).</summary>
     public const string WebhookQueue = "webhook-deliveries";
@@ -67,7 +73,7 @@ public static class StorageNames
     public static IReadOnlyList<string> Containers { get; } = [IncomingContainer, RejectedContainer, BodiesContainer, FeedsContainer];
 
     /// <summary>Every table the pipeline writes to.</summary>
-    public static IReadOnlyList<string> Tables { get; } = [ArticlesTable, IndexTable, IngestStateTable, WebhooksTable, StoriesTable];
+    public static IReadOnlyList<string> Tables { get; } = [ArticlesTable, IndexTable, IngestStateTable, WebhooksTable, StoriesTable, StoryKeysTable];
 
     /// <summary>Every queue the pipeline writes to (the host's own aside).</summary>
     public static IReadOnlyList<string> Queues { get; } = [WebhookQueue];

@@ -10,14 +10,14 @@ using ContentPipeline.Storage;
 namespace ContentPipeline.Stories;
 
 /// <summary>
-/// The stories table:
+/// The stories tables:
 /// <list type="bullet">
-/// <item><c>member</c>, RowKey an article id: the article's story, the story's source counts, whether an editor pinned
+/// <item><c>stories</c>, partition <c>member</c>, RowKey an article id: the article's story, the story's source counts, whether an editor pinned
 /// it (what lookups and lists read beside an article); RowKey <c>story|{id}</c>: a story, its members as JSON. One
 /// partition, so every change of stories is one transaction: the story rows (each only as it was read: its ETag) and
 /// the rows of every member they hold. A story and its members' rows can never disagree, and a writer that lost a race
 /// writes nothing;</item>
-/// <item><c>key|{key}</c>: one row per lookup key (RowKey <c>newest</c>) holding the fingerprints of the newest
+/// <item><c>storykeys</c>, partition <c>key|{key}</c>: one row per lookup key (RowKey <c>newest</c>) holding the fingerprints of the newest
 /// <see cref="StoryClusterer.CandidatesPerKey"/> articles filed under it: an article's candidates are a point read per
 /// key, never a query (a query's cost grows with the table on the emulator, and one costs as much as a read on Azure).</item>
 /// </list>
@@ -43,6 +43,7 @@ public sealed class StoryStore(TableServiceClient tables)
     private static readonly string[] MembershipColumns = [StoryColumn, SourcesColumn, ShownSourcesColumn, PinnedColumn];
 
     private readonly TableClient _table = tables.GetTableClient(StorageNames.StoriesTable);
+    private readonly TableClient _keys = tables.GetTableClient(StorageNames.StoryKeysTable);
 
     /// <summary>The story of an article, or null when it has none (not clustered, or removed: an editor's pin survives as <see cref="StoryMembership.Sources"/> 0).</summary>
     public async Task<StoryMembership?> GetMembershipAsync(string articleId, CancellationToken cancellationToken) =>
@@ -214,8 +215,8 @@ public sealed class StoryStore(TableServiceClient tables)
             try
             {
                 await (etag is null
-                    ? _table.AddEntityAsync(row, cancellationToken)
-                    : _table.UpdateEntityAsync(row, new ETag(etag), TableUpdateMode.Replace, cancellationToken)).ConfigureAwait(false);
+                    ? _keys.AddEntityAsync(row, cancellationToken)
+                    : _keys.UpdateEntityAsync(row, new ETag(etag), TableUpdateMode.Replace, cancellationToken)).ConfigureAwait(false);
                 return others;
             }
             catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.NotFound)
@@ -232,7 +233,7 @@ public sealed class StoryStore(TableServiceClient tables)
 
     private async Task<(IReadOnlyList<KeyEntry> Entries, string? ETag)> ReadKeyAsync(string key, CancellationToken cancellationToken)
     {
-        var row = await _table.GetEntityIfExistsAsync<TableEntity>(KeyPrefix + key, KeyRowKey, [EntriesColumn], cancellationToken).ConfigureAwait(false);
+        var row = await _keys.GetEntityIfExistsAsync<TableEntity>(KeyPrefix + key, KeyRowKey, [EntriesColumn], cancellationToken).ConfigureAwait(false);
         return row.HasValue ? (KeyEntry.Decode(row.Value!.GetBinary(EntriesColumn)), row.Value.ETag.ToString()) : ([], null);
     }
 
@@ -243,7 +244,7 @@ public sealed class StoryStore(TableServiceClient tables)
     public async Task<int> PruneKeysAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey gt {KeyPrefix} and PartitionKey lt {KeyEnd} and Timestamp lt {before}");
-        return await _table.DeleteWhereAsync(filter, cancellationToken).ConfigureAwait(false);
+        return await _keys.DeleteWhereAsync(filter, cancellationToken).ConfigureAwait(false);
     }
 
     private static Story DecodeStory(TableEntity row) =>
