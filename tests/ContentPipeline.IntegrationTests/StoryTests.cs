@@ -287,6 +287,27 @@ public sealed class StoryTests(StoryTests.Fixture fixture) : IClassFixture<Story
     }
 
     [Fact]
+    public async Task AnArticleLeftAloneByATryCutShort_JoinsItsStory_WhenTheTryIsRepeated()
+    {
+        var (files, _) = News($"st{Guid.NewGuid():N}"[..12], fixture.Clock.GetUtcNow());
+        var first = await fixture.IngestAsync(files[0]);
+        var article = Services.GetRequiredService<FrontMatterParser>().Parse(files[1].ToBytes(), "second.txt").Article!;
+        var store = Services.GetRequiredService<StoryStore>();
+
+        // What a crash between starting a story and looking again leaves: filed under its keys, alone in a story of its own.
+        await store.FileAsync(article.Id, StoryAssigner.FingerprintOf(article), default);
+        Assert.NotNull(await store.TrySaveAsync(new Story(article.Id, [StoryAssigner.MemberOf(article, shown: true)], null), default));
+        Assert.NotEqual((await store.GetMembershipAsync(first, default))!.StoryId, (await store.GetMembershipAsync(article.Id, default))!.StoryId);
+
+        var retried = await Services.GetRequiredService<StoryAssigner>().AssignAsync(article, shown: true, created: false, default);
+
+        var storyId = (await store.GetMembershipAsync(first, default))!.StoryId;
+        Assert.Equal(new StoryMembership(storyId, 2, 2), retried);
+        Assert.Equal(storyId, (await store.GetMembershipAsync(article.Id, default))!.StoryId);
+        Assert.Equal(new[] { first, article.Id }.Order(StringComparer.Ordinal), (await store.GetStoryAsync(storyId, default))!.Members.Select(static m => m.ArticleId).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task KeyRowsWrittenMoreThanTwiceTheWindowAgo_ArePruned_OnceAnHour()
     {
         var id = await fixture.IngestAsync(new ArticleText { Title = $"Oldnews{Guid.NewGuid():N} happened", Published = fixture.Clock.GetUtcNow().AddDays(-30) });

@@ -84,7 +84,9 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
             var kept = await PlaceAsync(existing.StoryId, [MemberOf(article, shown, existing.Pinned)], create: existing.Sources == 0, cancellationToken).ConfigureAwait(false);
             if (kept is not null)
             {
-                return Done(article.Id, kept);
+                // Alone in a story no editor touched: a try cut short between starting it and looking again left it
+                // there, maybe apart from its news. Its retry (or a new upload) looks again, and mends that.
+                return Done(article.Id, kept.Members.Count == 1 && !existing.Pinned ? await LookAgainAsync(article.Id, fingerprint, kept, cancellationToken).ConfigureAwait(false) : kept);
             }
         }
 
@@ -98,12 +100,19 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
         }
 
         story = await StartAsync(member, cancellationToken).ConfigureAwait(false);
+        return Done(article.Id, await LookAgainAsync(article.Id, fingerprint, story, cancellationToken).ConfigureAwait(false));
+    }
 
-        // Other articles of this news may have started stories at the same moment (none saw the others' membership
-        // before it looked). Each filed its keys and its story before looking again, so the last to look sees all of
-        // them: the story with the lowest id takes them all, whichever side moves them (both decide the same way).
-        candidates = await store.ReadCandidatesAsync(fingerprint.Keys, cancellationToken).ConfigureAwait(false);
-        var others = await FindStoriesAsync(article.Id, fingerprint, candidates, all: true, cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// After an article started <paramref name="story"/>: other articles of this news may have started stories at the
+    /// same moment (none saw the others' membership before it looked). Each filed its keys and its story before looking
+    /// again, so the last to look sees all of them: the story with the lowest id takes them all, whichever side moves
+    /// them (both decide the same way). Returns the article's story now.
+    /// </summary>
+    private async Task<Story> LookAgainAsync(string articleId, StoryFingerprint fingerprint, Story story, CancellationToken cancellationToken)
+    {
+        var candidates = await store.ReadCandidatesAsync(fingerprint.Keys, cancellationToken).ConfigureAwait(false);
+        var others = await FindStoriesAsync(articleId, fingerprint, candidates, all: true, cancellationToken).ConfigureAwait(false);
         if (others.Any(id => id != story.Id))
         {
             var target = others.Append(story.Id).Min(StringComparer.Ordinal)!;
@@ -112,15 +121,15 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
                 await MergeIntoAsync(other, target, cancellationToken).ConfigureAwait(false);
             }
 
-            if (await store.GetMembershipAsync(article.Id, cancellationToken).ConfigureAwait(false) is { } now
+            if (await store.GetMembershipAsync(articleId, cancellationToken).ConfigureAwait(false) is { } now
                 && await store.GetStoryAsync(now.StoryId, cancellationToken).ConfigureAwait(false) is { } current)
             {
-                LogConcurrentStart(article.Id, story.Id, current.Id);
+                LogConcurrentStart(articleId, story.Id, current.Id);
                 story = current;
             }
         }
 
-        return Done(article.Id, story);
+        return story;
     }
 
     /// <summary>
@@ -349,6 +358,6 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} story key rows too old to be candidates")]
     private partial void LogPruned(int count);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Article {ArticleId} started story {StoryId} at the same moment as other articles of the same news: their stories are one now, {OtherStoryId}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Article {ArticleId} was alone in story {StoryId} while other articles of the same news had stories of their own (they started at the same moment, or a try was cut short): their stories are one now, {OtherStoryId}")]
     private partial void LogConcurrentStart(string articleId, string storyId, string otherStoryId);
 }
