@@ -206,7 +206,7 @@ public sealed class StoryTests(StoryTests.Fixture fixture) : IClassFixture<Story
             names.Add(name);
         }
 
-        // All three at once, two on one instance and one on the other: none sees the others' keys before it looks.
+        // All three at once, two on one instance and one on the other: each is filed while the others are being assigned.
         await Task.WhenAll(
             Services.GetRequiredService<IngestService>().IngestInStepAsync(names[0]),
             second.GetRequiredService<IngestService>().IngestInStepAsync(names[1]),
@@ -284,6 +284,29 @@ public sealed class StoryTests(StoryTests.Fixture fixture) : IClassFixture<Story
         // read, then the story and its members' rows in one transaction: never a query.
         Assert.Equal(keys + keys + 1 + 1 + 1 + 1, joining);
         Assert.Equal(keys + 2, again); // a new delivery of the same file: its keys read (filed as it is), its membership and its story read
+    }
+
+    [Fact]
+    public async Task AnArticleThatSawAMatchStillBeingAssigned_WaitsForItsStory_AndTheTwoEndInOne()
+    {
+        var (files, _) = News($"st{Guid.NewGuid():N}"[..12], fixture.Clock.GetUtcNow());
+        var parser = Services.GetRequiredService<FrontMatterParser>();
+        var (earlier, later) = (parser.Parse(files[0].ToBytes(), "a.txt").Article!, parser.Parse(files[1].ToBytes(), "b.txt").Article!);
+        var store = Services.GetRequiredService<StoryStore>();
+
+        // The earlier is filed under its keys and still being assigned (it looked before the later was filed, so it will
+        // start a story of its own without seeing the later one).
+        await store.FileAsync(earlier.Id, StoryAssigner.FingerprintOf(earlier), default);
+        var assigning = Services.GetRequiredService<StoryAssigner>().AssignAsync(later, shown: true, created: true, default);
+        await Wait.UntilAsync(async () => await store.GetMembershipAsync(later.Id, default) is not null, "the later one started its story");
+        Assert.False(assigning.IsCompleted, "the later one waits for the earlier one's story");
+        Assert.NotNull(await store.TrySaveAsync(new Story(earlier.Id, [StoryAssigner.MemberOf(earlier, shown: true)], null), default));
+
+        var joined = await assigning;
+
+        var storyId = (await store.GetMembershipAsync(earlier.Id, default))!.StoryId;
+        Assert.Equal(new StoryMembership(storyId, 2, 2), joined);
+        Assert.Equal(storyId, (await store.GetMembershipAsync(later.Id, default))!.StoryId);
     }
 
     [Fact]

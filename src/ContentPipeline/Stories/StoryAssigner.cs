@@ -12,14 +12,16 @@ namespace ContentPipeline.Stories;
 /// articles filed before it, and joins the story of the closest that tells the same news, else starts its own. Cost of
 /// a new article that joins a story: a read and a write per key, one read of the candidate's membership, a story read,
 /// and one transaction for the story and its members' rows. One that starts a story: a read and a write per key, the
-/// story added with its row, and one more read per key afterwards, so two articles of one story ingested at the same
-/// moment on two instances still end up together. Stories an editor touched (a pinned member) are never merged
+/// candidates' memberships, the story added with its row; and when a match filed before it had no story yet (being
+/// assigned at that moment), a few reads of that one's membership until it has one, so two articles of one story
+/// ingested at the same moment on two instances still end up together. Stories an editor touched (a pinned member) are never merged
 /// that way.
 /// </summary>
 public sealed partial class StoryAssigner(StoryStore store, StoryDirectory directory, TimeProvider time, IOptions<StoryOptions> options, ILogger<StoryAssigner> logger)
 {
     private const int Attempts = 32;
     private const int Stripes = 64;
+    private const int PeerAttempts = 7; // 20 ms doubling: about 2.5 s in all
 
     /// <summary>How often an instance deletes the key rows too old to be candidates.</summary>
     public static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
@@ -91,28 +93,61 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
         }
 
         var member = MemberOf(article, shown);
-        var story = await FindStoriesAsync(article.Id, fingerprint, candidates, all: false, cancellationToken).ConfigureAwait(false) is [var found, ..]
-            ? await PlaceAsync(found, [member], create: false, cancellationToken).ConfigureAwait(false)
-            : null;
+        var (found, inFlight) = await FindStoryAsync(article.Id, fingerprint, candidates, cancellationToken).ConfigureAwait(false);
+        var story = found is null ? null : await PlaceAsync(found, [member], create: false, cancellationToken).ConfigureAwait(false);
         if (story is not null)
         {
             return Done(article.Id, story);
         }
 
         story = await StartAsync(member, cancellationToken).ConfigureAwait(false);
-        return Done(article.Id, await LookAgainAsync(article.Id, fingerprint, story, cancellationToken).ConfigureAwait(false));
+        return Done(article.Id, inFlight.Count == 0 ? story : await AwaitPeersAsync(article.Id, story, inFlight, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>
-    /// After an article started <paramref name="story"/>: other articles of this news may have started stories at the
-    /// same moment (none saw the others' membership before it looked). Each filed its keys and its story before looking
-    /// again, so the last to look sees all of them: the story with the lowest id takes them all, whichever side moves
-    /// them (both decide the same way). Returns the article's story now.
+    /// After an article started <paramref name="story"/> while articles of the same news filed before it had no story yet
+    /// (<paramref name="inFlight"/>: being assigned at this moment, on this instance or another): waits for theirs (a
+    /// few tries, up to about 2.5 s), then the story with the lowest id takes them all. Two such articles filed under
+    /// one key: the later always sees the earlier (a key's row is replaced only as read), so of any two, one waits for
+    /// the other, and when both do, both decide the same way. One whose assignment was cut short has no story when the
+    /// tries end; its retry (the trigger's) finds this one's story and joins it.
+    /// </summary>
+    private async Task<Story> AwaitPeersAsync(string articleId, Story story, IReadOnlyList<string> inFlight, CancellationToken cancellationToken)
+    {
+        var stories = new HashSet<string>(StringComparer.Ordinal);
+        var waiting = inFlight;
+        for (var attempt = 0; attempt < PeerAttempts && waiting.Count > 0; attempt++)
+        {
+            var rows = await Task.WhenAll(waiting.Select(async id => (Id: id, Row: await store.GetMembershipRowAsync(id, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
+            stories.UnionWith(rows.Where(static r => r.Row.Membership is { Sources: > 0 }).Select(static r => r.Row.Membership!.StoryId));
+            waiting = [.. rows.Where(static r => r.Row.ETag is null).Select(static r => r.Id)]; // no row yet: still being assigned
+            if (waiting.Count > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20 << attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return await JoinAsync(articleId, story, stories, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An article alone in <paramref name="story"/> reads its keys again: the stories of every article there that tells
+    /// the same news and its own become one (see <see cref="JoinAsync"/>). Returns the article's story now.
     /// </summary>
     private async Task<Story> LookAgainAsync(string articleId, StoryFingerprint fingerprint, Story story, CancellationToken cancellationToken)
     {
         var candidates = await store.ReadCandidatesAsync(fingerprint.Keys, cancellationToken).ConfigureAwait(false);
-        var others = await FindStoriesAsync(articleId, fingerprint, candidates, all: true, cancellationToken).ConfigureAwait(false);
+        var memberships = await Task.WhenAll(Matching(articleId, fingerprint, candidates).Select(id => store.GetMembershipAsync(id, cancellationToken))).ConfigureAwait(false);
+        return await JoinAsync(articleId, story, [.. memberships.Where(static m => m is { Sources: > 0 }).Select(static m => m!.StoryId)], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="story"/> and <paramref name="others"/> one: the story with the lowest id takes them all,
+    /// whichever article moves them (every article decides the same way; an editor's pinned placement stands). Returns
+    /// the article's story now.
+    /// </summary>
+    private async Task<Story> JoinAsync(string articleId, Story story, IReadOnlyCollection<string> others, CancellationToken cancellationToken)
+    {
         if (others.Any(id => id != story.Id))
         {
             var target = others.Append(story.Id).Min(StringComparer.Ordinal)!;
@@ -209,35 +244,38 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
         return pruned;
     }
 
-    /// <summary>
-    /// The stories of the <paramref name="candidates"/> that tell the same news: the closest one's only
-    /// (<paramref name="all"/> false), or every one's. Each candidate's current story is read (an editor may have moved
-    /// it); a removed one has none.
-    /// </summary>
-    private async Task<IReadOnlyList<string>> FindStoriesAsync(
-        string articleId, StoryFingerprint fingerprint, IReadOnlyList<(string ArticleId, StoryFingerprint Fingerprint)> candidates, bool all, CancellationToken cancellationToken)
-    {
-        var matching = candidates
+    /// <summary>The <paramref name="candidates"/> that tell the same news, the closest first.</summary>
+    private static IEnumerable<string> Matching(string articleId, StoryFingerprint fingerprint, IReadOnlyList<(string ArticleId, StoryFingerprint Fingerprint)> candidates) =>
+        candidates
             .Where(c => c.ArticleId != articleId && StoryClusterer.IsSameStory(fingerprint, c.Fingerprint))
             .OrderByDescending(c => StoryClusterer.Closeness(fingerprint, c.Fingerprint))
             .ThenBy(static c => c.ArticleId, StringComparer.Ordinal)
-            .Select(static c => c.ArticleId)
-            .ToList();
-        if (all)
-        {
-            var memberships = await Task.WhenAll(matching.Select(id => store.GetMembershipAsync(id, cancellationToken))).ConfigureAwait(false);
-            return [.. memberships.Where(static m => m is { Sources: > 0 }).Select(static m => m!.StoryId).Distinct(StringComparer.Ordinal)];
-        }
+            .Select(static c => c.ArticleId);
 
-        foreach (var candidate in matching)
+    /// <summary>
+    /// The story of the closest of the <paramref name="candidates"/> that tell the same news and have one (each one's
+    /// current story is read: an editor may have moved it; a removed one has none), and those closer still that have
+    /// no story yet (no row at all: being assigned at this moment).
+    /// </summary>
+    private async Task<(string? Story, IReadOnlyList<string> InFlight)> FindStoryAsync(
+        string articleId, StoryFingerprint fingerprint, IReadOnlyList<(string ArticleId, StoryFingerprint Fingerprint)> candidates, CancellationToken cancellationToken)
+    {
+        var inFlight = new List<string>();
+        foreach (var candidate in Matching(articleId, fingerprint, candidates))
         {
-            if (await store.GetMembershipAsync(candidate, cancellationToken).ConfigureAwait(false) is { Sources: > 0 } membership)
+            var (membership, etag) = await store.GetMembershipRowAsync(candidate, cancellationToken).ConfigureAwait(false);
+            if (membership is { Sources: > 0 })
             {
-                return [membership.StoryId];
+                return (membership.StoryId, inFlight);
+            }
+
+            if (etag is null)
+            {
+                inFlight.Add(candidate);
             }
         }
 
-        return [];
+        return (null, inFlight);
     }
 
     /// <summary>
