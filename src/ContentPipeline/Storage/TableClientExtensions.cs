@@ -1,3 +1,4 @@
+using System.Net;
 using Azure;
 using Azure.Data.Tables;
 
@@ -14,7 +15,8 @@ public static class TableClientExtensions
 
     /// <summary>
     /// Deletes every row <paramref name="filter"/> matches (only their keys are read), in transactions of up to
-    /// <see cref="MaxTransaction"/> rows of one partition; returns how many.
+    /// <see cref="MaxTransaction"/> rows of one partition, each row only as it was read: a transaction with a row written
+    /// meanwhile (it may no longer match) deletes nothing, and the next prune looks at those rows again. Returns how many.
     /// </summary>
     public static async Task<int> DeleteWhereAsync(this TableClient table, string filter, CancellationToken cancellationToken)
     {
@@ -28,7 +30,7 @@ public static class TableClientExtensions
                 deleted += await SubmitAsync(table, batch, cancellationToken).ConfigureAwait(false);
             }
 
-            batch.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All));
+            batch.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, row.ETag == default ? ETag.All : row.ETag));
         }
 
         return deleted + await SubmitAsync(table, batch, cancellationToken).ConfigureAwait(false);
@@ -37,12 +39,23 @@ public static class TableClientExtensions
     private static async Task<int> SubmitAsync(TableClient table, List<TableTransactionAction> batch, CancellationToken cancellationToken)
     {
         var count = batch.Count;
-        if (count > 0)
+        if (count == 0)
         {
-            await table.SubmitTransactionAsync(batch, cancellationToken).ConfigureAwait(false);
-            batch.Clear();
+            return 0;
         }
 
-        return count;
+        try
+        {
+            await table.SubmitTransactionAsync(batch, cancellationToken).ConfigureAwait(false);
+            return count;
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.NotFound)
+        {
+            return 0; // written or deleted meanwhile
+        }
+        finally
+        {
+            batch.Clear();
+        }
     }
 }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace ContentPipeline.Stories;
 
 /// <summary>
-/// Puts each ingested article into a story (<see cref="StoryClusterer"/>'s rule, with the keys in the stories table):
+/// Puts each ingested article into a story (<see cref="StoryClusterer"/>'s rule, with the keys in their own table):
 /// an article already in one stays there (a new upload of its file changes only its entry: quality, provider); a new
 /// one files itself under each of its few keys, reading there the newest <see cref="StoryClusterer.CandidatesPerKey"/>
 /// articles filed before it, and joins the story of the closest that tells the same news, else starts its own. Cost of
@@ -21,7 +21,8 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
 {
     private const int Attempts = 32;
     private const int Stripes = 64;
-    private const int PeerAttempts = 7; // 20 ms doubling: about 2.5 s in all
+    private const int Looks = 3;
+    private static readonly TimeSpan PeerPauseCap = TimeSpan.FromMilliseconds(500);
 
     /// <summary>How often an instance deletes the key rows too old to be candidates.</summary>
     public static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
@@ -75,7 +76,7 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
         }
 
         // Filed under its keys first (what was filed there before it are its candidates): should the rest fail, the
-        // trigger's retry files it again, and an article that finds it meanwhile reads no membership and passes it by.
+        // trigger's retry files it again; an article that finds it meanwhile, with no story yet, waits for it a moment.
         var fingerprint = FingerprintOf(article);
         var candidates = await store.FileAsync(article.Id, fingerprint, cancellationToken).ConfigureAwait(false);
 
@@ -86,57 +87,75 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
             var kept = await PlaceAsync(existing.StoryId, [MemberOf(article, shown, existing.Pinned)], create: existing.Sources == 0, cancellationToken).ConfigureAwait(false);
             if (kept is not null)
             {
-                // Alone in a story no editor touched: a try cut short between starting it and looking again left it
-                // there, maybe apart from its news. Its retry (or a new upload) looks again, and mends that.
-                return Done(article.Id, kept.Members.Count == 1 && !existing.Pinned ? await LookAgainAsync(article.Id, fingerprint, kept, cancellationToken).ConfigureAwait(false) : kept);
+                // Alone in a story no editor touched: a try cut short after starting it, or a match that was still being
+                // assigned for longer than it waited, left it there, maybe apart from its news. Its retry (or a new
+                // upload) joins the stories of its matches, and mends that.
+                return Done(article.Id, kept.Members.Count == 1 && !existing.Pinned ? await LookAgainAsync(article.Id, fingerprint, kept, candidates, cancellationToken).ConfigureAwait(false) : kept);
             }
         }
 
         var member = MemberOf(article, shown);
-        var (found, inFlight) = await FindStoryAsync(article.Id, fingerprint, candidates, cancellationToken).ConfigureAwait(false);
-        var story = found is null ? null : await PlaceAsync(found, [member], create: false, cancellationToken).ConfigureAwait(false);
-        if (story is not null)
+        Story? story = null;
+        IReadOnlyList<string> inFlight = [];
+        for (var look = 0; look < Looks && story is null; look++)
         {
-            return Done(article.Id, story);
+            // A story found may be merged away before the article gets into it: it looks again (the matches' stories now).
+            (var found, inFlight) = await FindStoryAsync(article.Id, fingerprint, candidates, cancellationToken).ConfigureAwait(false);
+            story = found is null ? null : await PlaceAsync(found, [member], create: false, cancellationToken).ConfigureAwait(false);
+            if (found is null)
+            {
+                break;
+            }
         }
 
-        story = await StartAsync(member, cancellationToken).ConfigureAwait(false);
+        story ??= await StartAsync(member, cancellationToken).ConfigureAwait(false);
         return Done(article.Id, inFlight.Count == 0 ? story : await AwaitPeersAsync(article.Id, story, inFlight, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>
-    /// After an article started <paramref name="story"/> while articles of the same news filed before it had no story yet
-    /// (<paramref name="inFlight"/>: being assigned at this moment, on this instance or another): waits for theirs (a
-    /// few tries, up to about 2.5 s), then the story with the lowest id takes them all. Two such articles filed under
-    /// one key: the later always sees the earlier (a key's row is replaced only as read), so of any two, one waits for
-    /// the other, and when both do, both decide the same way. One whose assignment was cut short has no story when the
-    /// tries end; its retry (the trigger's) finds this one's story and joins it.
+    /// After an article started or joined <paramref name="story"/> while closer matches filed before it had no story yet
+    /// (<paramref name="inFlight"/>: being assigned at this moment, on this instance or another): waits for theirs (reads
+    /// 20 ms apart, doubling, for <see cref="StoryOptions.PeerWait"/> at most), then the story with the lowest id takes
+    /// them all. Of two articles filed under one key, the later always sees the earlier (a key's row is replaced only as
+    /// read), so of any two, one waits for the other, and when both do, both decide the same way. One that has no story
+    /// when the wait ends (cut short, or slower than that) is logged; whichever of the two is assigned again (a retry, a
+    /// new upload) joins the other's story.
     /// </summary>
     private async Task<Story> AwaitPeersAsync(string articleId, Story story, IReadOnlyList<string> inFlight, CancellationToken cancellationToken)
     {
         var stories = new HashSet<string>(StringComparer.Ordinal);
         var waiting = inFlight;
-        for (var attempt = 0; attempt < PeerAttempts && waiting.Count > 0; attempt++)
+        var waited = TimeSpan.Zero;
+        for (var attempt = 0; ; attempt++)
         {
             var rows = await Task.WhenAll(waiting.Select(async id => (Id: id, Row: await store.GetMembershipRowAsync(id, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
             stories.UnionWith(rows.Where(static r => r.Row.Membership is { Sources: > 0 }).Select(static r => r.Row.Membership!.StoryId));
             waiting = [.. rows.Where(static r => r.Row.ETag is null).Select(static r => r.Id)]; // no row yet: still being assigned
-            if (waiting.Count > 0)
+            if (waiting.Count == 0 || waited >= _options.PeerWait)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(20 << attempt), cancellationToken).ConfigureAwait(false);
+                break;
             }
+
+            var pause = TimeSpan.FromMilliseconds(Math.Min(PeerPauseCap.TotalMilliseconds, 20 << Math.Min(attempt, 10)));
+            pause = pause < _options.PeerWait - waited ? pause : _options.PeerWait - waited;
+            await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+            waited += pause;
+        }
+
+        foreach (var id in waiting)
+        {
+            LogPeerStillAssigning(articleId, id, _options.PeerWait);
         }
 
         return await JoinAsync(articleId, story, stories, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// An article alone in <paramref name="story"/> reads its keys again: the stories of every article there that tells
-    /// the same news and its own become one (see <see cref="JoinAsync"/>). Returns the article's story now.
+    /// An article alone in <paramref name="story"/>: the stories of every one of its <paramref name="candidates"/> (just
+    /// read) that tells the same news and its own become one (see <see cref="JoinAsync"/>). Returns its story now.
     /// </summary>
-    private async Task<Story> LookAgainAsync(string articleId, StoryFingerprint fingerprint, Story story, CancellationToken cancellationToken)
+    private async Task<Story> LookAgainAsync(string articleId, StoryFingerprint fingerprint, Story story, IReadOnlyList<(string ArticleId, StoryFingerprint Fingerprint)> candidates, CancellationToken cancellationToken)
     {
-        var candidates = await store.ReadCandidatesAsync(fingerprint.Keys, cancellationToken).ConfigureAwait(false);
         var memberships = await Task.WhenAll(Matching(articleId, fingerprint, candidates).Select(id => store.GetMembershipAsync(id, cancellationToken))).ConfigureAwait(false);
         return await JoinAsync(articleId, story, [.. memberships.Where(static m => m is { Sources: > 0 }).Select(static m => m!.StoryId)], cancellationToken).ConfigureAwait(false);
     }
@@ -392,6 +411,9 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
 
     /// <summary>Whether readers see the article now (published, within its window, not taken down or removed).</summary>
     private bool IsShown(StoredArticle stored) => stored.StateAt(time.GetUtcNow()) == ArticleState.Published;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Article {ArticleId} waited {Wait} for article {PeerId} of the same news, still being assigned: their stories stay apart until either is assigned again (a retry, a new upload)")]
+    private partial void LogPeerStillAssigning(string articleId, string peerId, TimeSpan wait);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} story key rows too old to be candidates")]
     private partial void LogPruned(int count);

@@ -27,6 +27,13 @@ public sealed class StoryOptions
     public int ListWindow { get; set; } = 300;
 
     /// <summary>
+    /// How long an article that found a match still being assigned (filed, no story yet) waits for that one's story, so
+    /// that the two end in one (0.5 s to 1 minute).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.5", "00:01:00")]
+    public TimeSpan PeerWait { get; set; } = TimeSpan.FromSeconds(2.5);
+
+    /// <summary>
     /// The feeds that list stories instead of articles (a story once, as its lead): their paths without the format
     /// suffix (<c>all</c>, <c>category/world</c>, <c>topic/ai</c>), or <c>*</c> for every feed.
     /// </summary>

@@ -39,11 +39,13 @@ public sealed class StoryStore(TableServiceClient tables)
     internal const string KeyRowKey = "newest";
     private const string EntriesColumn = "Entries";
     private const int KeyAttempts = 16;
+    private const int KeyStripes = 64;
 
     private static readonly string[] MembershipColumns = [StoryColumn, SourcesColumn, ShownSourcesColumn, PinnedColumn];
 
     private readonly TableClient _table = tables.GetTableClient(StorageNames.StoriesTable);
     private readonly TableClient _keys = tables.GetTableClient(StorageNames.StoryKeysTable);
+    private readonly SemaphoreSlim[] _keyStripes = [.. Enumerable.Range(0, KeyStripes).Select(static _ => new SemaphoreSlim(1, 1))];
 
     /// <summary>The story of an article, or null when it has none (not clustered, or removed: an editor's pin survives as <see cref="StoryMembership.Sources"/> 0).</summary>
     public async Task<StoryMembership?> GetMembershipAsync(string articleId, CancellationToken cancellationToken) =>
@@ -186,20 +188,28 @@ public sealed class StoryStore(TableServiceClient tables)
         return Candidates(filed);
     }
 
-    /// <summary>What is filed under <paramref name="keys"/> (one point read per key, in parallel), each article once.</summary>
-    public async Task<IReadOnlyList<(string ArticleId, StoryFingerprint Fingerprint)>> ReadCandidatesAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(keys);
-        var read = await Task.WhenAll(keys.Select(async key => (await ReadKeyAsync(key, cancellationToken).ConfigureAwait(false)).Entries)).ConfigureAwait(false);
-        return Candidates(read);
-    }
-
     private static List<(string ArticleId, StoryFingerprint Fingerprint)> Candidates(IEnumerable<IReadOnlyList<KeyEntry>> entries) =>
         [.. entries.SelectMany(static e => e).DistinctBy(static e => e.Article).Select(static e => (e.Article, e.Fingerprint()))];
 
     private async Task<IReadOnlyList<KeyEntry>> FileUnderAsync(string key, KeyEntry entry, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; ; attempt++)
+        // Filings of one key by this instance take turns (a name in the news is filed under by many articles at once);
+        // instances still race, and the row's ETag settles that.
+        var stripe = _keyStripes[(uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_keyStripes.Length];
+        await stripe.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await FileUnderInTurnAsync(key, entry, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            stripe.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<KeyEntry>> FileUnderInTurnAsync(string key, KeyEntry entry, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
         {
             var (entries, etag) = await ReadKeyAsync(key, cancellationToken).ConfigureAwait(false);
             var others = entries.Where(e => e.Article != entry.Article).ToList();
