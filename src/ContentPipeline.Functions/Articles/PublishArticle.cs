@@ -53,7 +53,7 @@ public sealed class PublishArticle(ArticleStore store, TimeProvider time, StoryA
         EditorChange.ApplyAsync(
             request,
             id,
-            (precondition, ct) => FollowedAsync(stories, store.SetPublishedAsync(id, published, at, precondition, ct), ct),
+            (precondition, ct) => stories.FollowAsync(store.SetPublishedAsync(id, published, at, precondition, ct), ct),
             (result, article) =>
             {
                 var changed = result.Outcome == SaveOutcome.Updated;
@@ -81,19 +81,4 @@ public sealed class PublishArticle(ArticleStore store, TimeProvider time, StoryA
         (false, _, true) => "Unpublished.",
         (false, _, false) => "Already a draft; nothing changed.",
     };
-
-    /// <summary>
-    /// An editor's change, then its article's story told of it (readers' source counts count only what they see), before
-    /// the editor's answer.
-    /// </summary>
-    internal static async Task<SaveResult> FollowedAsync(StoryAssigner stories, Task<SaveResult> change, CancellationToken cancellationToken)
-    {
-        var result = await change.ConfigureAwait(false);
-        if (result is { Outcome: SaveOutcome.Updated, Article: { } article })
-        {
-            await stories.FollowAsync(article, cancellationToken).ConfigureAwait(false);
-        }
-
-        return result;
-    }
 }

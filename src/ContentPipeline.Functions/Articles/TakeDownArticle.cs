@@ -44,7 +44,7 @@ public sealed partial class TakeDownArticle(ArticleStore store, IngestService in
         return EditorChange.ApplyAsync(
             request,
             id,
-            (precondition, ct) => PublishArticle.FollowedAsync(stories, store.TakeDownAsync(id, by, string.IsNullOrEmpty(reason) ? null : reason, precondition, ct), ct),
+            (precondition, ct) => stories.FollowAsync(store.TakeDownAsync(id, by, string.IsNullOrEmpty(reason) ? null : reason, precondition, ct), ct),
             (result, article) => AnswerTakedown(result.Outcome == SaveOutcome.Updated, id, article),
             cancellationToken);
     }

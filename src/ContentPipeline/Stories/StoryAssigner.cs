@@ -20,7 +20,6 @@ namespace ContentPipeline.Stories;
 public sealed partial class StoryAssigner(StoryStore store, StoryDirectory directory, TimeProvider time, IOptions<StoryOptions> options, ILogger<StoryAssigner> logger)
 {
     private const int Attempts = 32;
-    private const int Stripes = 64;
     private const int Looks = 3;
     private static readonly TimeSpan PeerPauseCap = TimeSpan.FromMilliseconds(500);
 
@@ -32,9 +31,8 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
 
     private readonly StoryOptions _options = options.Value;
 
-    // Writes of one story by this instance take turns (a story many articles join at once would otherwise see most of
-    // its writers lose to one another and read again); instances still race, and the story's ETag settles that.
-    private readonly SemaphoreSlim[] _stripes = [.. Enumerable.Range(0, Stripes).Select(static _ => new SemaphoreSlim(1, 1))];
+    // Writes of one story by this instance take turns (a story many articles join at once).
+    private readonly Turns _turns = new();
     private long _prunedAtTicks;
 
     /// <summary>The fingerprint the clustering compares of <paramref name="article"/>.</summary>
@@ -97,12 +95,11 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
         var member = MemberOf(article, shown);
         Story? story = null;
         IReadOnlyList<string> inFlight = [];
-        for (var look = 0; look < Looks && story is null; look++)
+        for (var look = 0; look < Looks; look++)
         {
             // A story found may be merged away before the article gets into it: it looks again (the matches' stories now).
             (var found, inFlight) = await FindStoryAsync(article.Id, fingerprint, candidates, cancellationToken).ConfigureAwait(false);
-            story = found is null ? null : await PlaceAsync(found, [member], create: false, cancellationToken).ConfigureAwait(false);
-            if (found is null)
+            if (found is null || (story = await PlaceAsync(found, [member], create: false, cancellationToken).ConfigureAwait(false)) is not null)
             {
                 break;
             }
@@ -187,10 +184,23 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
     }
 
     /// <summary>
-    /// Follows an editor's change of an article's state (publish, unpublish, takedown, restore) in its story's readers'
-    /// source count. Nothing when the article is in no story.
+    /// An editor's <paramref name="change"/> of an article's state (publish, unpublish, takedown), then, when it changed
+    /// the article, its story's readers' source count following it, before the editor's answer.
     /// </summary>
-    public async Task FollowAsync(StoredArticle stored, CancellationToken cancellationToken)
+    public async Task<SaveResult> FollowAsync(Task<SaveResult> change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var result = await change.ConfigureAwait(false);
+        if (result is { Outcome: SaveOutcome.Updated, Article: { } article })
+        {
+            await FollowAsync(article, cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    /// <summary>Follows a change of an article's state in its story's readers' source count. Nothing when the article is in no story.</summary>
+    private async Task FollowAsync(StoredArticle stored, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stored);
         if (_options.Enabled && await store.GetMembershipAsync(stored.Article.Id, cancellationToken).ConfigureAwait(false) is { Sources: > 0 } membership)
@@ -217,22 +227,20 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
                 return;
             }
 
-            var stripe = StripeOf(membership.StoryId);
-            await stripe.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                var story = await store.GetStoryAsync(membership.StoryId, cancellationToken).ConfigureAwait(false);
-                var leaving = (articleId, membership.Pinned ? membership.StoryId : null, etag!); // its row only as read: a move meanwhile fails it
-                var stories = story is not null && story.Holds(articleId) ? [story.Without(articleId)] : Array.Empty<Story>();
-                if (await store.TryCommitAsync(stories, [leaving], cancellationToken).ConfigureAwait(false) is { } saved)
+            var removed = await _turns.InTurnAsync(
+                membership.StoryId,
+                async () =>
                 {
-                    directory.Forget(saved.SelectMany(static s => s.Members).Select(static m => m.ArticleId).Append(articleId));
-                    return;
-                }
-            }
-            finally
+                    var story = await store.GetStoryAsync(membership.StoryId, cancellationToken).ConfigureAwait(false);
+                    var leaving = (articleId, membership.Pinned ? membership.StoryId : null, etag!); // its row only as read: a move meanwhile fails it
+                    var stories = story is not null && story.Holds(articleId) ? [story.Without(articleId)] : Array.Empty<Story>();
+                    return await store.TryCommitAsync(stories, [leaving], cancellationToken).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+            if (removed is not null)
             {
-                stripe.Release();
+                directory.Forget(removed.SelectMany(static s => s.Members).Select(static m => m.ArticleId).Append(articleId));
+                return;
             }
 
             await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
@@ -301,19 +309,8 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
     /// Puts <paramref name="members"/> into the story <paramref name="storyId"/> (replacing earlier entries of theirs)
     /// and rewrites the members' rows. Null when that story is gone (unless <paramref name="create"/>) or would be too full.
     /// </summary>
-    private async Task<Story?> PlaceAsync(string storyId, IReadOnlyList<StoryMember> members, bool create, CancellationToken cancellationToken)
-    {
-        var stripe = StripeOf(storyId);
-        await stripe.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await PlaceInTurnAsync(storyId, members, create, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            stripe.Release();
-        }
-    }
+    private Task<Story?> PlaceAsync(string storyId, IReadOnlyList<StoryMember> members, bool create, CancellationToken cancellationToken) =>
+        _turns.InTurnAsync(storyId, () => PlaceInTurnAsync(storyId, members, create, cancellationToken), cancellationToken);
 
     private async Task<Story?> PlaceInTurnAsync(string storyId, IReadOnlyList<StoryMember> members, bool create, CancellationToken cancellationToken)
     {
@@ -401,7 +398,6 @@ public sealed partial class StoryAssigner(StoryStore store, StoryDirectory direc
     private static Task BackOffAsync(int attempt, CancellationToken cancellationToken) =>
         Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, Math.Min(1_000, 20 << Math.Min(attempt, 6)))), cancellationToken);
 
-    private SemaphoreSlim StripeOf(string storyId) => _stripes[(uint)StringComparer.Ordinal.GetHashCode(storyId) % Stripes];
 
     private StoryMembership Done(string articleId, Story story)
     {

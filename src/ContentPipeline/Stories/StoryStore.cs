@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Azure;
@@ -39,13 +38,12 @@ public sealed class StoryStore(TableServiceClient tables)
     internal const string KeyRowKey = "newest";
     private const string EntriesColumn = "Entries";
     private const int KeyAttempts = 16;
-    private const int KeyStripes = 64;
 
     private static readonly string[] MembershipColumns = [StoryColumn, SourcesColumn, ShownSourcesColumn, PinnedColumn];
 
     private readonly TableClient _table = tables.GetTableClient(StorageNames.StoriesTable);
     private readonly TableClient _keys = tables.GetTableClient(StorageNames.StoryKeysTable);
-    private readonly SemaphoreSlim[] _keyStripes = [.. Enumerable.Range(0, KeyStripes).Select(static _ => new SemaphoreSlim(1, 1))];
+    private readonly Turns _turns = new();
 
     /// <summary>The story of an article, or null when it has none (not clustered, or removed: an editor's pin survives as <see cref="StoryMembership.Sources"/> 0).</summary>
     public async Task<StoryMembership?> GetMembershipAsync(string articleId, CancellationToken cancellationToken) =>
@@ -191,21 +189,9 @@ public sealed class StoryStore(TableServiceClient tables)
     private static List<(string ArticleId, StoryFingerprint Fingerprint)> Candidates(IEnumerable<IReadOnlyList<KeyEntry>> entries) =>
         [.. entries.SelectMany(static e => e).DistinctBy(static e => e.Article).Select(static e => (e.Article, e.Fingerprint()))];
 
-    private async Task<IReadOnlyList<KeyEntry>> FileUnderAsync(string key, KeyEntry entry, CancellationToken cancellationToken)
-    {
-        // Filings of one key by this instance take turns (a name in the news is filed under by many articles at once);
-        // instances still race, and the row's ETag settles that.
-        var stripe = _keyStripes[(uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_keyStripes.Length];
-        await stripe.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await FileUnderInTurnAsync(key, entry, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            stripe.Release();
-        }
-    }
+    // Filings of one key by this instance take turns (a name in the news is filed under by many articles at once).
+    private Task<IReadOnlyList<KeyEntry>> FileUnderAsync(string key, KeyEntry entry, CancellationToken cancellationToken) =>
+        _turns.InTurnAsync(key, () => FileUnderInTurnAsync(key, entry, cancellationToken), cancellationToken);
 
     private async Task<IReadOnlyList<KeyEntry>> FileUnderInTurnAsync(string key, KeyEntry entry, CancellationToken cancellationToken)
     {
